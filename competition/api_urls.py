@@ -1,0 +1,3 @@
+"""API routes of the competition app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API routes of the plans app."""
+
+urlpatterns: list = []

@@ -1,0 +1,227 @@
+"""What is sold at what price: plans (套餐), their price tiers and bundled perks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from operators.models import Branch, Source
+from plans import pricing
+
+
+class Perk(models.Model):
+    """A bundled benefit such as 咪咕视频钻石会员 or 同声译."""
+
+    class Category(models.TextChoices):
+        VIDEO = "video", _("Video / content membership")
+        CALLING = "calling", _("Calling feature")
+        TRANSLATION = "translation", _("Translation")
+        MOBILITY = "mobility", _("Travel and mobility")
+        FOOD = "food", _("Food and dining")
+        PAYMENT = "payment", _("Payment")
+        OTHER = "other", _("Other")
+
+    name_zh = models.CharField(_("name (zh)"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (en)"), max_length=150)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.OTHER)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["category", "name_zh"]
+        verbose_name = _("perk")
+        verbose_name_plural = _("perks")
+
+    def __str__(self) -> str:
+        return f"{self.name_zh} {self.name_en}"
+
+
+class Plan(models.Model):
+    """A product (套餐) of one branch, e.g. 北京移动's 灵动卡 Smart Card."""
+
+    class Segment(models.TextChoices):
+        INBOUND_SHORT_TERM = "inbound_short_term", _("Inbound visitors, short term")
+        INBOUND_PROMOTIONAL = "inbound_welcome", _("Inbound visitors, free welcome card")
+        PERK_PACK = "perk_pack", _("Perk pack (add-on)")
+        OTHER = "other", _("Other")
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="plans", verbose_name=_("branch"))
+    name_zh = models.CharField(_("name (zh)"), max_length=150)
+    name_en = models.CharField(_("name (en)"), max_length=200, blank=True)
+    segment = models.CharField(
+        _("market segment"), max_length=32, choices=Segment.choices, default=Segment.INBOUND_SHORT_TERM
+    )
+    perks = models.ManyToManyField(Perk, blank=True, related_name="plans", verbose_name=_("perks"))
+    launched_on = models.DateField(_("launched on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="plans", verbose_name=_("source"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[perks])
+
+    class Meta:
+        ordering = ["branch__province__code", "branch__operator__code", "name_zh"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "name_zh"], name="plan_unique_name_per_branch"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True)
+                | Q(launched_on__isnull=True)
+                | Q(withdrawn_on__gte=F("launched_on")),
+                name="plan_withdrawn_after_launch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        english = f" {self.name_en}" if self.name_en else ""
+        return f"{self.branch.name_zh} {self.name_zh}{english}"
+
+    def clean(self) -> None:
+        if self.launched_on and self.withdrawn_on and self.withdrawn_on < self.launched_on:
+            raise ValidationError({"withdrawn_on": _("The withdrawal date must not be before the launch date.")})
+
+
+class Tier(models.Model):
+    """One price point of a plan. A price change is a new tier; the old one keeps its dates."""
+
+    class Confidence(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed (printed in the source)")
+        INFERRED = "inferred", _("Inferred (e.g. carried down from a merged cell)")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("plan"))
+    validity_days = models.PositiveIntegerField(_("validity (days)"))
+    price_cny = models.DecimalField(_("price (CNY)"), max_digits=10, decimal_places=2)
+    data_gb = models.DecimalField(
+        _("domestic data (GB)"),
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Empty when the source does not say. 1 GB = 1024 MB."),
+    )
+    data_unlimited = models.BooleanField(_("unlimited data"), default=False)
+    domestic_voice_min = models.PositiveIntegerField(
+        _("domestic voice (min)"), null=True, blank=True, help_text=_("0 when not included, empty when unknown.")
+    )
+    intl_voice_min = models.PositiveIntegerField(
+        _("international voice (min)"), null=True, blank=True, help_text=_("0 when not included, empty when unknown.")
+    )
+    intl_discount_cap_cny = models.DecimalField(
+        _("international call discount cap (CNY)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Up to this amount of international/HK-Macao-Taiwan calls and SMS is discounted; 0 = none."),
+    )
+    confidence = models.CharField(
+        _("confidence"), max_length=16, choices=Confidence.choices, default=Confidence.CONFIRMED
+    )
+    is_promotional = models.BooleanField(
+        _("promotional"), default=False, help_text=_("Free trials and welcome offers; left out of medians and ranks.")
+    )
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(
+        _("effective to"), null=True, blank=True, help_text=_("Empty while the tier is current.")
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="tiers", verbose_name=_("source"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan_id", "validity_days", "-effective_from"]
+        verbose_name = _("price tier")
+        verbose_name_plural = _("price tiers")
+        indexes = [models.Index(fields=["validity_days"], name="tier_validity_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(price_cny__gte=0), name="tier_price_not_negative"),
+            models.CheckConstraint(condition=Q(validity_days__gte=1), name="tier_validity_at_least_one_day"),
+            models.CheckConstraint(condition=Q(data_gb__isnull=True) | Q(data_gb__gt=0), name="tier_data_positive"),
+            models.CheckConstraint(
+                condition=Q(data_unlimited=False) | Q(data_gb__isnull=True), name="tier_unlimited_has_no_volume"
+            ),
+            models.CheckConstraint(
+                condition=Q(domestic_voice_min__isnull=True) | Q(domestic_voice_min__gte=0),
+                name="tier_domestic_voice_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(intl_voice_min__isnull=True) | Q(intl_voice_min__gte=0),
+                name="tier_intl_voice_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(intl_discount_cap_cny__isnull=True) | Q(intl_discount_cap_cny__gte=0),
+                name="tier_discount_cap_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_from__isnull=True)
+                | Q(effective_to__gt=F("effective_from")),
+                name="tier_effective_to_after_from",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "validity_days"],
+                condition=Q(effective_to__isnull=True),
+                name="tier_one_current_per_plan_validity",
+                violation_error_code="duplicate_current_tier",
+                violation_error_message=_("This plan already has a current tier with this validity."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.validity_days}d · ¥{self.price_cny}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.effective_to is None
+
+    @property
+    def price_per_gb(self) -> pricing.PerGb:
+        return pricing.price_per_gb(price_cny=self.price_cny, data_gb=self.data_gb, data_unlimited=self.data_unlimited)
+
+    @property
+    def price_per_day(self) -> Decimal:
+        return pricing.price_per_day(price_cny=self.price_cny, validity_days=self.validity_days)
+
+    def validate_constraints(self, exclude: set[str] | None = None) -> None:
+        """Report a second current tier of the same validity under `validity_days`, not as a form-wide error."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            for item in general:
+                target = (
+                    "validity_days" if getattr(item, "code", None) == "duplicate_current_tier" else NON_FIELD_ERRORS
+                )
+                errors.setdefault(target, []).append(item)
+            raise ValidationError(errors) from error
+
+    def clean(self) -> None:
+        """Field-specific messages for every rule the database also enforces."""
+        errors: dict[str, str] = {}
+        if self.price_cny is not None and self.price_cny < 0:
+            errors["price_cny"] = _("The price cannot be negative.")
+        if self.validity_days is not None and self.validity_days < 1:
+            errors["validity_days"] = _("Validity must be at least 1 day.")
+        if self.data_gb is not None and self.data_gb <= 0:
+            errors["data_gb"] = _("Data must be greater than 0 GB; leave it empty when unknown.")
+        if self.data_unlimited and self.data_gb is not None:
+            errors["data_gb"] = _("Unlimited data has no volume; leave data empty.")
+        for field in ("domestic_voice_min", "intl_voice_min"):
+            value = getattr(self, field)
+            if value is not None and value < 0:
+                errors[field] = _("Minutes cannot be negative; use 0 when not included.")
+        if self.intl_discount_cap_cny is not None and self.intl_discount_cap_cny < 0:
+            errors["intl_discount_cap_cny"] = _("The discount cap cannot be negative.")
+        if self.effective_from and self.effective_to and self.effective_to <= self.effective_from:
+            errors["effective_to"] = _("The end date must be after the start date.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,126 @@
+"""Writes to plans and tiers: one path for admin, API, import and commands."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from operators.services import attribute_history, audited_delete, audited_update
+from plans.models import Plan, Tier
+from plans.signals import tiers_changed
+
+# A change to any of these is a new price point: the old tier is closed, not overwritten.
+PRICE_FIELDS = frozenset(
+    {"price_cny", "data_gb", "data_unlimited", "domestic_voice_min", "intl_voice_min", "intl_discount_cap_cny"}
+)
+
+
+def notify_tiers_changed(*, plan_ids: Iterable[int]) -> None:
+    """Tell subscribers (the benchmarks) once the current transaction commits."""
+    ids = sorted(set(plan_ids))
+    transaction.on_commit(lambda: tiers_changed.send(sender=Tier, plan_ids=ids))
+
+
+@transaction.atomic
+def plan_create(*, actor: AbstractBaseUser | None, perks: Iterable[Any] = (), **fields: Any) -> Plan:
+    plan = Plan(**fields)
+    plan.full_clean()
+    attribute_history(plan, actor)
+    plan.save()
+    plan.perks.set(list(perks))
+    notify_tiers_changed(plan_ids=[plan.pk])
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, changes: dict[str, Any], actor: AbstractBaseUser | None) -> Plan:
+    audited_update(instance=plan, changes=changes, actor=actor)
+    notify_tiers_changed(plan_ids=[plan.pk])
+    return plan
+
+
+@transaction.atomic
+def plan_delete(*, plan: Plan, actor: AbstractBaseUser | None) -> None:
+    plan_id = plan.pk
+    for tier in plan.tiers.all():
+        attribute_history(tier, actor)
+    audited_delete(instance=plan, actor=actor)
+    notify_tiers_changed(plan_ids=[plan_id])
+
+
+@transaction.atomic
+def tier_create(*, actor: AbstractBaseUser | None, **fields: Any) -> Tier:
+    """Create one validated tier; ValidationError.message_dict names the offending field."""
+    tier = Tier(**fields)
+    tier.full_clean()
+    attribute_history(tier, actor)
+    tier.save()
+    notify_tiers_changed(plan_ids=[tier.plan_id])
+    return tier
+
+
+@transaction.atomic
+def tier_update(
+    *,
+    tier: Tier,
+    changes: dict[str, Any],
+    actor: AbstractBaseUser | None,
+    effective_on: datetime.date | None = None,
+) -> Tier:
+    """Correct a tier in place, or, when its price or allowances change, supersede it.
+
+    A price change keeps history queryable: the current tier is closed on `effective_on`
+    (default today) and a new current tier with the new figures starts that day.
+    Returns the tier that is current afterwards.
+    """
+    changed = {name: value for name, value in changes.items() if getattr(tier, name) != value}
+    if not changed:
+        return tier
+    if tier.is_current and PRICE_FIELDS & changed.keys() and "effective_to" not in changed:
+        return _tier_supersede(tier=tier, changes=changed, actor=actor, effective_on=effective_on)
+    audited_update(instance=tier, changes=changed, actor=actor)
+    notify_tiers_changed(plan_ids=[tier.plan_id])
+    return tier
+
+
+def _tier_supersede(
+    *, tier: Tier, changes: dict[str, Any], actor: AbstractBaseUser | None, effective_on: datetime.date | None
+) -> Tier:
+    starts_on = effective_on or timezone.localdate()
+    if tier.effective_from and starts_on <= tier.effective_from:
+        raise ValidationError(
+            {
+                "effective_from": _("A new price must start after the current one (%(date)s).")
+                % {"date": tier.effective_from}
+            }
+        )
+    audited_update(instance=tier, changes={"effective_to": starts_on}, actor=actor)
+    successor = Tier(
+        **{
+            field.name: getattr(tier, field.name)
+            for field in Tier._meta.concrete_fields
+            if field.name not in {"id", "effective_to"}
+        }
+    )
+    for name, value in changes.items():
+        setattr(successor, name, value)
+    successor.effective_from = starts_on
+    successor.full_clean()
+    attribute_history(successor, actor)
+    successor.save()
+    notify_tiers_changed(plan_ids=[tier.plan_id])
+    return successor
+
+
+@transaction.atomic
+def tier_delete(*, tier: Tier, actor: AbstractBaseUser | None) -> None:
+    plan_id = tier.plan_id
+    audited_delete(instance=tier, actor=actor)
+    notify_tiers_changed(plan_ids=[plan_id])

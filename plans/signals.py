@@ -1,0 +1,6 @@
+"""Signals the plans app sends so higher apps can react without plans importing them."""
+
+from django.dispatch import Signal
+
+# Sent after the transaction that changed tiers or plans commits; kwargs: plan_ids (list[int]).
+tiers_changed = Signal()
