@@ -58,6 +58,12 @@ class Plan(models.Model):
         _("market segment"), max_length=32, choices=Segment.choices, default=Segment.INBOUND_SHORT_TERM
     )
     perks = models.ManyToManyField(Perk, blank=True, related_name="plans", verbose_name=_("perks"))
+    validity_options_days = models.JSONField(
+        _("validity options (days)"),
+        default=list,
+        blank=True,
+        help_text=_("Validities the source names, priced or not, e.g. [7, 10, 15, 30]."),
+    )
     launched_on = models.DateField(_("launched on"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="plans", verbose_name=_("source"))
@@ -84,8 +90,16 @@ class Plan(models.Model):
         return f"{self.branch.name_zh} {self.name_zh}{english}"
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.launched_on and self.withdrawn_on and self.withdrawn_on < self.launched_on:
-            raise ValidationError({"withdrawn_on": _("The withdrawal date must not be before the launch date.")})
+            errors["withdrawn_on"] = _("The withdrawal date must not be before the launch date.")
+        options = self.validity_options_days
+        if not isinstance(options, list) or not all(isinstance(days, int) and days >= 1 for days in options):
+            errors["validity_options_days"] = _(
+                "Give a list of whole numbers of days, each at least 1, e.g. [7, 15, 30]."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Tier(models.Model):
