@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from operators.validators import validate_evidence_size, validate_evidence_type
+
 
 class Operator(models.Model):
     """An operator group such as 中国移动 (cmcc)."""
@@ -83,6 +85,14 @@ class Source(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
     captured_on = models.DateField(_("captured on"), null=True, blank=True, help_text=_("When we read or saved it."))
+    evidence = models.FileField(
+        _("evidence file"),
+        upload_to="evidence/%Y/%m/",
+        max_length=255,
+        blank=True,
+        validators=[validate_evidence_size, validate_evidence_type],
+        help_text=_("A screenshot (PNG, JPEG, WebP, GIF) or PDF of the source as captured, at most 10 MB."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -147,6 +148,16 @@ class Tier(models.Model):
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="tiers", verbose_name=_("source"))
     notes = models.TextField(_("notes"), blank=True)
+    # Four-eyes check: a second analyst (never the tier's author) confirms the figures against the source.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from operators.roles import is_analyst
 from operators.services import attribute_history, audited_delete, audited_update
 from plans.models import Plan, Tier
 from plans.signals import tiers_changed
@@ -106,7 +107,8 @@ def _tier_supersede(
         **{
             field.name: getattr(tier, field.name)
             for field in Tier._meta.concrete_fields
-            if field.name not in {"id", "effective_to"}
+            # The new figures are unreviewed: a review vouches for the numbers it saw.
+            if field.name not in {"id", "effective_to", "reviewed_by", "reviewed_at"}
         }
     )
     for name, value in changes.items():
@@ -124,3 +126,40 @@ def tier_delete(*, tier: Tier, actor: AbstractBaseUser | None) -> None:
     plan_id = tier.plan_id
     audited_delete(instance=tier, actor=actor)
     notify_tiers_changed(plan_ids=[plan_id])
+
+
+# History rows that only record a review are not edits of the figures.
+REVIEW_FIELDS = frozenset({"reviewed_by", "reviewed_at"})
+
+
+def tier_authors(*, tier: Tier) -> set[int]:
+    """Ids of the users who created the tier or last changed its figures (review-only saves excluded)."""
+    records = list(tier.history.order_by("history_date", "history_id"))
+    authors: set[int] = set()
+    if records and records[0].history_user_id:
+        authors.add(records[0].history_user_id)
+    for newer, older in zip(reversed(records), reversed(records[:-1]), strict=False):
+        changed = {change.field for change in newer.diff_against(older).changes}
+        if changed - REVIEW_FIELDS:
+            if newer.history_user_id:
+                authors.add(newer.history_user_id)
+            break
+    return authors
+
+
+@transaction.atomic
+def tier_mark_reviewed(*, tier: Tier, reviewer: AbstractBaseUser) -> Tier:
+    """Record that a second analyst checked the tier's figures against its source.
+
+    The reviewer must be an analyst and neither the tier's creator nor the last person who changed
+    its figures: a review by the author is no second pair of eyes.
+    """
+    if not is_analyst(reviewer):
+        raise ValidationError({"reviewed_by": _("Only an analyst can review a tier.")}, code="not_analyst")
+    if reviewer.pk in tier_authors(tier=tier):
+        raise ValidationError(
+            {"reviewed_by": _("A tier must be reviewed by a second analyst, not by the one who entered it.")},
+            code="self_review",
+        )
+    audited_update(instance=tier, changes={"reviewed_by": reviewer, "reviewed_at": timezone.now()}, actor=reviewer)
+    return tier

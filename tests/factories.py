@@ -26,20 +26,27 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
     is_staff = True
 
-    @factory.post_generation
-    def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:
-        if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
-        if create:
-            self.save()
+    role = factory.PostGeneration(lambda user, create, extracted, **kwargs: _join_role(user, create, extracted))
+
+
+def _join_role(user, create: bool, role: str | None) -> None:
+    if create and role:
+        user.groups.add(Group.objects.get(name=role))
+    if create:
+        user.save()
 
 
 class AnalystFactory(UserFactory):
-    role = ANALYST
+    # A plain `role = ANALYST` would replace the post-generation hook and break create().
+    role = factory.PostGeneration(
+        lambda user, create, extracted, **kwargs: _join_role(user, create, extracted or ANALYST)
+    )
 
 
 class ViewerFactory(UserFactory):
-    role = VIEWER
+    role = factory.PostGeneration(
+        lambda user, create, extracted, **kwargs: _join_role(user, create, extracted or VIEWER)
+    )
 
 
 class OperatorFactory(factory.django.DjangoModelFactory):
