@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +70,11 @@ class Province(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_zh} {self.name_en}"
+
+    def clean(self) -> None:
+        # The check constraint enforces the same rule, but its error names no field.
+        if self.code and not re.fullmatch(r"[1-9][0-9]", self.code):
+            raise ValidationError({"code": _("Use the two-digit GB/T 2260 code, e.g. 11 for Beijing.")})
 
 
 class Source(models.Model):

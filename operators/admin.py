@@ -1,0 +1,310 @@
+"""Admin for the reference data, and the base classes every domain admin builds on.
+
+One write path: no admin here calls save() or delete() itself. It hands the form's values to
+the app's service with actor=request.user, so validation, audit (django-simple-history) and
+signals happen once, exactly as for the API and the seed import. A ValidationError the
+service raises after the form was accepted is shown on the form field it names, not as a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+from django.contrib import admin, messages
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, QuerySet
+from django.forms import BaseForm, BaseModelForm
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from operators.models import Branch, Operator, Province, Source
+from operators.services import audited_delete, audited_update
+
+_REJECTIONS = "_service_rejections"
+_NOTES = "_admin_notes"
+
+
+class ServiceRejected(Exception):
+    """A service refused a write the form had accepted; the page is validated again showing why."""
+
+
+def _rejections(request: HttpRequest) -> dict[str, ValidationError]:
+    return getattr(request, _REJECTIONS, {})
+
+
+def reject(request: HttpRequest, form: BaseForm, error: ValidationError) -> NoReturn:
+    """Remember the service's error for this form (by prefix) and abort the whole save."""
+    setattr(request, _REJECTIONS, {**_rejections(request), form.prefix or "": error})
+    raise ServiceRejected from error
+
+
+@contextmanager
+def rejecting(request: HttpRequest, form: BaseForm) -> Iterator[None]:
+    """Turn a service's ValidationError during this block into errors on `form`."""
+    try:
+        yield
+    except ValidationError as error:
+        reject(request, form, error)
+
+
+def add_service_error(form: BaseForm, error: ValidationError) -> None:
+    """Put each message under the field it names; a field the form lacks becomes a form-wide error."""
+    for field, field_errors in error.update_error_dict({}).items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+def form_with_service_errors(form_class: type[BaseModelForm], request: HttpRequest) -> type[BaseModelForm]:
+    """The form class, extended to re-raise the errors a service gave on the previous attempt."""
+    rejections = _rejections(request)
+    if not rejections:
+        return form_class
+
+    class ServiceCheckedForm(form_class):  # type: ignore[valid-type,misc]
+        def _post_clean(self) -> None:
+            super()._post_clean()
+            error = rejections.get(self.prefix or "")
+            if error is not None:
+                add_service_error(self, error)
+
+    ServiceCheckedForm.__name__ = form_class.__name__
+    return ServiceCheckedForm
+
+
+def note(request: HttpRequest, message: str) -> None:
+    """Queue a message for after the save commits (a rejected attempt must not leave messages behind)."""
+    setattr(request, _NOTES, [*getattr(request, _NOTES, []), message])
+
+
+def instance_values(instance: models.Model) -> dict[str, Any]:
+    """Every concrete field but the primary key, as the *_create services take them."""
+    return {
+        field.name: getattr(instance, field.name) for field in instance._meta.concrete_fields if not field.primary_key
+    }
+
+
+def form_changes(form: BaseModelForm, *, add: bool) -> dict[str, Any]:
+    """The model fields (many-to-many included) the form set: all of them on add, the changed ones on change.
+
+    Plain values come from the instance the form built (so file uploads and clears arrive as the
+    model expects them); many-to-many values from cleaned_data, since the form has not set them.
+    """
+    opts = form._meta.model._meta
+    plain = {field.name for field in opts.concrete_fields if field.editable}
+    many = {field.name for field in opts.many_to_many}
+    candidates = [name for name in (form.fields if add else form.changed_data) if name in form.cleaned_data]
+    changes = {name: getattr(form.instance, name) for name in candidates if name in plain}
+    changes.update({name: form.cleaned_data[name] for name in candidates if name in many})
+    return changes
+
+
+def adopt(target: models.Model, saved: models.Model) -> None:
+    """Make the admin's unsaved form instance stand for the row a service created."""
+    target.pk = saved.pk
+    target._state.adding = False
+    target._state.db = saved._state.db
+
+
+def actor_of(request: HttpRequest) -> AbstractBaseUser:
+    return request.user  # type: ignore[return-value]
+
+
+class ServiceInline(admin.TabularInline):
+    """An inline whose rows are written through the services by ServiceAdmin.save_formset."""
+
+    extra = 1
+
+    def get_formset(self, request: HttpRequest, obj: models.Model | None = None, **kwargs: Any) -> Any:
+        formset_class = super().get_formset(request, obj, **kwargs)
+        return type(
+            formset_class.__name__,
+            (formset_class,),
+            {"form": form_with_service_errors(formset_class.form, request), "service_inline": self},
+        )
+
+    def service_save(self, *, request: HttpRequest, form: BaseModelForm, change: bool) -> None:
+        audited_update(instance=form.instance, changes=form_changes(form, add=not change), actor=actor_of(request))
+
+    def service_delete(self, *, request: HttpRequest, obj: models.Model) -> None:
+        audited_delete(instance=obj, actor=actor_of(request))
+
+
+class ServiceAdmin(SimpleHistoryAdmin):
+    """A history-tracked admin whose saves and deletes go through a service.
+
+    Subclasses override service_save / service_delete; the default suits models written with
+    operators.services.audited_update / audited_delete.
+    """
+
+    def service_save(self, *, request: HttpRequest, obj: models.Model, form: BaseModelForm, change: bool) -> None:
+        audited_update(instance=obj, changes=form_changes(form, add=not change), actor=actor_of(request))
+
+    def service_delete(self, *, request: HttpRequest, obj: models.Model) -> None:
+        audited_delete(instance=obj, actor=actor_of(request))
+
+    def get_form(
+        self, request: HttpRequest, obj: models.Model | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        return form_with_service_errors(super().get_form(request, obj, change=change, **kwargs), request)
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRejected:
+            # The first attempt was rolled back whole. Validating the same POST again with the
+            # service's errors attached re-renders the page with them, forms and inlines intact.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except ServiceRejected:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: BaseModelForm, change: bool) -> None:
+        with rejecting(request, form):
+            self.service_save(request=request, obj=obj, form=form, change=change)
+
+    def save_related(self, request: HttpRequest, form: BaseModelForm, formsets: Any, change: bool) -> None:
+        # No form.save_m2m(): the service has set the many-to-many fields already, audited.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: BaseModelForm, formset: Any, change: bool) -> None:
+        inline: ServiceInline = formset.service_inline
+        # With commit=False this writes nothing; it fills new/changed/deleted_objects for the change message.
+        formset.save(commit=False)
+        deleted = set(formset.deleted_forms)
+        # Deletes first, so a row removed and re-added with the same validity does not collide.
+        for row in formset.initial_forms:
+            if row in deleted:
+                with rejecting(request, row):
+                    inline.service_delete(request=request, obj=row.instance)
+        for row in formset.initial_forms:
+            if row not in deleted and row.has_changed():
+                with rejecting(request, row):
+                    inline.service_save(request=request, form=row, change=True)
+        for row in formset.extra_forms:
+            if row not in deleted and row.has_changed():
+                with rejecting(request, row):
+                    inline.service_save(request=request, form=row, change=False)
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        self.service_delete(request=request, obj=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        # One service call per row, so each deletion is audited and signalled like a single delete.
+        for obj in queryset:
+            self.service_delete(request=request, obj=obj)
+
+    def _flush_notes(self, request: HttpRequest) -> None:
+        for message in getattr(request, _NOTES, []):
+            self.message_user(request, message, messages.INFO)
+        setattr(request, _NOTES, [])
+
+    def response_add(
+        self, request: HttpRequest, obj: models.Model, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        self._flush_notes(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: models.Model) -> HttpResponse:
+        self._flush_notes(request)
+        return super().response_change(request, obj)
+
+
+def code_filter(*, title: str, parameter: str, model: type[Operator] | type[Province], path: str) -> type:
+    """A sidebar filter by operator or province code (?operator=cmcc, ?province=11), following `path`.
+
+    Codes rather than primary keys, so admin URLs read like the API's filters.
+    """
+
+    class CodeFilter(admin.SimpleListFilter):
+        def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+            return [(row.code, f"{row.code} {row}") for row in model.objects.all()]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+            value = self.value()
+            return queryset.filter(**{f"{path}__code": value}) if value else queryset
+
+    CodeFilter.title = title
+    CodeFilter.parameter_name = parameter
+    return CodeFilter
+
+
+def operator_filter(path: str) -> type:
+    return code_filter(title=_("operator"), parameter="operator", model=Operator, path=path)
+
+
+def province_filter(path: str) -> type:
+    return code_filter(title=_("province"), parameter="province", model=Province, path=path)
+
+
+@admin.register(Operator)
+class OperatorAdmin(ServiceAdmin):
+    list_display = ("code", "name_zh", "name_en", "short_name_zh", "kind", "branch_count")
+    list_filter = ("kind",)
+    search_fields = ("code", "name_zh", "name_en", "short_name_zh")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Operator]:
+        return super().get_queryset(request).annotate(branch_total=Count("branches"))
+
+    @admin.display(description=_("branches"), ordering="branch_total")
+    def branch_count(self, obj: Operator) -> int:
+        return obj.branch_total  # type: ignore[attr-defined]
+
+
+@admin.register(Province)
+class ProvinceAdmin(ServiceAdmin):
+    list_display = ("code", "name_zh", "name_en", "region", "branch_count")
+    list_filter = ("region",)
+    search_fields = ("code", "name_zh", "name_en")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Province]:
+        return super().get_queryset(request).annotate(branch_total=Count("branches"))
+
+    @admin.display(description=_("branches"), ordering="branch_total")
+    def branch_count(self, obj: Province) -> int:
+        return obj.branch_total  # type: ignore[attr-defined]
+
+
+@admin.register(Source)
+class SourceAdmin(ServiceAdmin):
+    list_display = ("title", "publication", "issue", "locator", "published_on", "citation")
+    list_filter = ("publication", "published_on")
+    search_fields = ("title", "publication", "publisher", "issue", "author", "locator", "url")
+    readonly_fields = ("citation",)
+    date_hierarchy = "published_on"
+
+    @admin.display(description=_("citation"))
+    def citation(self, obj: Source) -> str:
+        return obj.citation
+
+
+@admin.register(Branch)
+class BranchAdmin(ServiceAdmin):
+    list_display = ("name_zh", "name_en", "operator", "province", "city_zh", "city_en")
+    list_filter = (operator_filter("operator"), province_filter("province"), "province__region")
+    search_fields = (
+        "name_zh",
+        "name_en",
+        "city_zh",
+        "city_en",
+        "=operator__code",
+        "operator__name_zh",
+        "=province__code",
+        "province__name_zh",
+        "province__name_en",
+    )
+    autocomplete_fields = ("operator", "province")
+    list_select_related = ("operator", "province")

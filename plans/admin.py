@@ -1,0 +1,365 @@
+"""Admin for plans, their price tiers and perks; every write goes through plans.services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, When
+from django.forms import BaseModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from operators.admin import (
+    ServiceAdmin,
+    ServiceInline,
+    actor_of,
+    adopt,
+    form_changes,
+    instance_values,
+    note,
+    operator_filter,
+    province_filter,
+)
+from plans import pricing
+from plans.models import Perk, Plan, Tier
+from plans.services import (
+    PRICE_FIELDS,
+    plan_create,
+    plan_delete,
+    plan_update,
+    tier_create,
+    tier_delete,
+    tier_update,
+)
+
+_SUCCESSORS = "_tier_successors"
+
+SUPERSEDE_HELP = _(
+    "Changing the price, data, minutes or discount cap of a current tier does not overwrite it: "
+    "the tier is closed and a new current tier with the new figures starts on the 'effective from' "
+    "date you enter (today if you leave it unchanged). Edit a closed tier to correct history in place."
+)
+
+
+def tier_save(*, request: HttpRequest, form: BaseModelForm, change: bool) -> Tier:
+    """Create or update a tier from a validated admin form; returns the tier that is current afterwards.
+
+    On a price change of a current tier, a changed 'effective from' is the day the new price
+    starts (the service's effective_on), not a correction of the old tier's start.
+    """
+    if not change:
+        tier = tier_create(actor=actor_of(request), **instance_values(form.instance))
+        adopt(form.instance, tier)
+        return tier
+    stored = Tier.objects.get(pk=form.instance.pk)
+    changes = {name: value for name, value in form_changes(form, add=False).items() if getattr(stored, name) != value}
+    effective_on = None
+    supersedes = stored.is_current and PRICE_FIELDS & changes.keys() and "effective_to" not in changes
+    if supersedes and "effective_from" in changes:
+        effective_on = changes.pop("effective_from")
+    current = tier_update(tier=stored, changes=changes, actor=actor_of(request), effective_on=effective_on)
+    if current.pk != stored.pk:
+        stored.refresh_from_db()
+        setattr(request, _SUCCESSORS, {**getattr(request, _SUCCESSORS, {}), stored.pk: current})
+        note(
+            request,
+            gettext("New price: “%(old)s” now ends on %(date)s and “%(new)s” is current from that day.")
+            % {"old": stored, "new": current, "date": current.effective_from},
+        )
+    return current
+
+
+def successor_of(request: HttpRequest, tier: Tier) -> Tier | None:
+    return getattr(request, _SUCCESSORS, {}).get(tier.pk)
+
+
+def format_cny(amount: Decimal | None) -> str:
+    return "—" if amount is None else f"¥{pricing.round_cny(amount)}"
+
+
+def data_display(tier: Tier) -> str:
+    if tier.data_unlimited:
+        return gettext("unlimited")
+    if tier.data_gb is None:
+        return gettext("unknown")
+    return f"{tier.data_gb.normalize():f} GB"
+
+
+def per_gb_display(tier: Tier) -> str:
+    per_gb = tier.price_per_gb
+    if per_gb.value is None:
+        reason = per_gb.undefined_reason.value.replace("_", " ") if per_gb.undefined_reason else ""
+        return f"— ({reason})"
+    return format_cny(per_gb.value)
+
+
+class ValidityBucketFilter(admin.SimpleListFilter):
+    """The comparable validity groups of DOMAIN.md (1-7, 8-14, 15-29, 30+ days)."""
+
+    title = _("validity bucket")
+    parameter_name = "bucket"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(label, gettext("%(label)s days") % {"label": label}) for label in pricing.BUCKET_LABELS]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Tier]) -> QuerySet[Tier]:
+        if not self.value():
+            return queryset
+        first, last = pricing.bucket_bounds(self.value())
+        queryset = queryset.filter(validity_days__gte=first)
+        return queryset if last is None else queryset.filter(validity_days__lte=last)
+
+
+class CurrentFilter(admin.SimpleListFilter):
+    title = _("current")
+    parameter_name = "current"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", gettext("Current")), ("no", gettext("Superseded / ended"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Tier]) -> QuerySet[Tier]:
+        if self.value() == "yes":
+            return queryset.filter(effective_to__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(effective_to__isnull=False)
+        return queryset
+
+
+class TierDisplayMixin:
+    """Columns computed from the model's pricing properties, shared by the changelist and the inline."""
+
+    @admin.display(description=_("data"), ordering="data_gb")
+    def data(self, obj: Tier) -> str:
+        return data_display(obj)
+
+    @admin.display(description=_("CNY per GB"), ordering="per_gb_sort")
+    def per_gb(self, obj: Tier) -> str:
+        return per_gb_display(obj) if obj.pk else "—"
+
+    @admin.display(description=_("CNY per day"))
+    def per_day(self, obj: Tier) -> str:
+        return format_cny(obj.price_per_day) if obj.pk else "—"
+
+    @admin.display(description=_("current"), boolean=True)
+    def current(self, obj: Tier) -> bool:
+        return obj.is_current
+
+
+class TierInline(TierDisplayMixin, ServiceInline):
+    model = Tier
+    fields = (
+        "validity_days",
+        "price_cny",
+        "data_gb",
+        "data_unlimited",
+        "domestic_voice_min",
+        "intl_voice_min",
+        "intl_discount_cap_cny",
+        "confidence",
+        "is_promotional",
+        "effective_from",
+        "effective_to",
+        "source",
+        "per_gb",
+        "per_day",
+    )
+    readonly_fields = ("per_gb", "per_day")
+    autocomplete_fields = ("source",)
+    extra = 1
+    show_change_link = True
+    verbose_name_plural = _("price tiers (a price change of a current tier starts a new tier)")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tier]:
+        return super().get_queryset(request).select_related("source")
+
+    def service_save(self, *, request: HttpRequest, form: BaseModelForm, change: bool) -> None:
+        tier_save(request=request, form=form, change=change)
+
+    def service_delete(self, *, request: HttpRequest, obj: models.Model) -> None:
+        tier_delete(tier=obj, actor=actor_of(request))  # type: ignore[arg-type]
+
+
+@admin.register(Perk)
+class PerkAdmin(ServiceAdmin):
+    list_display = ("name_zh", "name_en", "category", "plan_count")
+    list_filter = ("category",)
+    search_fields = ("name_zh", "name_en", "description")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Perk]:
+        return super().get_queryset(request).annotate(plan_total=Count("plans"))
+
+    @admin.display(description=_("plans"), ordering="plan_total")
+    def plan_count(self, obj: Perk) -> int:
+        return obj.plan_total  # type: ignore[attr-defined]
+
+
+@admin.register(Plan)
+class PlanAdmin(ServiceAdmin):
+    list_display = (
+        "name_zh",
+        "name_en",
+        "branch",
+        "operator_code",
+        "segment",
+        "current_tier_count",
+        "launched_on",
+        "withdrawn_on",
+        "source",
+    )
+    list_filter = (
+        operator_filter("branch__operator"),
+        province_filter("branch__province"),
+        "segment",
+        "perks__category",
+    )
+    search_fields = (
+        "name_zh",
+        "name_en",
+        "branch__name_zh",
+        "branch__name_en",
+        "=branch__operator__code",
+        "=branch__province__code",
+        "perks__name_zh",
+        "perks__name_en",
+    )
+    autocomplete_fields = ("branch", "source", "perks")
+    list_select_related = ("branch__operator", "source")
+    inlines = (TierInline,)
+    date_hierarchy = "launched_on"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Plan]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(current_tiers=Count("tiers", filter=Q(tiers__effective_to__isnull=True), distinct=True))
+        )
+
+    @admin.display(description=_("operator"), ordering="branch__operator__code")
+    def operator_code(self, obj: Plan) -> str:
+        return obj.branch.operator.code
+
+    @admin.display(description=_("current tiers"), ordering="current_tiers")
+    def current_tier_count(self, obj: Plan) -> int:
+        return obj.current_tiers  # type: ignore[attr-defined]
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: Plan, inline: Any, prefix: str) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # New tiers usually cite the plan's own source: offer it. The same initial on GET and POST,
+        # so an untouched extra row still counts as unchanged and is skipped.
+        if isinstance(inline, TierInline) and obj.pk and obj.source_id:
+            kwargs["initial"] = [{"source": obj.source_id}] * inline.get_extra(request, obj)
+        return kwargs
+
+    def service_save(self, *, request: HttpRequest, obj: models.Model, form: BaseModelForm, change: bool) -> None:
+        if change:
+            plan_update(plan=obj, changes=form_changes(form, add=False), actor=actor_of(request))  # type: ignore[arg-type]
+            return
+        values = instance_values(obj)
+        plan = plan_create(actor=actor_of(request), perks=form.cleaned_data.get("perks", ()), **values)
+        adopt(obj, plan)
+
+    def service_delete(self, *, request: HttpRequest, obj: models.Model) -> None:
+        plan_delete(plan=obj, actor=actor_of(request))  # type: ignore[arg-type]
+
+
+@admin.register(Tier)
+class TierAdmin(TierDisplayMixin, ServiceAdmin):
+    list_display = (
+        "plan",
+        "branch",
+        "validity_days",
+        "price_cny",
+        "data",
+        "per_gb",
+        "per_day",
+        "domestic_voice_min",
+        "intl_voice_min",
+        "confidence",
+        "is_promotional",
+        "current",
+        "effective_from",
+        "effective_to",
+    )
+    list_filter = (
+        operator_filter("plan__branch__operator"),
+        province_filter("plan__branch__province"),
+        ValidityBucketFilter,
+        "validity_days",
+        "confidence",
+        "is_promotional",
+        CurrentFilter,
+        "data_unlimited",
+    )
+    search_fields = (
+        "plan__name_zh",
+        "plan__name_en",
+        "plan__branch__name_zh",
+        "plan__branch__name_en",
+        "=plan__branch__operator__code",
+        "=plan__branch__province__code",
+        "notes",
+    )
+    autocomplete_fields = ("plan", "source")
+    list_select_related = ("plan__branch", "source")
+    readonly_fields = ("per_gb", "per_day", "current")
+    fieldsets = (
+        (None, {"fields": ("plan", "validity_days", "confidence", "is_promotional", "source")}),
+        (
+            _("Price and allowances"),
+            {
+                "description": SUPERSEDE_HELP,
+                "fields": (
+                    "price_cny",
+                    ("data_gb", "data_unlimited"),
+                    ("domestic_voice_min", "intl_voice_min"),
+                    "intl_discount_cap_cny",
+                    ("per_gb", "per_day"),
+                ),
+            },
+        ),
+        (_("Validity period"), {"fields": (("effective_from", "effective_to"), "current")}),
+        (None, {"fields": ("notes",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tier]:
+        # The per-GB sort key mirrors pricing.price_per_gb; rows without a figure sort last.
+        per_gb = ExpressionWrapper(
+            F("price_cny") / F("data_gb"), output_field=DecimalField(max_digits=20, decimal_places=6)
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                per_gb_sort=Case(
+                    When(data_unlimited=False, data_gb__gt=0, then=per_gb),
+                    default=None,
+                    output_field=DecimalField(max_digits=20, decimal_places=6),
+                )
+            )
+        )
+
+    @admin.display(description=_("branch"), ordering="plan__branch__name_zh")
+    def branch(self, obj: Tier) -> str:
+        return obj.plan.branch.name_zh
+
+    def service_save(self, *, request: HttpRequest, obj: models.Model, form: BaseModelForm, change: bool) -> None:
+        tier_save(request=request, form=form, change=change)
+        if change:
+            # The form's instance holds the submitted figures; show what is stored now.
+            obj.refresh_from_db()
+
+    def service_delete(self, *, request: HttpRequest, obj: models.Model) -> None:
+        tier_delete(tier=obj, actor=actor_of(request))  # type: ignore[arg-type]
+
+    def response_change(self, request: HttpRequest, obj: models.Model) -> HttpResponse:
+        successor = successor_of(request, obj)  # type: ignore[arg-type]
+        if successor is not None and "_continue" in request.POST:
+            # Continue editing the tier that is current now, not the one just closed.
+            self._flush_notes(request)
+            return HttpResponseRedirect(reverse("admin:plans_tier_change", args=[successor.pk]))
+        return super().response_change(request, obj)
