@@ -160,6 +160,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_THROTTLE_USER", "5000/minute"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "operators.exceptions.api_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -1,0 +1,121 @@
+"""One JSON body for every API error, and the translation of the services' Django errors.
+
+Every 4xx answers
+
+    {"detail": "price_cny: The price cannot be negative.",
+     "errors": [{"field": "price_cny", "message": "The price cannot be negative.", "code": "invalid"}]}
+
+`detail` is one human sentence (the first error, prefixed with its field); `errors` lists
+every problem. `field` is the request field or query parameter at fault (dotted for nested
+input, e.g. `milestones.0.happened_on`), or null when the error concerns the whole request
+(authentication, permissions, a missing object, a rule spanning several fields).
+
+The services raise django.core.exceptions.ValidationError (from full_clean) with a
+message_dict; those become 400s naming the field. Deleting a row that others still point
+to (on_delete=PROTECT) becomes 409. Errors are always JSON, even when the request asked
+for ?format=csv or xlsx, so clients can read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+NON_FIELD_KEYS = {api_settings.NON_FIELD_ERRORS_KEY, NON_FIELD_ERRORS}
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("The request conflicts with the current state of the data.")
+    default_code = "conflict"
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: DRF's handler, plus our body and our conversions."""
+    exc = _as_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real server error: let Django log it and answer 500
+    errors = list(error_items(response.data))
+    response.data = {"detail": summary(errors, response.status_code), "errors": errors}
+    request = context.get("request")
+    if request is not None:
+        # An export request's error is still JSON: a CSV of an error dict helps no one.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(detail=as_serializer_error(exc))
+    if isinstance(exc, ProtectedError | RestrictedError):
+        blockers = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in blockers})
+        return Conflict(
+            detail=_("Cannot delete: still referenced by %(count)d row(s) of %(kinds)s. Delete or reassign them first.")
+            % {"count": len(blockers), "kinds": ", ".join(kinds)},
+            code="protected",
+        )
+    if isinstance(exc, IntegrityError):
+        # full_clean in the services catches these first; a concurrent write can still race it.
+        return Conflict(detail=_("The change conflicts with existing data; reload and try again."), code="integrity")
+    return exc
+
+
+def error_items(data: Any, field: str | None = None) -> Iterator[dict[str, Any]]:
+    """Flatten DRF's error detail (dicts, lists, ErrorDetail strings) into field/message/code items."""
+    if isinstance(data, dict):
+        if "detail" in data and len(data) == 1 and field is None:
+            yield from error_items(data["detail"], None)
+            return
+        for key, value in data.items():
+            key = str(key)
+            child = None if key in NON_FIELD_KEYS and field is None else (f"{field}.{key}" if field else key)
+            yield from error_items(value, child)
+    elif isinstance(data, list):
+        if all(isinstance(item, str) for item in data):
+            for item in data:
+                yield {"field": field, "message": str(item), "code": getattr(item, "code", "invalid")}
+        else:
+            for index, item in enumerate(data):
+                if item:  # nested list serializers report {} for valid items
+                    yield from error_items(item, f"{field}.{index}" if field else str(index))
+    else:
+        yield {"field": field, "message": str(data), "code": getattr(data, "code", "error")}
+
+
+def summary(errors: list[dict[str, Any]], status_code: int) -> str:
+    if not errors:
+        return _("Request failed with status %(status)d.") % {"status": status_code}
+    first = errors[0]
+    message = first["message"]
+    if first["field"]:
+        message = f"{first['field']}: {message}"
+    if len(errors) > 1:
+        message += " " + _("(and %(count)d more)") % {"count": len(errors) - 1}
+    return message
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """The JSON 404 for any path under /api/v1/ that no route matches."""
+    message = _("No API endpoint at %(path)s.") % {"path": request.path}
+    return JsonResponse(
+        {"detail": message, "errors": [{"field": None, "message": message, "code": "not_found"}]},
+        status=status.HTTP_404_NOT_FOUND,
+        json_dumps_params={"ensure_ascii": False},
+    )

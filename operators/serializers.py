@@ -1,0 +1,179 @@
+"""API shapes of the reference data: operators, provinces, branches and sources.
+
+Conventions shared by every app's serializers: rows are flat (so CSV/XLSX columns equal the
+JSON keys); a reference to an operator or a province is its stable code, any other
+reference its numeric id; money and GB are decimal strings; every field is described.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
+from rest_framework import serializers
+
+from operators.models import Branch, Operator, Province, Source
+
+
+class DescribedModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose every field carries a description for the schema.
+
+    Model fields with help_text keep it; the others are described by their verbose name,
+    which is better than the blank the docs would otherwise show.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        model = self.Meta.model
+        for name, field in fields.items():
+            if field.help_text:
+                continue
+            if name == "id":
+                field.help_text = "Numeric id, stable for the life of the row."
+                continue
+            try:
+                model_field = model._meta.get_field(field.source if field.source != "*" else name)
+            except FieldDoesNotExist:
+                continue
+            field.help_text = capfirst(str(getattr(model_field, "verbose_name", name))) + "."
+        return fields
+
+
+CODE_PATTERN = re.compile(r"[-A-Za-z0-9_]{1,32}")
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A row referenced by its code; anything that cannot be a code is refused before any query."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or not CODE_PATTERN.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:40])
+        return super().to_internal_value(data)
+
+
+class OperatorCodeField(CodeRelatedField):
+    """An operator referenced by its code (cmcc, cucc, ctcc, cbn)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "Operator code: cmcc, cucc, ctcc, cbn, ….")
+        super().__init__(slug_field="code", queryset=Operator.objects.all(), **kwargs)
+
+
+class ProvinceCodeField(CodeRelatedField):
+    """A province referenced by its GB/T 2260 two-digit code."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "GB/T 2260 two-digit province code, e.g. 11 Beijing, 31 Shanghai.")
+        super().__init__(slug_field="code", queryset=Province.objects.all(), **kwargs)
+
+
+class OperatorOutputSerializer(DescribedModelSerializer):
+    class Meta:
+        model = Operator
+        fields = ["id", "code", "name_zh", "name_en", "short_name_zh", "kind", "website"]
+
+
+class OperatorInputSerializer(DescribedModelSerializer):
+    class Meta:
+        model = Operator
+        fields = ["code", "name_zh", "name_en", "short_name_zh", "kind", "website"]
+
+
+class ProvinceOutputSerializer(DescribedModelSerializer):
+    class Meta:
+        model = Province
+        fields = ["id", "code", "name_zh", "name_en", "region"]
+
+
+class ProvinceInputSerializer(DescribedModelSerializer):
+    class Meta:
+        model = Province
+        fields = ["code", "name_zh", "name_en", "region"]
+        extra_kwargs = {
+            "code": {"min_length": 2, "max_length": 2},
+        }
+
+
+class SourceOutputSerializer(DescribedModelSerializer):
+    citation = serializers.CharField(read_only=True, help_text="One-line citation as analysts write it in reports.")
+    evidence = serializers.FileField(
+        read_only=True,
+        allow_null=True,
+        help_text="URL of the captured screenshot or PDF, or null. Uploaded in the admin, not through the API.",
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "publication",
+            "publisher",
+            "issue",
+            "title",
+            "author",
+            "locator",
+            "published_on",
+            "url",
+            "captured_on",
+            "notes",
+            "citation",
+            "evidence",
+        ]
+
+
+class SourceInputSerializer(DescribedModelSerializer):
+    class Meta:
+        model = Source
+        fields = [
+            "publication",
+            "publisher",
+            "issue",
+            "title",
+            "author",
+            "locator",
+            "published_on",
+            "url",
+            "captured_on",
+            "notes",
+        ]
+        # The model's full_clean (in the service) reports a duplicate article by name.
+        validators: list[Any] = []
+
+
+class BranchOutputSerializer(DescribedModelSerializer):
+    operator = serializers.CharField(source="operator.code", read_only=True, help_text="Operator code, e.g. cucc.")
+    operator_name_zh = serializers.CharField(
+        source="operator.name_zh", read_only=True, help_text="Operator name (zh), e.g. 中国联通."
+    )
+    province = serializers.CharField(
+        source="province.code", read_only=True, help_text="GB/T 2260 province code, e.g. 44."
+    )
+    province_name_zh = serializers.CharField(
+        source="province.name_zh", read_only=True, help_text="Province name (zh), e.g. 广东."
+    )
+
+    class Meta:
+        model = Branch
+        fields = [
+            "id",
+            "operator",
+            "operator_name_zh",
+            "province",
+            "province_name_zh",
+            "city_zh",
+            "city_en",
+            "name_zh",
+            "name_en",
+        ]
+
+
+class BranchInputSerializer(DescribedModelSerializer):
+    operator = OperatorCodeField()
+    province = ProvinceCodeField()
+
+    class Meta:
+        model = Branch
+        fields = ["operator", "province", "city_zh", "city_en", "name_zh", "name_en"]
+        validators: list[Any] = []

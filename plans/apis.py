@@ -1,0 +1,192 @@
+"""REST endpoints of perks, plans and price tiers; writes go through plans.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+
+from operators.api_base import DetailApi, ListCreateApi
+from plans import selectors, services
+from plans.filters import PerkFilter, PlanFilter, TierFilter
+from plans.models import Perk, Plan, Tier
+from plans.serializers import (
+    PerkInputSerializer,
+    PerkOutputSerializer,
+    PlanInputSerializer,
+    PlanOutputSerializer,
+    TierInputSerializer,
+    TierOutputSerializer,
+)
+
+TIER_ROW_EXAMPLE = {
+    "id": 12,
+    "plan": 5,
+    "plan_name": "熊猫卡",
+    "plan_name_en": "Panda Card",
+    "branch_name": "上海移动",
+    "branch_name_en": "China Mobile Shanghai",
+    "operator_code": "cmcc",
+    "province_code": "31",
+    "validity_days": 7,
+    "price_cny": "50.00",
+    "data_gb": "15.000",
+    "data_unlimited": False,
+    "domestic_voice_min": 100,
+    "intl_voice_min": 0,
+    "intl_discount_cap_cny": "0.00",
+    "price_per_gb_cny": "3.33",
+    "price_per_gb_undefined_reason": None,
+    "price_per_day_cny": "7.14",
+    "price_per_30_days_cny": "214.29",
+    "validity_bucket": "1-7",
+    "confidence": "confirmed",
+    "is_promotional": False,
+    "effective_from": "2025-05-01",
+    "effective_to": None,
+    "is_current": True,
+    "source": 3,
+    "source_citation": "«免签政策红利下，运营商该如何把握机遇？», 通信竞争 Communications Competition, 表1",
+    "notes": "",
+    "reviewed_by": None,
+    "reviewed_at": None,
+}
+
+
+class PerkListApi(ListCreateApi):
+    """Bundled benefits (咪咕视频钻石会员, 来电显示, 同声译 …)."""
+
+    output_serializer_class = PerkOutputSerializer
+    input_serializer_class = PerkInputSerializer
+    filterset_class = PerkFilter
+    export_basename = "perks"
+
+    def get_queryset(self) -> QuerySet[Perk]:
+        return selectors.perk_list()
+
+
+class PerkDetailApi(DetailApi):
+    output_serializer_class = PerkOutputSerializer
+    input_serializer_class = PerkInputSerializer
+
+    def get_queryset(self) -> QuerySet[Perk]:
+        return selectors.perk_list()
+
+
+class PlanWrites:
+    """Plan writes through plans.services (they also tell the benchmarks tiers changed)."""
+
+    request: Any
+
+    def perform_create(self, data: dict[str, Any]) -> Model:
+        perks = data.pop("perks", [])
+        return services.plan_create(actor=self.request.user, perks=perks, **data)
+
+    def perform_update(self, instance: Plan, data: dict[str, Any]) -> Model:
+        return services.plan_update(plan=instance, changes=data, actor=self.request.user)
+
+    def perform_destroy(self, instance: Plan) -> None:
+        services.plan_delete(plan=instance, actor=self.request.user)
+
+
+class PlanListApi(PlanWrites, ListCreateApi):
+    """Products (套餐) of the branches, with their perks and the validities their source names."""
+
+    output_serializer_class = PlanOutputSerializer
+    input_serializer_class = PlanInputSerializer
+    filterset_class = PlanFilter
+    export_basename = "plans"
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        return selectors.plan_list()
+
+
+class PlanDetailApi(PlanWrites, DetailApi):
+    """One plan. Deleting it deletes its tiers too (their history is kept)."""
+
+    output_serializer_class = PlanOutputSerializer
+    input_serializer_class = PlanInputSerializer
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        return selectors.plan_list()
+
+
+class TierWrites:
+    """Tier writes through plans.services: validated, audited, price history kept."""
+
+    request: Any
+
+    def perform_create(self, data: dict[str, Any]) -> Model:
+        data.pop("effective_on", None)
+        data.setdefault("source", data["plan"].source)
+        return services.tier_create(actor=self.request.user, **data)
+
+    def perform_update(self, instance: Tier, data: dict[str, Any]) -> Model:
+        effective_on = data.pop("effective_on", None)
+        return services.tier_update(tier=instance, changes=data, actor=self.request.user, effective_on=effective_on)
+
+    def perform_destroy(self, instance: Tier) -> None:
+        services.tier_delete(tier=instance, actor=self.request.user)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List price tiers",
+        examples=[
+            OpenApiExample(
+                "Shanghai 7-day tiers",
+                summary="GET /api/v1/tiers/?province=31&bucket=1-7",
+                value={"count": 1, "next": None, "previous": None, "results": [TIER_ROW_EXAMPLE]},
+                response_only=True,
+            )
+        ],
+    ),
+    post=extend_schema(
+        summary="Create a price tier",
+        examples=[
+            OpenApiExample(
+                "A 7-day tier",
+                value={
+                    "plan": 5,
+                    "validity_days": 7,
+                    "price_cny": "50.00",
+                    "data_gb": "15",
+                    "domestic_voice_min": 100,
+                    "intl_voice_min": 0,
+                    "intl_discount_cap_cny": "0",
+                    "confidence": "confirmed",
+                    "effective_from": "2025-05-01",
+                },
+                request_only=True,
+            ),
+            OpenApiExample("The created tier", value=TIER_ROW_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
+    ),
+)
+class TierListApi(TierWrites, ListCreateApi):
+    """Price points of the plans: validity, price, allowances, computed per-GB/per-day prices, dates, source."""
+
+    output_serializer_class = TierOutputSerializer
+    input_serializer_class = TierInputSerializer
+    filterset_class = TierFilter
+    export_basename = "tiers"
+
+    def get_queryset(self) -> QuerySet[Tier]:
+        return selectors.tier_list()
+
+
+@extend_schema_view(
+    patch=extend_schema(
+        description="Change a tier. Correcting a non-price field edits it in place. Changing the price or an "
+        "allowance of a current tier closes it on `effective_on` (default today) and creates a new current "
+        "tier from that day: the response is the new tier, with a new id."
+    ),
+    put=extend_schema(description="Replace a tier's fields; a price change supersedes it as PATCH does."),
+)
+class TierDetailApi(TierWrites, DetailApi):
+    output_serializer_class = TierOutputSerializer
+    input_serializer_class = TierInputSerializer
+
+    def get_queryset(self) -> QuerySet[Tier]:
+        return selectors.tier_list()

@@ -1,0 +1,51 @@
+"""Reads of plans, tiers and perks for the API: related rows joined, sort keys annotated.
+
+Every list is one query for its rows (plus one per prefetched many-to-many), however long
+the page: the serializers only touch what is joined or prefetched here.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.functions import Cast
+
+from plans.models import Perk, Plan, Tier
+
+
+def tier_list() -> QuerySet[Tier]:
+    """Tiers with plan, branch, operator, province, source and reviewer joined.
+
+    The `*_sort` annotations exist only to order by the computed prices in the database;
+    the figures the API shows are computed exactly (Decimal) by plans.pricing. Unknown or
+    unlimited data leaves per_gb_sort null (data_gb is null then, and never 0).
+    """
+    price = Cast(F("price_cny"), FloatField())
+    per_day = price / F("validity_days")
+    return (
+        Tier.objects.select_related("plan__branch__operator", "plan__branch__province", "source", "reviewed_by")
+        .annotate(
+            per_gb_sort=price / Cast(F("data_gb"), FloatField()),
+            per_day_sort=per_day,
+            per_30_days_sort=per_day * 30,
+        )
+        .order_by(
+            "plan__branch__province__code",
+            "plan__branch__operator__code",
+            "plan__name_zh",
+            "validity_days",
+            F("effective_from").desc(nulls_last=True),
+            "pk",
+        )
+    )
+
+
+def plan_list() -> QuerySet[Plan]:
+    return (
+        Plan.objects.select_related("branch__operator", "branch__province", "source")
+        .prefetch_related("perks")
+        .order_by("branch__province__code", "branch__operator__code", "name_zh", "pk")
+    )
+
+
+def perk_list() -> QuerySet[Perk]:
+    return Perk.objects.order_by("category", "name_zh", "pk")

@@ -1,0 +1,235 @@
+"""API shapes of perks, plans and price tiers.
+
+Tier rows carry the computed prices of DOMAIN.md, rounded half-up to cents by
+plans.pricing.round_cny and written as decimal strings: price_per_gb_cny (null, with
+price_per_gb_undefined_reason, when data is unknown or unlimited), price_per_day_cny and
+price_per_30_days_cny.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from operators.serializers import DescribedModelSerializer
+from plans import pricing
+from plans.models import Perk, Plan, Tier
+
+
+def money(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(pricing.round_cny(amount))
+
+
+class PerkOutputSerializer(DescribedModelSerializer):
+    class Meta:
+        model = Perk
+        fields = ["id", "name_zh", "name_en", "category", "description"]
+
+
+class PerkInputSerializer(DescribedModelSerializer):
+    class Meta:
+        model = Perk
+        fields = ["name_zh", "name_en", "category", "description"]
+
+
+class PlanOutputSerializer(DescribedModelSerializer):
+    branch_name = serializers.CharField(source="branch.name_zh", read_only=True, help_text="Branch name (zh).")
+    branch_name_en = serializers.CharField(source="branch.name_en", read_only=True, help_text="Branch name (en).")
+    operator_code = serializers.CharField(source="branch.operator.code", read_only=True, help_text="Operator code.")
+    province_code = serializers.CharField(
+        source="branch.province.code", read_only=True, help_text="GB/T 2260 province code."
+    )
+    perks = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids of the bundled perks.")
+    perk_names = serializers.SlugRelatedField(
+        source="perks", slug_field="name_zh", many=True, read_only=True, help_text="Names (zh) of the bundled perks."
+    )
+    validity_options_days = serializers.ListField(
+        child=serializers.IntegerField(), read_only=True, help_text="Validities the source names, priced or not."
+    )
+    source_citation = serializers.CharField(source="source.citation", read_only=True, help_text="Citation.")
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "branch",
+            "branch_name",
+            "branch_name_en",
+            "operator_code",
+            "province_code",
+            "name_zh",
+            "name_en",
+            "segment",
+            "perks",
+            "perk_names",
+            "validity_options_days",
+            "launched_on",
+            "withdrawn_on",
+            "source",
+            "source_citation",
+            "notes",
+        ]
+
+
+class PlanInputSerializer(DescribedModelSerializer):
+    perks = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Perk.objects.all(), required=False, help_text="Ids of the bundled perks."
+    )
+    validity_options_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=3660),
+        required=False,
+        max_length=50,
+        help_text="Validities (days) the source names, priced or not, e.g. [7, 10, 15, 30].",
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "branch",
+            "name_zh",
+            "name_en",
+            "segment",
+            "perks",
+            "validity_options_days",
+            "launched_on",
+            "withdrawn_on",
+            "source",
+            "notes",
+        ]
+        # The service's full_clean reports a duplicate name in the branch and date order by field.
+        validators: list[Any] = []
+
+
+CNY_FIELD = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
+
+
+class TierOutputSerializer(DescribedModelSerializer):
+    plan_name = serializers.CharField(source="plan.name_zh", read_only=True, help_text="Plan name (zh), e.g. 熊猫卡.")
+    plan_name_en = serializers.CharField(source="plan.name_en", read_only=True, help_text="Plan name (en).")
+    branch_name = serializers.CharField(
+        source="plan.branch.name_zh", read_only=True, help_text="Branch name (zh), e.g. 上海移动."
+    )
+    branch_name_en = serializers.CharField(source="plan.branch.name_en", read_only=True, help_text="Branch name (en).")
+    operator_code = serializers.CharField(
+        source="plan.branch.operator.code", read_only=True, help_text="Operator code: cmcc, cucc, ctcc, cbn."
+    )
+    province_code = serializers.CharField(
+        source="plan.branch.province.code", read_only=True, help_text="GB/T 2260 province code, e.g. 31."
+    )
+    price_per_gb_cny = serializers.SerializerMethodField(
+        help_text="price / data in CNY per GB, half-up to cents; null when data is unknown or unlimited."
+    )
+    price_per_gb_undefined_reason = serializers.SerializerMethodField(
+        help_text="Why price_per_gb_cny is null (data_unknown, data_unlimited, data_zero), else null."
+    )
+    price_per_day_cny = serializers.SerializerMethodField(help_text="price / validity_days, half-up to cents.")
+    price_per_30_days_cny = serializers.SerializerMethodField(
+        help_text="price × 30 / validity_days (ITU/OECD validity normalisation), half-up to cents."
+    )
+    validity_bucket = serializers.SerializerMethodField(help_text="Bucket of comparable tiers: 1-7, 8-14, 15-29, 30+.")
+    is_current = serializers.BooleanField(read_only=True, help_text="True while the tier has no end date.")
+    source_citation = serializers.CharField(source="source.citation", read_only=True, help_text="Citation.")
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.username",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Username of the second analyst who checked the figures, or null.",
+    )
+
+    class Meta:
+        model = Tier
+        fields = [
+            "id",
+            "plan",
+            "plan_name",
+            "plan_name_en",
+            "branch_name",
+            "branch_name_en",
+            "operator_code",
+            "province_code",
+            "validity_days",
+            "price_cny",
+            "data_gb",
+            "data_unlimited",
+            "domestic_voice_min",
+            "intl_voice_min",
+            "intl_discount_cap_cny",
+            "price_per_gb_cny",
+            "price_per_gb_undefined_reason",
+            "price_per_day_cny",
+            "price_per_30_days_cny",
+            "validity_bucket",
+            "confidence",
+            "is_promotional",
+            "effective_from",
+            "effective_to",
+            "is_current",
+            "source",
+            "source_citation",
+            "notes",
+            "reviewed_by",
+            "reviewed_at",
+        ]
+
+    @extend_schema_field(serializers.DecimalField(**CNY_FIELD, allow_null=True))
+    def get_price_per_gb_cny(self, tier: Tier) -> str | None:
+        return money(tier.price_per_gb.value)
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=[reason.value for reason in pricing.PerGbUndefined], allow_null=True)
+    )
+    def get_price_per_gb_undefined_reason(self, tier: Tier) -> str | None:
+        reason = tier.price_per_gb.undefined_reason
+        return None if reason is None else reason.value
+
+    @extend_schema_field(serializers.DecimalField(**CNY_FIELD))
+    def get_price_per_day_cny(self, tier: Tier) -> str | None:
+        return money(tier.price_per_day)
+
+    @extend_schema_field(serializers.DecimalField(**CNY_FIELD))
+    def get_price_per_30_days_cny(self, tier: Tier) -> str | None:
+        return money(pricing.price_per_30_days(price_cny=tier.price_cny, validity_days=tier.validity_days))
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(pricing.BUCKET_LABELS)))
+    def get_validity_bucket(self, tier: Tier) -> str:
+        return pricing.validity_bucket(tier.validity_days)
+
+
+class TierInputSerializer(DescribedModelSerializer):
+    source = serializers.PrimaryKeyRelatedField(
+        queryset=Tier._meta.get_field("source").related_model.objects.all(),
+        required=False,
+        help_text="Source id; defaults to the plan's source when left out on create.",
+    )
+    effective_on = serializers.DateField(
+        write_only=True,
+        required=False,
+        help_text="On update: the day a changed price or allowance takes effect (default today). The current "
+        "tier is closed that day and a new current tier starts; the response is the new tier.",
+    )
+
+    class Meta:
+        model = Tier
+        fields = [
+            "plan",
+            "validity_days",
+            "price_cny",
+            "data_gb",
+            "data_unlimited",
+            "domestic_voice_min",
+            "intl_voice_min",
+            "intl_discount_cap_cny",
+            "confidence",
+            "is_promotional",
+            "effective_from",
+            "effective_to",
+            "source",
+            "notes",
+            "effective_on",
+        ]
+        # One current tier per plan and validity: the model reports a duplicate under validity_days.
+        validators: list[Any] = []
