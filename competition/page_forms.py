@@ -1,0 +1,169 @@
+"""GET filter forms of the comparison pages: every choice lives in the URL so a link reproduces the view.
+
+An invalid or missing value falls back to the page's default instead of an error page, and the form
+shows what it did not accept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from competition.models import Launch, Strategy
+from operators.models import Operator, Province
+from plans.pricing import BUCKET_LABELS
+
+BUCKET_CHOICES = [(label, format_lazy(_("{label} days"), label=label)) for label in BUCKET_LABELS]
+DEFAULT_BUCKET = BUCKET_LABELS[0]
+
+
+class MetricChoices:
+    PER_GB = "per_gb"
+    PER_DAY = "per_day"
+    BASKET = "basket"
+    choices = [
+        (PER_GB, _("Price per GB")),
+        (PER_DAY, _("Price per day")),
+        (BASKET, _("Basket cost")),
+    ]
+
+
+def _cleaned_or_default(form: forms.Form, name: str, default: Any) -> Any:
+    """The field's cleaned value when it validated, else the default (filters never 400)."""
+    if form.is_valid() or name in getattr(form, "cleaned_data", {}):
+        value = form.cleaned_data.get(name)
+        return default if value in (None, "") else value
+    return default
+
+
+class FilterForm(forms.Form):
+    """A filter form bound to request.GET; `value(name)` reads a field with the page's default."""
+
+    defaults: dict[str, Any] = {}
+
+    def value(self, name: str) -> Any:
+        return _cleaned_or_default(self, name, self.defaults.get(name))
+
+
+class BucketForm(FilterForm):
+    bucket = forms.ChoiceField(label=_("Validity"), choices=BUCKET_CHOICES, required=False)
+    defaults = {"bucket": DEFAULT_BUCKET}
+
+
+class MatrixForm(BucketForm):
+    metric = forms.ChoiceField(label=_("Metric"), choices=MetricChoices.choices, required=False)
+    defaults = {"bucket": DEFAULT_BUCKET, "metric": MetricChoices.PER_GB}
+
+
+class ProvinceCompareForm(FilterForm):
+    """Two to four provinces; fewer or more is an error the page explains."""
+
+    province = forms.ModelMultipleChoiceField(
+        label=_("Provinces"),
+        queryset=Province.objects.none(),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, provinces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = provinces
+        self.fields["province"].label_from_instance = lambda p: f"{p.name_zh} {p.name_en}"
+
+    def clean_province(self) -> list[Province]:
+        chosen = list(self.cleaned_data.get("province") or [])
+        if chosen and not 2 <= len(chosen) <= 4:
+            raise forms.ValidationError(_("Pick two to four provinces."))
+        return chosen
+
+    def province_codes(self) -> list[str]:
+        """Codes in the order the URL names them, so the columns follow the analyst's choice."""
+        if not self.is_valid():
+            return []
+        valid = {p.code for p in self.cleaned_data["province"]}
+        ordered: list[str] = []
+        for code in self.data.getlist("province") if hasattr(self.data, "getlist") else []:
+            if code in valid and code not in ordered:
+                ordered.append(code)
+        return ordered
+
+
+class BasketForm(FilterForm):
+    """A visitor profile after the ITU/OECD usage baskets."""
+
+    days = forms.IntegerField(label=_("Days of stay"), min_value=1, max_value=365, required=False)
+    data_gb = forms.DecimalField(
+        label=_("Data (GB)"), min_value=0, max_value=1000, max_digits=7, decimal_places=2, required=False
+    )
+    domestic_min = forms.IntegerField(label=_("Domestic minutes"), min_value=0, max_value=100000, required=False)
+    intl_min = forms.IntegerField(label=_("International minutes"), min_value=0, max_value=100000, required=False)
+    defaults = {"days": 7, "data_gb": 5, "domestic_min": 30, "intl_min": 10}
+
+
+class LaunchFilterForm(FilterForm):
+    operator = forms.ModelChoiceField(
+        label=_("Operator"),
+        queryset=Operator.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All operators"),
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All provinces"),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Launch.Kind.choices], required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, operators: Any, provinces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].queryset = operators
+        self.fields["province"].queryset = provinces
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return cleaned
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword arguments for the timeline selector; an invalid form filters nothing."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "operator": data["operator"].code if data.get("operator") else "",
+            "province": data["province"].code if data.get("province") else "",
+            "kind": data.get("kind") or "",
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+        }
+
+
+class StrategyFilterForm(FilterForm):
+    theme = forms.ChoiceField(
+        label=_("Theme"), choices=[("", _("All themes")), *Strategy.Theme.choices], required=False
+    )
+    operator = forms.ChoiceField(label=_("Operator"), required=False)
+
+    def __init__(self, *args: Any, operators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].choices = [
+            ("", _("All operators")),
+            *[(op.code, f"{op.name_zh} {op.name_en}") for op in operators],
+            ("industry", _("Industry-wide (no single operator)")),
+        ]
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {}
+        return {"theme": self.cleaned_data.get("theme") or "", "operator": self.cleaned_data.get("operator") or ""}

@@ -1,0 +1,90 @@
+"""Template helpers of the comparison pages: bilingual fields, money, colour scale, shareable links."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.http import HttpRequest, QueryDict
+from django.utils.translation import get_language
+
+from plans.pricing import round_cny
+
+register = template.Library()
+
+
+def _prefers_english() -> bool:
+    return (get_language() or "").lower().startswith("en")
+
+
+@register.filter
+def loc(obj: Any, field: str) -> str:
+    """`name` -> `name_en` under English, `name_zh` otherwise; falls back to the other language when blank.
+
+    Works on model instances and on dicts, so selectors may hand either to a template.
+    """
+
+    def read(suffix: str) -> str:
+        key = f"{field}_{suffix}"
+        value = obj.get(key) if isinstance(obj, dict) else getattr(obj, key, "")
+        return str(value or "")
+
+    first, second = ("en", "zh") if _prefers_english() else ("zh", "en")
+    return read(first) or read(second)
+
+
+@register.filter
+def cny(value: Any) -> str:
+    """Money and per-unit figures: half-up to two decimals as analysts display them; a dash when undefined."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{round_cny(Decimal(str(value))):f}"
+    except (InvalidOperation, ValueError):
+        return "—"
+
+
+@register.filter
+def amount(value: Any) -> str:
+    """A quantity without trailing zeros (30.000 GB -> 30, 0.5 -> 0.5); a dash when unknown."""
+    if value is None or value == "":
+        return "—"
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
+
+
+@register.simple_tag
+def heat(value: Any, low: Any, high: Any) -> str:
+    """A background colour from green (cheapest) to red (dearest) for a value between low and high.
+
+    Lightness stays high so black text keeps its contrast (WCAG AA) on every step.
+    """
+    if value is None or low is None or high is None:
+        return ""
+    value, low, high = Decimal(str(value)), Decimal(str(low)), Decimal(str(high))
+    share = Decimal(0) if high == low else (value - low) / (high - low)
+    hue = int(120 - 120 * float(share))
+    return f"background-color: hsl({hue} 70% 85%)"
+
+
+@register.simple_tag
+def query_with(request: HttpRequest, **changes: Any) -> str:
+    """The current query string with some parameters replaced (None drops one): shareable filter links."""
+    query: QueryDict = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def csv_url(request: HttpRequest, table: str) -> str:
+    """The same page and filters as CSV: the view serves the very rows the table shows."""
+    query = request.GET.copy()
+    query["format"] = "csv"
+    query["table"] = table
+    return f"{request.path}?{query.urlencode()}"

@@ -1,0 +1,151 @@
+"""The comparison pages under /compare/: thin views that validate a GET filter form, call selectors and render.
+
+Every page is login-protected and answers `?format=csv&table=<name>` with the rows of that table,
+built once in competition.page_tables for both the HTML and the CSV.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from competition import page_selectors, page_tables
+from competition.page_forms import LaunchFilterForm, ProvinceCompareForm, StrategyFilterForm
+from competition.page_tables import Table
+from competition.templatetags.compare import loc
+from plans import comparison_selectors
+from plans.models import Plan
+
+
+class ComparisonPage(LoginRequiredMixin, TemplateView):
+    """A page whose context holds `tables`; `?format=csv&table=name` downloads one of them."""
+
+    csv_basename = "table"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "csv":
+            tables: dict[str, Table] = context["tables"]
+            name = request.GET.get("table") or next(iter(tables), "")
+            if name not in tables:
+                raise Http404(_("This page has no table named %(name)s.") % {"name": name})
+            return tables[name].csv_response(filename=self.csv_filename(name, context))
+        return self.render_to_response(context)
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        return f"{self.csv_basename}-{table}"
+
+
+class ProvinceCompareView(ComparisonPage):
+    template_name = "compare/provinces.html"
+    csv_basename = "provinces"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = ProvinceCompareForm(self.request.GET or None, provinces=comparison_selectors.provinces_with_tiers())
+        codes = form.province_codes() if form.is_bound else []
+        comparison = comparison_selectors.province_side_by_side(province_codes=codes) if codes else None
+        chart = None
+        if comparison is not None:
+            chart = comparison.chart()
+            for dataset in chart["datasets"]:  # type: ignore[union-attr]
+                dataset["label"] = loc(dataset, "label")
+            chart.update(
+                type="line",
+                xLabel=_("Validity (days)"),
+                yLabel=_("Cheapest CNY per GB"),
+                title=_("Price per GB by validity"),
+            )
+        context.update(
+            form=form,
+            comparison=comparison,
+            chart=chart,
+            tables={"tiers": page_tables.tier_table("tiers", comparison.tiers if comparison else [])},
+        )
+        return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        comparison = context["comparison"]
+        codes = "-".join(p.code for p in comparison.provinces) if comparison else "none"
+        return f"provinces-{codes}-{table}"
+
+
+class PlanListView(ComparisonPage):
+    template_name = "compare/plan_list.html"
+    csv_basename = "plans"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["tables"] = {"plans": page_tables.plan_table(comparison_selectors.plan_list())}
+        return context
+
+
+class PlanDetailView(ComparisonPage):
+    template_name = "compare/plan_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        try:
+            plan = comparison_selectors.plan_detail(plan_id=kwargs["plan_id"])
+        except Plan.DoesNotExist as error:
+            raise Http404(_("No such plan.")) from error
+        history = comparison_selectors.plan_price_history(plan=plan)
+        chart = history.chart(undated_label=_("as published (no date)"))
+        for dataset in chart["datasets"]:  # type: ignore[union-attr]
+            dataset["label"] = _("%(days)s days") % {"days": dataset["validity_days"]}
+        chart.update(type="line", xLabel=_("Effective from"), yLabel=_("Price (CNY)"), title=_("Price history"))
+        current = [t for t in history.rows if t.effective_to is None]
+        context.update(
+            plan=plan,
+            chart=chart,
+            tables={
+                "tiers": page_tables.tier_table("tiers", current),
+                "history": page_tables.price_history_table(history.rows),
+            },
+        )
+        return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        return f"plan-{context['plan'].pk}-{table}"
+
+
+class LaunchTimelineView(ComparisonPage):
+    template_name = "compare/launches.html"
+    csv_basename = "launches"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = LaunchFilterForm(
+            self.request.GET or None,
+            operators=page_selectors.operator_list(),
+            provinces=comparison_selectors.province_list(),
+        )
+        launches = page_selectors.launch_timeline(**(form.filters() if form.is_bound else {}))
+        context.update(form=form, tables={"launches": page_tables.launch_table(launches)})
+        return context
+
+
+class StrategyView(ComparisonPage):
+    template_name = "compare/strategies.html"
+    csv_basename = "strategies"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = StrategyFilterForm(self.request.GET or None, operators=list(page_selectors.operator_list()))
+        groups = page_selectors.strategies_by_theme(**(form.filters() if form.is_bound else {}))
+        context.update(form=form, groups=groups, tables=page_tables.strategy_tables(groups))
+        return context
+
+
+class MatrixView(ComparisonPage):
+    template_name = "compare/matrix.html"
+    csv_basename = "matrix"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["tables"] = {}
+        return context

@@ -1,0 +1,41 @@
+/* Progressive enhancement for the comparison pages; every page also works without it. */
+(function () {
+  "use strict";
+
+  // Filter forms are plain GET forms: changing a select submits it, so the URL stays shareable.
+  document.querySelectorAll("[data-autosubmit]").forEach(function (field) {
+    field.addEventListener("change", function () {
+      if (field.form) {
+        field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+      }
+    });
+  });
+
+  // Charts: each <canvas data-chart="id"> draws the JSON config held in <script id="id">.
+  if (typeof window.Chart === "undefined") {
+    return;
+  }
+  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+    var holder = document.getElementById(canvas.dataset.chart);
+    if (!holder) {
+      return;
+    }
+    var spec = JSON.parse(holder.textContent);
+    var config = {
+      type: spec.type || "line",
+      data: { labels: spec.labels, datasets: spec.datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        spanGaps: true,
+        plugins: { legend: { position: "bottom" }, title: { display: !!spec.title, text: spec.title } },
+        scales: {
+          x: { title: { display: !!spec.xLabel, text: spec.xLabel } },
+          y: { beginAtZero: true, title: { display: !!spec.yLabel, text: spec.yLabel } }
+        }
+      }
+    };
+    new window.Chart(canvas, config);
+  });
+})();
