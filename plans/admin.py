@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, When
 from django.forms import BaseModelForm
@@ -34,6 +35,7 @@ from plans.services import (
     plan_update,
     tier_create,
     tier_delete,
+    tier_mark_reviewed,
     tier_update,
 )
 
@@ -284,6 +286,7 @@ class TierAdmin(TierDisplayMixin, ServiceAdmin):
         "current",
         "effective_from",
         "effective_to",
+        "reviewed",
     )
     list_filter = (
         operator_filter("plan__branch__operator"),
@@ -294,6 +297,7 @@ class TierAdmin(TierDisplayMixin, ServiceAdmin):
         "is_promotional",
         CurrentFilter,
         "data_unlimited",
+        ("reviewed_by", admin.EmptyFieldListFilter),
     )
     search_fields = (
         "plan__name_zh",
@@ -306,7 +310,7 @@ class TierAdmin(TierDisplayMixin, ServiceAdmin):
     )
     autocomplete_fields = ("plan", "source")
     list_select_related = ("plan__branch", "source")
-    readonly_fields = ("per_gb", "per_day", "current")
+    readonly_fields = ("per_gb", "per_day", "current", "reviewed_by", "reviewed_at")
     fieldsets = (
         (None, {"fields": ("plan", "validity_days", "confidence", "is_promotional", "source")}),
         (
@@ -324,7 +328,10 @@ class TierAdmin(TierDisplayMixin, ServiceAdmin):
         ),
         (_("Validity period"), {"fields": (("effective_from", "effective_to"), "current")}),
         (None, {"fields": ("notes",)}),
+        # Set only by the "mark reviewed" action, which enforces the second pair of eyes.
+        (_("Review"), {"fields": (("reviewed_by", "reviewed_at"),)}),
     )
+    actions = ("mark_reviewed",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tier]:
         # The per-GB sort key mirrors pricing.price_per_gb; rows without a figure sort last.
@@ -346,6 +353,25 @@ class TierAdmin(TierDisplayMixin, ServiceAdmin):
     @admin.display(description=_("branch"), ordering="plan__branch__name_zh")
     def branch(self, obj: Tier) -> str:
         return obj.plan.branch.name_zh
+
+    @admin.display(description=_("reviewed"), boolean=True)
+    def reviewed(self, obj: Tier) -> bool:
+        return obj.reviewed_by_id is not None
+
+    @admin.action(
+        description=_("Mark the selected tiers reviewed (by me, as the second analyst)"), permissions=["change"]
+    )
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Tier]) -> None:
+        reviewed = 0
+        for tier in queryset:
+            try:
+                tier_mark_reviewed(tier=tier, reviewer=actor_of(request))
+            except ValidationError as error:
+                self.message_user(request, f"{tier}: {' '.join(error.messages)}", messages.WARNING)
+            else:
+                reviewed += 1
+        if reviewed:
+            self.message_user(request, gettext("%(count)d tier(s) marked reviewed.") % {"count": reviewed})
 
     def service_save(self, *, request: HttpRequest, obj: models.Model, form: BaseModelForm, change: bool) -> None:
         tier_save(request=request, form=form, change=change)

@@ -1,0 +1,520 @@
+"""Admin pages for perks, plans and tiers: roles, the service write path, supersession, query counts."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.admin import TierAdmin
+from plans.models import Perk, Plan, Tier
+from plans.signals import tiers_changed
+from tests.factories import (
+    AnalystFactory,
+    BranchFactory,
+    OperatorFactory,
+    PerkFactory,
+    PlanFactory,
+    ProvinceFactory,
+    SourceFactory,
+    TierFactory,
+)
+
+
+def admin_url(model: type[models.Model], view: str, *args: object) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def management(prefix: str, *, total: int = 0, initial: int = 0) -> dict[str, Any]:
+    return {
+        f"{prefix}-TOTAL_FORMS": total,
+        f"{prefix}-INITIAL_FORMS": initial,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+
+
+def tier_fields(tier: Tier) -> dict[str, Any]:
+    """The tier's figures as the admin form posts them."""
+    values: dict[str, Any] = {
+        "validity_days": tier.validity_days,
+        "price_cny": tier.price_cny,
+        "data_gb": "" if tier.data_gb is None else tier.data_gb,
+        "domestic_voice_min": "" if tier.domestic_voice_min is None else tier.domestic_voice_min,
+        "intl_voice_min": "" if tier.intl_voice_min is None else tier.intl_voice_min,
+        "intl_discount_cap_cny": "" if tier.intl_discount_cap_cny is None else tier.intl_discount_cap_cny,
+        "confidence": tier.confidence,
+        "effective_from": tier.effective_from or "",
+        "effective_to": tier.effective_to or "",
+        "source": tier.source_id,
+    }
+    if tier.data_unlimited:
+        values["data_unlimited"] = "on"
+    if tier.is_promotional:
+        values["is_promotional"] = "on"
+    return values
+
+
+def tier_form(tier: Tier, **overrides: Any) -> dict[str, Any]:
+    return {"plan": tier.plan_id, "notes": tier.notes, **tier_fields(tier), **overrides}
+
+
+def plan_form(plan: Plan, tiers: list[dict[str, Any]] = (), initial: int = 0, **overrides: Any) -> dict[str, Any]:
+    """The plan change form with its tiers inline; `tiers` rows are posted as-is (prefix added)."""
+    data: dict[str, Any] = {
+        "branch": plan.branch_id,
+        "name_zh": plan.name_zh,
+        "name_en": plan.name_en,
+        "segment": plan.segment,
+        "validity_options_days": "[]",
+        "launched_on": plan.launched_on or "",
+        "withdrawn_on": plan.withdrawn_on or "",
+        "source": plan.source_id,
+        "notes": plan.notes,
+        "perks": [perk.pk for perk in plan.perks.all()] if plan.pk else [],
+        **management("tiers", total=len(tiers), initial=initial),
+        **overrides,
+    }
+    for index, row in enumerate(tiers):
+        data.update({f"tiers-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def perk_payload() -> dict[str, Any]:
+    return {"name_zh": "咪咕视频钻石会员", "name_en": "Migu Video Diamond", "category": "video", "description": ""}
+
+
+def plan_payload() -> dict[str, Any]:
+    branch = BranchFactory(name_zh="北京移动", name_en="China Mobile Beijing")
+    perk = PerkFactory(name_zh="同声译", name_en="Simultaneous interpretation")
+    return {
+        "branch": branch.pk,
+        "name_zh": "灵动卡",
+        "name_en": "Smart Card",
+        "segment": "inbound_short_term",
+        "perks": [perk.pk],
+        "validity_options_days": "[7, 15, 30]",
+        "launched_on": "",
+        "withdrawn_on": "",
+        "source": SourceFactory().pk,
+        "notes": "",
+        **management("tiers"),
+    }
+
+
+def tier_payload() -> dict[str, Any]:
+    plan = PlanFactory(name_zh="灵动卡")
+    return {
+        "plan": plan.pk,
+        "validity_days": 7,
+        "price_cny": "100.00",
+        "data_gb": "30",
+        "domestic_voice_min": 100,
+        "intl_voice_min": 0,
+        "intl_discount_cap_cny": "0",
+        "confidence": "confirmed",
+        "effective_from": "",
+        "effective_to": "",
+        "source": plan.source_id,
+        "notes": "",
+    }
+
+
+CASES: list[tuple[type[models.Model], Callable[[], models.Model], Callable[[], dict[str, Any]], dict[str, Any]]] = [
+    (Perk, PerkFactory, perk_payload, {"name_zh": "咪咕视频钻石会员"}),
+    (Plan, PlanFactory, plan_payload, {"name_zh": "灵动卡"}),
+    (Tier, TierFactory, tier_payload, {"plan__name_zh": "灵动卡", "validity_days": 7}),
+]
+IDS = [case[0].__name__ for case in CASES]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("model", "factory", "payload", "lookup"), CASES, ids=IDS)
+def test_it_renders_the_changelist_add_and_change_pages_for_an_analyst(
+    client, analyst, model, factory, payload, lookup
+):
+    row = factory()
+    client.force_login(analyst)
+
+    assert client.get(admin_url(model, "changelist")).status_code == 200
+    assert client.get(admin_url(model, "add")).status_code == 200
+    assert client.get(admin_url(model, "change", row.pk)).status_code == 200
+    assert client.get(admin_url(model, "history", row.pk)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("model", "factory", "payload", "lookup"), CASES, ids=IDS)
+def test_it_saves_the_add_form_for_an_analyst(client, analyst, model, factory, payload, lookup):
+    data = payload()
+    client.force_login(analyst)
+
+    response = client.post(admin_url(model, "add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    saved = model.objects.get(**lookup)
+    # A plan's perks add a second record (the many-to-many change); every record names the analyst.
+    assert saved.history.earliest().history_type == "+"
+    assert {record.history_user for record in saved.history.all()} == {analyst}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("model", "factory", "payload", "lookup"), CASES, ids=IDS)
+def test_it_lets_a_viewer_look_but_refuses_their_writes(client, viewer, model, factory, payload, lookup):
+    row = factory()
+    client.force_login(viewer)
+
+    assert client.get(admin_url(model, "changelist")).status_code == 200
+    assert client.get(admin_url(model, "change", row.pk)).status_code == 200
+    assert client.post(admin_url(model, "add"), payload()).status_code == 403
+    assert client.post(admin_url(model, "change", row.pk), {}).status_code == 403
+    assert client.post(admin_url(model, "delete", row.pk), {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("model", "factory", "payload", "lookup"), CASES, ids=IDS)
+def test_it_sends_an_anonymous_user_to_the_login_page(client, model, factory, payload, lookup):
+    row = factory()
+
+    for url in (admin_url(model, "changelist"), admin_url(model, "add"), admin_url(model, "change", row.pk)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+def test_the_plan_add_form_sets_its_perks_through_the_service(client, analyst):
+    data = plan_payload()
+    client.force_login(analyst)
+
+    client.post(admin_url(Plan, "add"), data)
+
+    plan = Plan.objects.get(name_zh="灵动卡")
+    assert [perk.name_zh for perk in plan.perks.all()] == ["同声译"]
+    assert {record.history_user for record in plan.history.all()} == {analyst}
+
+
+@pytest.mark.django_db
+def test_the_tier_changelist_shows_per_gb_and_per_day_from_the_pricing_rules(client, analyst):
+    TierFactory(
+        plan=PlanFactory(branch=BranchFactory(name_zh="北京移动")),
+        validity_days=7,
+        price_cny=Decimal("100"),
+        data_gb=Decimal("30"),
+    )
+    TierFactory(validity_days=15, price_cny=Decimal("125"), data_gb=None)
+    client.force_login(analyst)
+
+    page = client.get(admin_url(Tier, "changelist")).content.decode()
+
+    assert "北京移动" in page
+    assert "¥3.33" in page  # 100 / 30 GB, half-up
+    assert "¥14.29" in page  # 100 / 7 days
+    assert "¥8.33" in page  # 125 / 15 days
+    assert "— (data unknown)" in page
+
+
+@pytest.mark.django_db
+def test_it_orders_tiers_by_per_gb_with_unknown_data_last(client, analyst):
+    cheap = TierFactory(price_cny=Decimal("10"), data_gb=Decimal("10"))
+    dear = TierFactory(price_cny=Decimal("90"), data_gb=Decimal("10"))
+    unknown = TierFactory(price_cny=Decimal("1"), data_gb=None)
+    client.force_login(analyst)
+    # The changelist puts the action checkbox in column 0, before list_display.
+    per_gb_column = TierAdmin.list_display.index("per_gb") + 1
+
+    response = client.get(admin_url(Tier, "changelist"), {"o": str(per_gb_column)})
+
+    rows = list(response.context["cl"].result_list)
+    assert rows[:2] == [cheap, dear]
+    assert rows[-1] == unknown
+
+
+@pytest.mark.django_db
+def test_it_filters_tiers_by_bucket_current_operator_and_province(client, analyst):
+    beijing = ProvinceFactory(code="11")
+    mobile = OperatorFactory(code="cmcc")
+    plan = PlanFactory(branch=BranchFactory(operator=mobile, province=beijing))
+    week = TierFactory(plan=plan, validity_days=7, effective_from=datetime.date(2025, 5, 1))
+    TierFactory(
+        plan=plan,
+        validity_days=7,
+        effective_from=datetime.date(2025, 1, 1),
+        effective_to=datetime.date(2025, 5, 1),
+    )
+    TierFactory(plan=plan, validity_days=30)
+    TierFactory(validity_days=5)  # another operator and province
+    client.force_login(analyst)
+
+    response = client.get(
+        admin_url(Tier, "changelist"), {"bucket": "1-7", "current": "yes", "operator": "cmcc", "province": "11"}
+    )
+
+    assert list(response.context["cl"].result_list) == [week]
+
+
+@pytest.mark.django_db
+def test_a_price_change_in_the_tier_form_supersedes_the_tier(client, analyst, django_capture_on_commit_callbacks):
+    tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+    client.force_login(analyst)
+    sent: list[list[int]] = []
+
+    def receiver(sender: object, plan_ids: list[int], **kwargs: object) -> None:
+        sent.append(plan_ids)
+
+    tiers_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                admin_url(Tier, "change", tier.pk),
+                tier_form(tier, price_cny="120.00", effective_from="2025-07-01", _continue="1"),
+            )
+    finally:
+        tiers_changed.disconnect(receiver)
+
+    successor = Tier.objects.get(plan=tier.plan, effective_to__isnull=True)
+    tier.refresh_from_db()
+    assert tier.price_cny == Decimal("100.00")
+    assert tier.effective_from == datetime.date(2025, 5, 1)
+    assert tier.effective_to == datetime.date(2025, 7, 1)
+    assert successor.price_cny == Decimal("120.00")
+    assert successor.effective_from == datetime.date(2025, 7, 1)
+    assert successor.history.get().history_user == analyst
+    assert tier.history.latest().history_user == analyst
+    # Continue editing lands on the tier that is current now, and the message says what happened.
+    assert response["Location"] == admin_url(Tier, "change", successor.pk)
+    notes = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("now ends on 2025-07-01" in note for note in notes)
+    assert sent == [[tier.plan_id]]
+
+
+@pytest.mark.django_db
+def test_a_price_change_without_a_new_start_date_starts_today(client, analyst):
+    tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+    client.force_login(analyst)
+
+    response = client.post(admin_url(Tier, "change", tier.pk), tier_form(tier, price_cny="90.00"))
+
+    assert response.status_code == 302
+    assert response["Location"] == admin_url(Tier, "changelist")
+    successor = Tier.objects.get(plan=tier.plan, effective_to__isnull=True)
+    assert successor.effective_from == timezone.localdate()
+    assert successor.price_cny == Decimal("90.00")
+
+
+@pytest.mark.django_db
+def test_a_new_price_starting_before_the_current_one_is_an_error_on_effective_from(client, analyst):
+    tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+    client.force_login(analyst)
+
+    response = client.post(
+        admin_url(Tier, "change", tier.pk), tier_form(tier, price_cny="120.00", effective_from="2025-04-01")
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "effective_from": ["A new price must start after the current one (2025-05-01)."]
+    }
+    tier.refresh_from_db()
+    assert tier.effective_to is None
+    assert tier.price_cny == Decimal("100.00")
+    assert Tier.objects.count() == 1
+    assert list(get_messages(response.wsgi_request)) == []
+
+
+@pytest.mark.django_db
+def test_a_notes_change_edits_the_tier_in_place(client, analyst):
+    tier = TierFactory(validity_days=7, notes="")
+    client.force_login(analyst)
+
+    client.post(admin_url(Tier, "change", tier.pk), tier_form(tier, notes="表1 第3行"))
+
+    tier.refresh_from_db()
+    assert Tier.objects.count() == 1
+    assert tier.notes == "表1 第3行"
+    assert tier.effective_to is None
+    assert tier.history.latest().history_user == analyst
+
+
+@pytest.mark.django_db
+def test_the_tier_add_form_shows_a_negative_price_on_its_field(client, analyst):
+    data = {**tier_payload(), "price_cny": "-1"}
+    client.force_login(analyst)
+
+    response = client.post(admin_url(Tier, "add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"price_cny": ["The price cannot be negative."]}
+    assert not Tier.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_second_current_tier_of_the_same_validity_is_an_error_on_validity(client, analyst):
+    existing = TierFactory(validity_days=7)
+    data = {**tier_form(existing), "price_cny": "50.00"}
+    client.force_login(analyst)
+
+    response = client.post(admin_url(Tier, "add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "validity_days": ["This plan already has a current tier with this validity."]
+    }
+
+
+@pytest.mark.django_db
+def test_a_tier_added_inline_on_its_plan_goes_through_the_service(client, analyst):
+    plan = PlanFactory()
+    client.force_login(analyst)
+    row = {
+        "plan": plan.pk,
+        "validity_days": 15,
+        "price_cny": "125.00",
+        "data_gb": "",
+        "confidence": "confirmed",
+        "source": plan.source_id,
+    }
+
+    response = client.post(admin_url(Plan, "change", plan.pk), plan_form(plan, [row]))
+
+    assert response.status_code == 302
+    tier = plan.tiers.get()
+    assert (tier.validity_days, tier.price_cny, tier.data_gb) == (15, Decimal("125.00"), None)
+    assert tier.history.get().history_user == analyst
+
+
+@pytest.mark.django_db
+def test_an_inline_price_change_supersedes_the_tier_and_says_so(client, analyst):
+    plan = PlanFactory()
+    tier = TierFactory(plan=plan, validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+    client.force_login(analyst)
+    row = {"id": tier.pk, "plan": plan.pk, **tier_fields(tier), "price_cny": "110.00", "effective_from": "2025-08-01"}
+
+    response = client.post(admin_url(Plan, "change", plan.pk), plan_form(plan, [row], initial=1))
+
+    assert response.status_code == 302
+    tier.refresh_from_db()
+    successor = plan.tiers.get(effective_to__isnull=True)
+    assert tier.effective_to == datetime.date(2025, 8, 1)
+    assert (successor.price_cny, successor.effective_from) == (Decimal("110.00"), datetime.date(2025, 8, 1))
+    notes = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("is current from that day" in note for note in notes)
+
+
+@pytest.mark.django_db
+def test_two_new_inline_tiers_of_one_validity_show_the_error_on_the_second_row(client, analyst):
+    plan = PlanFactory(notes="")
+    client.force_login(analyst)
+    row = {"plan": plan.pk, "validity_days": 7, "price_cny": "100.00", "confidence": "confirmed"}
+    rows = [{**row, "source": plan.source_id}, {**row, "price_cny": "90.00", "source": plan.source_id}]
+
+    response = client.post(admin_url(Plan, "change", plan.pk), plan_form(plan, rows, notes="changed"))
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.forms[0].errors == {}
+    assert formset.forms[1].errors == {"validity_days": ["This plan already has a current tier with this validity."]}
+    # The whole save was rolled back: no tier, and the plan's own change did not stick either.
+    assert not plan.tiers.exists()
+    plan.refresh_from_db()
+    assert plan.notes == ""
+
+
+@pytest.mark.django_db
+def test_an_inline_tier_deleted_on_the_plan_page_is_deleted_through_the_service(client, analyst):
+    plan = PlanFactory()
+    tier = TierFactory(plan=plan, validity_days=7)
+    client.force_login(analyst)
+    row = {"id": tier.pk, "plan": plan.pk, **tier_fields(tier), "DELETE": "on"}
+
+    response = client.post(admin_url(Plan, "change", plan.pk), plan_form(plan, [row], initial=1))
+
+    assert response.status_code == 302
+    assert not plan.tiers.exists()
+    assert Tier.history.filter(id=tier.pk).latest().history_user == analyst
+
+
+@pytest.mark.django_db
+def test_new_inline_rows_offer_the_plans_source(client, analyst):
+    plan = PlanFactory()
+    client.force_login(analyst)
+
+    response = client.get(admin_url(Plan, "change", plan.pk))
+
+    extra_row = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert extra_row.initial["source"] == plan.source_id
+
+
+@pytest.mark.django_db
+def test_deleting_a_plan_in_the_admin_uses_the_service(client, analyst, django_capture_on_commit_callbacks):
+    plan = PlanFactory()
+    TierFactory(plan=plan)
+    plan_id = plan.pk
+    client.force_login(analyst)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(admin_url(Plan, "delete", plan_id), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Plan.objects.filter(pk=plan_id).exists()
+    assert Plan.history.filter(id=plan_id).latest().history_user == analyst
+    assert Tier.history.filter(plan_id=plan_id, history_type="-").get().history_user == analyst
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_the_review_action_records_a_second_analyst_and_refuses_the_author(client, analyst):
+    tier = TierFactory()
+    tier.history.update(history_user=analyst)  # the analyst entered it
+    second = AnalystFactory(username="second")
+
+    client.force_login(analyst)
+    client.post(admin_url(Tier, "changelist"), {"action": "mark_reviewed", "_selected_action": [tier.pk]})
+    tier.refresh_from_db()
+    assert tier.reviewed_by is None
+
+    client.force_login(second)
+    client.post(admin_url(Tier, "changelist"), {"action": "mark_reviewed", "_selected_action": [tier.pk]})
+    tier.refresh_from_db()
+    assert tier.reviewed_by == second
+
+
+def changelist_queries(client: Any, model: type[models.Model]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def perk_on_a_plan() -> Perk:
+    perk = PerkFactory()
+    PlanFactory().perks.add(perk)
+    return perk
+
+
+GROWERS: list[tuple[type[models.Model], Callable[[], object]]] = [
+    (Perk, perk_on_a_plan),
+    (Plan, lambda: TierFactory().plan),
+    (Tier, TierFactory),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("model", "grow"), GROWERS, ids=[model.__name__ for model, _ in GROWERS])
+def test_the_changelist_query_count_does_not_grow_with_rows(client, analyst, model, grow):
+    client.force_login(analyst)
+    grow()
+    few = changelist_queries(client, model)
+    for _ in range(5):
+        grow()
+
+    assert model.objects.count() == 6
+    assert changelist_queries(client, model) == few
