@@ -1,3 +1,35 @@
 """API routes of the competition app."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from competition import launch_apis
+
+urlpatterns: list = [
+    # Launches, partners and strategies (competition/launch_apis.py).
+    path("partners/", launch_apis.PartnerListApi.as_view(), name="api-partner-list"),
+    path("partners/<int:pk>/", launch_apis.PartnerDetailApi.as_view(), name="api-partner-detail"),
+    path("launches/", launch_apis.LaunchListApi.as_view(), name="api-launch-list"),
+    path("launches/<int:pk>/", launch_apis.LaunchDetailApi.as_view(), name="api-launch-detail"),
+    path("strategies/", launch_apis.StrategyListApi.as_view(), name="api-strategy-list"),
+    path("strategies/<int:pk>/", launch_apis.StrategyDetailApi.as_view(), name="api-strategy-detail"),
+    path(
+        "strategies/<int:strategy_id>/milestones/",
+        launch_apis.StrategyMilestoneListApi.as_view(),
+        name="api-strategy-milestone-list",
+    ),
+    path(
+        "strategies/<int:strategy_id>/milestones/<int:pk>/",
+        launch_apis.StrategyMilestoneDetailApi.as_view(),
+        name="api-strategy-milestone-detail",
+    ),
+    path(
+        "strategies/<int:strategy_id>/key-figures/",
+        launch_apis.KeyFigureListApi.as_view(),
+        name="api-strategy-key-figure-list",
+    ),
+    path(
+        "strategies/<int:strategy_id>/key-figures/<int:pk>/",
+        launch_apis.KeyFigureDetailApi.as_view(),
+        name="api-strategy-key-figure-detail",
+    ),
+]
