@@ -367,14 +367,17 @@ class SeedLoader:
     def _load_tier(self, *, plan: Plan, row: object, plan_source: object, where: str) -> None:
         optional = ("table_row", "data_gb", "data_unlimited", "domestic_voice_min", "intl_voice_min")
         optional += ("intl_discount_cap_cny", "is_promotional", "effective_from", "effective_to", "source", "notes")
+        if isinstance(row, dict):
+            # Name the tier as a reader finds it (validity, Table 1 row) before any other check can fail.
+            label = f"{row.get('validity_days')} days"
+            if row.get("table_row") is not None:
+                label += f", Table 1 row {row['table_row']}"
+            where = f"{where} ({label})"
         row = _check_keys(row, where=where, required=("validity_days", "price_cny", "confidence"), optional=optional)
-        where = f"{where} ({row['validity_days']} days"
         notes = row.get("notes", "")
         if row.get("table_row") is not None:
-            where += f", Table 1 row {row['table_row']}"
             # The row number leads the notes so a reader of the admin can trace the tier back to the table.
             notes = f"表1 Table 1 第{row['table_row']}行 row {row['table_row']}. {notes}".strip()
-        where += ")"
         values = {
             "price_cny": _money(row["price_cny"], where=where, field="price_cny"),
             "data_gb": _money(row.get("data_gb"), where=where, field="data_gb"),
