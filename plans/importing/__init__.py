@@ -1,0 +1,19 @@
+"""Bulk import of price tiers from CSV/XLSX: one transaction per file, dry-run and preview.
+
+`tier_import` is the entry point for the admin, the `import_tiers` command and the tests.
+"""
+
+from plans.importing.reading import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, FileRejected, read_table
+from plans.importing.tiers import MAX_VALIDITY_DAYS, ImportResult, RowError, RowOutcome, tier_import
+
+__all__ = [
+    "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_ROWS",
+    "MAX_VALIDITY_DAYS",
+    "FileRejected",
+    "ImportResult",
+    "RowError",
+    "RowOutcome",
+    "read_table",
+    "tier_import",
+]

@@ -1,0 +1,411 @@
+"""Import price tiers from the API's tier CSV/XLSX export (or a sheet with the same columns).
+
+Every row goes through the write services (tier_create / tier_update), so the model's full_clean,
+the one-current-tier rule and the price-change-closes-the-old-tier rule apply exactly as in admin
+and the API. The whole file runs in one transaction: any invalid row, or a dry run, rolls it all
+back, so a bad file never leaves half its rows behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from operators.models import Operator, Province, Source
+from plans.importing.reading import FileRejected, read_table
+from plans.models import Plan, Tier
+from plans.services import PRICE_FIELDS, tier_create, tier_update
+
+# The model allows any positive validity; an import of a price sheet never holds more than two years,
+# so a larger number is a typo (days typed into the price column, a stray 0) and is refused here.
+MAX_VALIDITY_DAYS = 731
+
+# Columns written to the tier; the rest of the export is either identity (id, plan lookup) or computed.
+EDITABLE_COLUMNS: tuple[str, ...] = (
+    "plan",
+    "validity_days",
+    "price_cny",
+    "data_gb",
+    "data_unlimited",
+    "domestic_voice_min",
+    "intl_voice_min",
+    "intl_discount_cap_cny",
+    "confidence",
+    "is_promotional",
+    "effective_from",
+    "effective_to",
+    "source",
+    "notes",
+)
+LOOKUP_COLUMNS = ("plan_name", "branch_name", "operator_code", "province_code")
+REQUIRED_COLUMNS = ("validity_days", "price_cny")
+DECIMAL_COLUMNS = frozenset({"price_cny", "data_gb", "intl_discount_cap_cny"})
+INTEGER_COLUMNS = frozenset({"validity_days", "domestic_voice_min", "intl_voice_min"})
+BOOLEAN_COLUMNS = frozenset({"data_unlimited", "is_promotional"})
+DATE_COLUMNS = frozenset({"effective_from", "effective_to"})
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "t"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", "f", ""})
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+Action = Literal["new", "changed", "unchanged", "error"]
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class RowError:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("line %(line)s") % {"line": self.line}
+        return f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+@dataclass
+class RowOutcome:
+    line: int
+    values: dict[str, str]
+    action: Action = "error"
+    tier_id: int | None = None
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    note: str = ""
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    filename: str
+    dry_run: bool
+    header: list[str] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    file_errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def errors(self) -> list[RowError]:
+        return self.file_errors + [error for outcome in self.outcomes for error in outcome.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"new": 0, "changed": 0, "unchanged": 0, "error": 0}
+        for outcome in self.outcomes:
+            counts[outcome.action] += 1
+        return counts
+
+    def failed_rows_csv(self) -> str:
+        """The rows that failed, as they were in the file, with their line number and errors first."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["line", "errors", *self.header])
+        for error in self.file_errors:
+            writer.writerow([error.line or "", str(error)])
+        for outcome in self.outcomes:
+            if outcome.errors:
+                messages = "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in outcome.errors)
+                writer.writerow([outcome.line, messages, *(outcome.values.get(name, "") for name in self.header)])
+        return buffer.getvalue()
+
+
+class RowInvalid(Exception):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def tier_import(
+    *,
+    content: bytes,
+    filename: str,
+    actor: AbstractBaseUser | None,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+    origin: str = "import",
+) -> ImportResult:
+    """Validate and apply every row of a tier file in one transaction; see the module docstring.
+
+    `origin` goes into each history record's change reason ("import_tiers: prices.csv line 7"),
+    so the audit shows which file and line a change came from.
+    """
+    result = ImportResult(filename=filename, dry_run=dry_run)
+    try:
+        table = read_table(content, filename=filename)
+    except FileRejected as rejected:
+        result.file_errors.append(RowError(line=rejected.line or 0, field="", message=rejected.message))
+        return result
+    result.header = table.header
+    missing = [name for name in REQUIRED_COLUMNS if name not in table.header]
+    if not {"id", "plan", "plan_name"} & set(table.header):
+        missing.append("plan")
+    if missing:
+        message = _("Missing column(s): %(names)s.") % {"names": ", ".join(missing)}
+        result.file_errors.append(RowError(line=1, field="", message=message))
+        return result
+    known = {"id", *EDITABLE_COLUMNS, *LOOKUP_COLUMNS}
+    result.ignored_columns = [name for name in table.header if name not in known]
+
+    importer = _RowImporter(actor=actor, reason=f"{origin}: {filename}")
+    with transaction.atomic():
+        for done, (line, values) in enumerate(table.rows, start=1):
+            result.outcomes.append(importer.run(line=line, values=values))
+            if progress:
+                progress(done, len(table.rows))
+        result.committed = result.ok and not dry_run
+        if not result.committed:
+            # Nothing of a failed or trial run may stay, and its on_commit notices must not fire.
+            transaction.set_rollback(True)
+    return result
+
+
+class _RowImporter:
+    """Applies one row at a time, remembering which tiers earlier rows of the file already touched."""
+
+    def __init__(self, *, actor: AbstractBaseUser | None, reason: str) -> None:
+        self.actor = actor
+        self.reason = reason
+        self.seen: dict[tuple[Any, ...], int] = {}
+
+    def run(self, *, line: int, values: dict[str, str]) -> RowOutcome:
+        outcome = RowOutcome(line=line, values=values)
+        try:
+            with transaction.atomic():
+                self._apply(outcome)
+        except RowInvalid as invalid:
+            outcome.action = "error"
+            for name, messages in invalid.errors.items():
+                column = "" if name == NON_FIELD_ERRORS else name
+                outcome.errors.extend(RowError(line=line, field=column, message=m) for m in messages)
+        except ValidationError as error:
+            outcome.action = "error"
+            for name, messages in error.message_dict.items():
+                column = "" if name == NON_FIELD_ERRORS else name
+                outcome.errors.extend(RowError(line=line, field=column, message=m) for m in messages)
+        except IntegrityError as error:
+            outcome.action = "error"
+            outcome.errors.append(RowError(line=line, field="", message=_("Database refused the row: %s") % error))
+        return outcome
+
+    def _apply(self, outcome: RowOutcome) -> None:
+        fields = _parse(outcome.values)
+        tier = self._target(outcome.values, fields)
+        key: tuple[Any, ...] = ("tier", tier.pk) if tier else ("new", fields["plan"].pk, fields["validity_days"])
+        if key in self.seen:
+            column = "id" if outcome.values.get("id") else "validity_days"
+            raise RowInvalid(
+                {column: [_("Duplicates line %(line)s: the same tier twice in one file.") % {"line": self.seen[key]}]}
+            )
+        self.seen[key] = outcome.line
+        if fields.get("source") is None:
+            # As in the API: a new tier cites its plan's source, an update keeps its own.
+            fields.pop("source", None)
+            if tier is None:
+                fields["source"] = fields["plan"].source
+        if tier is None:
+            created = tier_create(actor=self.actor, **fields)
+            outcome.action, outcome.tier_id = "new", created.pk
+            self._note_reason(created, outcome.line)
+            return
+        changes = {name: value for name, value in fields.items() if getattr(tier, name) != value}
+        if not changes:
+            outcome.action, outcome.tier_id = "unchanged", tier.pk
+            return
+        outcome.changes = {name: (_show(getattr(tier, name)), _show(value)) for name, value in changes.items()}
+        effective_on = None
+        if tier.is_current and PRICE_FIELDS & changes.keys() and "effective_to" not in changes:
+            # A new price starts on the file's effective_from (or today); the old tier closes that day.
+            effective_on = changes.pop("effective_from", None)
+        current = tier_update(tier=tier, changes=changes, actor=self.actor, effective_on=effective_on)
+        outcome.action, outcome.tier_id = "changed", current.pk
+        if current.pk != tier.pk:
+            outcome.note = _("closes tier %(old)s on %(date)s; the new price is tier %(new)s") % {
+                "old": tier.pk,
+                "date": current.effective_from,
+                "new": current.pk,
+            }
+            self._note_reason(tier, outcome.line)
+        self._note_reason(current, outcome.line)
+
+    def _target(self, values: dict[str, str], fields: dict[str, Any]) -> Tier | None:
+        """The existing tier a row updates: by id, else the plan's current tier of that validity."""
+        raw_id = values.get("id", "")
+        if raw_id:
+            if not raw_id.isdigit():
+                raise RowInvalid({"id": [_("“%(value)s” is not a tier id (a whole number).") % {"value": raw_id}]})
+            tier = Tier.objects.select_for_update().filter(pk=int(raw_id)).first()
+            if tier is None:
+                message = _("No tier has id %(id)s; leave id empty to add a new tier.") % {"id": raw_id}
+                raise RowInvalid({"id": [message]})
+            if tier.effective_to is not None and fields.get("effective_to", tier.effective_to) is None:
+                successor = Tier.objects.filter(
+                    plan_id=tier.plan_id, validity_days=tier.validity_days, effective_to__isnull=True
+                ).first()
+                if successor is not None:
+                    message = _(
+                        "Tier %(id)s was closed on %(date)s and tier %(new)s is current now; export again to edit it."
+                    ) % {"id": tier.pk, "date": tier.effective_to, "new": successor.pk}
+                    raise RowInvalid({"id": [message]})
+            return tier
+        return (
+            Tier.objects.select_for_update()
+            .filter(plan=fields["plan"], validity_days=fields["validity_days"], effective_to__isnull=True)
+            .first()
+        )
+
+    def _note_reason(self, tier: Tier, line: int) -> None:
+        latest = Tier.history.filter(id=tier.pk).order_by("-history_id").values_list("history_id", flat=True)[:1]
+        Tier.history.filter(history_id__in=list(latest)).update(history_change_reason=f"{self.reason} line {line}")
+
+
+def _parse(values: dict[str, str]) -> dict[str, Any]:
+    """Text cells to typed field values; collects every field's error before giving up on the row."""
+    errors: dict[str, list[str]] = {}
+    fields: dict[str, Any] = {}
+    for name in EDITABLE_COLUMNS:
+        if name not in values or name == "plan":
+            continue
+        try:
+            fields[name] = _parse_value(name, values[name])
+        except ValueError as error:
+            errors[name] = [str(error)]
+    try:
+        fields["plan"] = _resolve_plan(values)
+    except RowInvalid as invalid:
+        errors.update(invalid.errors)
+    if errors:
+        raise RowInvalid(errors)
+    return fields
+
+
+def _parse_value(name: str, text: str) -> Any:
+    if name in REQUIRED_COLUMNS and not text:
+        raise ValueError(_("A value is required."))
+    if name in DECIMAL_COLUMNS:
+        if not text:
+            return None
+        if not NUMBER.match(text):
+            raise ValueError(_("“%(value)s” is not a number; write e.g. 85 or 85.50.") % {"value": text})
+        try:
+            return Decimal(text)
+        except InvalidOperation as error:  # pragma: no cover - the pattern admits only valid decimals
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from error
+    if name in INTEGER_COLUMNS:
+        if not text:
+            return None
+        if not NUMBER.match(text) or Decimal(text) != Decimal(text).to_integral_value():
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+        number = int(Decimal(text))
+        if name == "validity_days" and number > MAX_VALIDITY_DAYS:
+            raise ValueError(
+                _("%(days)s days is not a plausible validity; the import accepts at most %(max)s days.")
+                % {"days": number, "max": MAX_VALIDITY_DAYS}
+            )
+        return number
+    if name in BOOLEAN_COLUMNS:
+        word = text.lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError(_("“%(value)s” is not true or false.") % {"value": text})
+    if name in DATE_COLUMNS:
+        if not text:
+            return None
+        try:
+            # A date, or the date part of an ISO timestamp as some exports write it.
+            if len(text) == 10:
+                return datetime.date.fromisoformat(text)
+            return datetime.datetime.fromisoformat(text).date()
+        except ValueError as error:
+            raise ValueError(_("“%(value)s” is not a date; write YYYY-MM-DD.") % {"value": text}) from error
+    if name == "confidence":
+        return text.lower() or Tier.Confidence.CONFIRMED
+    if name == "source":
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValueError(_("“%(value)s” is not a source id (a whole number).") % {"value": text})
+        source = Source.objects.filter(pk=int(text)).first()
+        if source is None:
+            raise ValueError(_("No source has id %(id)s.") % {"id": text})
+        return source
+    return text  # notes
+
+
+def _resolve_plan(values: dict[str, str]) -> Plan:
+    """The plan by id, else by name within a branch (branch_name, or operator and province codes)."""
+    operator_code = values.get("operator_code", "").lower()
+    province_code = values.get("province_code", "")
+    errors: dict[str, list[str]] = {}
+    if operator_code and not Operator.objects.filter(code=operator_code).exists():
+        known = ", ".join(Operator.objects.values_list("code", flat=True))
+        errors["operator_code"] = [
+            _("Unknown operator code “%(code)s”; known codes: %(known)s.") % {"code": operator_code, "known": known}
+        ]
+    if province_code and not Province.objects.filter(code=province_code).exists():
+        errors["province_code"] = [
+            _("Unknown province code “%(code)s”; use the GB/T 2260 two-digit code, e.g. 11.") % {"code": province_code}
+        ]
+    if errors:
+        raise RowInvalid(errors)
+    raw_plan = values.get("plan", "")
+    plans = Plan.objects.select_related("branch__operator", "branch__province")
+    if raw_plan:
+        if not raw_plan.isdigit():
+            raise RowInvalid({"plan": [_("“%(value)s” is not a plan id (a whole number).") % {"value": raw_plan}]})
+        plan = plans.filter(pk=int(raw_plan)).first()
+        if plan is None:
+            raise RowInvalid({"plan": [_("No plan has id %(id)s.") % {"id": raw_plan}]})
+    else:
+        name = values.get("plan_name", "")
+        if not name:
+            raise RowInvalid({"plan": [_("Give the plan id, or the plan_name with its branch_name.")]})
+        matches = plans.filter(name_zh=name)
+        if values.get("branch_name"):
+            matches = matches.filter(branch__name_zh=values["branch_name"])
+        if operator_code:
+            matches = matches.filter(branch__operator__code=operator_code)
+        if province_code:
+            matches = matches.filter(branch__province__code=province_code)
+        found = list(matches[:2])
+        if not found:
+            raise RowInvalid({"plan_name": [_("No plan named “%(name)s” in that branch.") % {"name": name}]})
+        if len(found) > 1:
+            message = _("Several plans are named “%(name)s”; give the plan id.") % {"name": name}
+            raise RowInvalid({"plan_name": [message]})
+        plan = found[0]
+    actual_operator, actual_province = plan.branch.operator.code, plan.branch.province.code
+    if operator_code and actual_operator != operator_code:
+        message = _("Plan %(plan)s belongs to operator %(actual)s, not %(given)s.")
+        raise RowInvalid(
+            {"operator_code": [message % {"plan": plan.pk, "actual": actual_operator, "given": operator_code}]}
+        )
+    if province_code and actual_province != province_code:
+        message = _("Plan %(plan)s belongs to province %(actual)s, not %(given)s.")
+        raise RowInvalid(
+            {"province_code": [message % {"plan": plan.pk, "actual": actual_province, "given": province_code}]}
+        )
+    return plan
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Plan | Source):
+        return str(value.pk)
+    return str(value)
