@@ -78,6 +78,17 @@ class ApiAutoSchema(AutoSchema):
         output_class = getattr(self.view, "output_serializer_class", None)
         return output_class or super().get_response_serializers()
 
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        # Our views are plain GenericAPIViews: say which GETs are lists, so they are paginated in the schema.
+        if isinstance(self.view, ListCreateApi):
+            return self.method == "GET"
+        if isinstance(self.view, DetailApi):
+            return False
+        return super()._is_list_view(serializer)
+
+    def _is_create_operation(self) -> bool:
+        return isinstance(self.view, ListCreateApi) and self.method == "POST"
+
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
         if self.method == "GET" and isinstance(self.view, ListCreateApi):

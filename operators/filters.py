@@ -9,15 +9,13 @@ bytes, punctuation) are refused before they reach the database.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from operators.models import Branch, Operator, Province, Source
 
@@ -73,7 +71,6 @@ def province_filter(field_name: str, **kwargs: Any) -> CodeFilter:
     return CodeFilter(model=Province, field_name=field_name, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -102,7 +99,8 @@ def text_search(fields: Iterable[str], **kwargs: Any) -> django_filters.CharFilt
             condition |= Q(**{f"{field}__icontains": value})
         return queryset.filter(condition)
 
-    kwargs.setdefault("help_text", "Free text, matched case-insensitively in " + ", ".join(lookups) + ".")
+    names = ", ".join(field.replace("__", ".") for field in lookups)
+    kwargs.setdefault("help_text", f"Free text, matched case-insensitively in {names}.")
     return django_filters.CharFilter(method=method, max_length=100, **kwargs)
 
 
@@ -129,9 +127,6 @@ def ordering(fields: dict[str, str], **kwargs: Any) -> StableOrderingFilter:
         "Columns: " + ", ".join(fields.values()) + ".",
     )
     return StableOrderingFilter(fields=tuple(fields.items()), **kwargs)
-
-
-FilterMethod = Callable[[QuerySet, str, Any], QuerySet]
 
 
 class OperatorFilter(django_filters.FilterSet):

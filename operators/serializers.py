@@ -18,11 +18,9 @@ from operators.models import Branch, Operator, Province, Source
 
 
 class DescribedModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose every field carries a description for the schema.
-
-    Model fields with help_text keep it; the others are described by their verbose name,
-    which is better than the blank the docs would otherwise show.
-    """
+    # A ModelSerializer whose every field carries a description for the schema: model fields
+    # with help_text keep it, the others get their verbose name, better than a blank in the docs.
+    # (A comment, not a docstring: the schema would show a docstring on every subclass.)
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -34,7 +32,8 @@ class DescribedModelSerializer(serializers.ModelSerializer):
                 field.help_text = "Numeric id, stable for the life of the row."
                 continue
             try:
-                model_field = model._meta.get_field(field.source if field.source != "*" else name)
+                # Unbound fields have no source yet unless one was declared.
+                model_field = model._meta.get_field(field.source or name)
             except FieldDoesNotExist:
                 continue
             field.help_text = capfirst(str(getattr(model_field, "verbose_name", name))) + "."

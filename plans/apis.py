@@ -137,7 +137,8 @@ class TierWrites:
             OpenApiExample(
                 "Shanghai 7-day tiers",
                 summary="GET /api/v1/tiers/?province=31&bucket=1-7",
-                value={"count": 1, "next": None, "previous": None, "results": [TIER_ROW_EXAMPLE]},
+                # One row: the schema generator wraps list examples in the pagination envelope.
+                value=TIER_ROW_EXAMPLE,
                 response_only=True,
             )
         ],

@@ -61,9 +61,7 @@ def _bucket(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset if last is None else queryset.filter(validity_days__lte=last)
 
 
-def _current(queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-    if value is None:
-        return queryset
+def _current(queryset: QuerySet, name: str, value: bool) -> QuerySet:
     return queryset.filter(effective_to__isnull=value)
 
 

@@ -176,6 +176,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids from the resource (`tiers_list`), not the version prefix.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "ENUM_NAME_OVERRIDES": {
+        "OperatorKindEnum": "operators.models.Operator.Kind",
+        "PartnerKindEnum": "competition.models.Partner.Kind",
+        "LaunchKindEnum": "competition.models.Launch.Kind",
+    },
 }
 
 # Login rate limiting: lock an account/IP pair after repeated failures.
