@@ -50,8 +50,10 @@ def plan_update(*, plan: Plan, changes: dict[str, Any], actor: AbstractBaseUser 
 @transaction.atomic
 def plan_delete(*, plan: Plan, actor: AbstractBaseUser | None) -> None:
     plan_id = plan.pk
+    # Delete the tiers one by one: the cascade would load its own instances, whose history rows
+    # would not name the actor.
     for tier in plan.tiers.all():
-        attribute_history(tier, actor)
+        audited_delete(instance=tier, actor=actor)
     audited_delete(instance=plan, actor=actor)
     notify_tiers_changed(plan_ids=[plan_id])
 

@@ -1,0 +1,281 @@
+"""The plan and tier write services: validation, audit, supersession and the tiers_changed signal."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from plans.models import Plan, Tier
+from plans.services import plan_create, plan_delete, plan_update, tier_create, tier_delete, tier_update
+from plans.signals import tiers_changed
+from tests.factories import BranchFactory, PerkFactory, PlanFactory, SourceFactory, TierFactory
+
+
+@pytest.fixture
+def signals() -> Iterator[list[list[int]]]:
+    """Every plan_ids list tiers_changed is sent with, in order."""
+    sent: list[list[int]] = []
+
+    def receiver(sender: object, plan_ids: list[int], **kwargs: object) -> None:
+        sent.append(plan_ids)
+
+    tiers_changed.connect(receiver, dispatch_uid="test-services-receiver")
+    yield sent
+    tiers_changed.disconnect(dispatch_uid="test-services-receiver")
+
+
+@pytest.mark.django_db
+def test_tier_create_saves_a_valid_tier_and_names_the_actor_in_history(analyst):
+    plan = PlanFactory()
+
+    tier = tier_create(
+        actor=analyst, plan=plan, validity_days=7, price_cny=Decimal("100"), data_gb=Decimal("30"), source=plan.source
+    )
+
+    stored = Tier.objects.get(pk=tier.pk)
+    assert (stored.validity_days, stored.price_cny, stored.data_gb) == (7, Decimal("100.00"), Decimal("30.000"))
+    record = stored.history.get()
+    assert record.history_type == "+"
+    assert record.history_user == analyst
+
+
+@pytest.mark.django_db
+def test_tier_create_validates_and_saves_nothing_on_a_bad_value(analyst, signals, django_capture_on_commit_callbacks):
+    plan = PlanFactory()
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as caught:
+        tier_create(actor=analyst, plan=plan, validity_days=7, price_cny=Decimal("-1"), source=plan.source)
+
+    assert caught.value.message_dict == {"price_cny": ["The price cannot be negative."]}
+    assert not Tier.objects.exists()
+    assert signals == []
+
+
+@pytest.mark.django_db
+def test_tier_create_refuses_a_second_current_tier_of_the_same_validity(analyst):
+    current = TierFactory(validity_days=7)
+
+    with pytest.raises(ValidationError) as caught:
+        tier_create(actor=analyst, plan=current.plan, validity_days=7, price_cny=Decimal("90"), source=current.source)
+
+    assert caught.value.message_dict == {"validity_days": ["This plan already has a current tier with this validity."]}
+
+
+@pytest.mark.django_db
+def test_tier_create_sends_tiers_changed_once_on_commit(analyst, signals, django_capture_on_commit_callbacks):
+    plan = PlanFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tier_create(actor=analyst, plan=plan, validity_days=7, price_cny=Decimal("100"), source=plan.source)
+        # Nothing is sent before the transaction commits.
+        assert signals == []
+
+    assert signals == [[plan.pk]]
+
+
+@pytest.mark.django_db
+def test_tier_update_of_a_price_supersedes_the_current_tier(analyst, signals, django_capture_on_commit_callbacks):
+    tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        successor = tier_update(
+            tier=tier, changes={"price_cny": Decimal("120")}, actor=analyst, effective_on=datetime.date(2025, 7, 1)
+        )
+
+    tier.refresh_from_db()
+    assert successor.pk != tier.pk
+    assert (tier.price_cny, tier.effective_from, tier.effective_to) == (
+        Decimal("100.00"),
+        datetime.date(2025, 5, 1),
+        datetime.date(2025, 7, 1),
+    )
+    assert (successor.price_cny, successor.effective_from, successor.effective_to) == (
+        Decimal("120.00"),
+        datetime.date(2025, 7, 1),
+        None,
+    )
+    # Both stay queryable: the price history of the 7-day tier, and what is current now.
+    history = list(
+        tier.plan.tiers.filter(validity_days=7).order_by("effective_from").values_list("price_cny", flat=True)
+    )
+    assert history == [Decimal("100.00"), Decimal("120.00")]
+    assert tier.plan.tiers.get(effective_to__isnull=True) == successor
+    # The successor keeps every other figure of the tier it replaces.
+    assert (successor.data_gb, successor.domestic_voice_min, successor.source_id) == (
+        tier.data_gb,
+        tier.domestic_voice_min,
+        tier.source_id,
+    )
+    assert tier.history.latest().history_user == analyst
+    assert successor.history.get().history_user == analyst
+    assert signals == [[tier.plan_id]]
+
+
+@pytest.mark.django_db
+def test_tier_update_of_a_price_without_a_date_starts_the_successor_today(analyst):
+    tier = TierFactory(validity_days=7, effective_from=datetime.date(2025, 5, 1))
+
+    successor = tier_update(tier=tier, changes={"data_gb": Decimal("40")}, actor=analyst)
+
+    tier.refresh_from_db()
+    assert tier.effective_to == timezone.localdate()
+    assert successor.effective_from == timezone.localdate()
+    assert successor.data_gb == Decimal("40")
+
+
+@pytest.mark.django_db
+def test_tier_update_refuses_a_new_price_starting_before_the_current_one(analyst):
+    tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+
+    with pytest.raises(ValidationError) as caught:
+        tier_update(
+            tier=tier, changes={"price_cny": Decimal("120")}, actor=analyst, effective_on=datetime.date(2025, 5, 1)
+        )
+
+    assert caught.value.message_dict == {
+        "effective_from": ["A new price must start after the current one (2025-05-01)."]
+    }
+    tier.refresh_from_db()
+    assert tier.effective_to is None
+    assert Tier.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_tier_update_of_notes_edits_in_place(analyst, signals, django_capture_on_commit_callbacks):
+    tier = TierFactory(validity_days=7, notes="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = tier_update(tier=tier, changes={"notes": "表1 第3行"}, actor=analyst)
+
+    assert result.pk == tier.pk
+    assert Tier.objects.count() == 1
+    tier.refresh_from_db()
+    assert tier.notes == "表1 第3行"
+    assert tier.effective_to is None
+    latest = tier.history.latest()
+    assert (latest.history_type, latest.history_user, latest.notes) == ("~", analyst, "表1 第3行")
+    assert signals == [[tier.plan_id]]
+
+
+@pytest.mark.django_db
+def test_tier_update_of_a_closed_tiers_price_corrects_it_in_place(analyst):
+    closed = TierFactory(
+        validity_days=7,
+        price_cny=Decimal("100"),
+        effective_from=datetime.date(2025, 1, 1),
+        effective_to=datetime.date(2025, 5, 1),
+    )
+
+    result = tier_update(tier=closed, changes={"price_cny": Decimal("99")}, actor=analyst)
+
+    assert result.pk == closed.pk
+    assert Tier.objects.count() == 1
+    closed.refresh_from_db()
+    assert closed.price_cny == Decimal("99.00")
+
+
+@pytest.mark.django_db
+def test_tier_update_with_bad_values_raises_on_the_field_and_changes_nothing(analyst):
+    tier = TierFactory(validity_days=7, notes="", effective_from=datetime.date(2025, 5, 1))
+
+    with pytest.raises(ValidationError) as ended_early:
+        tier_update(tier=tier, changes={"effective_to": datetime.date(2025, 4, 1)}, actor=analyst)
+    tier.refresh_from_db()  # a refused update leaves the submitted values on the instance it was given
+    with pytest.raises(ValidationError) as no_validity:
+        tier_update(tier=tier, changes={"validity_days": 0, "notes": "x"}, actor=analyst)
+
+    assert ended_early.value.message_dict == {"effective_to": ["The end date must be after the start date."]}
+    assert no_validity.value.message_dict == {"validity_days": ["Validity must be at least 1 day."]}
+    tier.refresh_from_db()
+    assert (tier.validity_days, tier.notes, tier.effective_to) == (7, "", None)
+
+
+@pytest.mark.django_db
+def test_tier_update_without_a_change_writes_nothing(analyst, signals, django_capture_on_commit_callbacks):
+    tier = TierFactory(validity_days=7, price_cny=Decimal("100.00"))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = tier_update(tier=tier, changes={"price_cny": Decimal("100.00")}, actor=analyst)
+
+    assert result.pk == tier.pk
+    assert tier.history.count() == 1
+    assert callbacks == []
+    assert signals == []
+
+
+@pytest.mark.django_db
+def test_tier_delete_is_audited_and_signalled(analyst, signals, django_capture_on_commit_callbacks):
+    tier = TierFactory()
+    tier_id, plan_id = tier.pk, tier.plan_id
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tier_delete(tier=tier, actor=analyst)
+
+    assert not Tier.objects.filter(pk=tier_id).exists()
+    assert Tier.history.filter(id=tier_id).latest().history_type == "-"
+    assert Tier.history.filter(id=tier_id).latest().history_user == analyst
+    assert signals == [[plan_id]]
+
+
+@pytest.mark.django_db
+def test_plan_create_sets_perks_and_names_the_actor(analyst, signals, django_capture_on_commit_callbacks):
+    branch = BranchFactory()
+    perk = PerkFactory(name_zh="来电显示")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = plan_create(actor=analyst, branch=branch, name_zh="熊猫卡", source=SourceFactory(), perks=[perk])
+
+    assert list(plan.perks.all()) == [perk]
+    assert {record.history_user for record in plan.history.all()} == {analyst}
+    assert signals == [[plan.pk]]
+
+
+@pytest.mark.django_db
+def test_plan_create_validates(analyst):
+    with pytest.raises(ValidationError) as caught:
+        plan_create(
+            actor=analyst,
+            branch=BranchFactory(),
+            name_zh="熊猫卡",
+            source=SourceFactory(),
+            launched_on=datetime.date(2025, 3, 1),
+            withdrawn_on=datetime.date(2025, 1, 1),
+        )
+
+    assert caught.value.message_dict == {"withdrawn_on": ["The withdrawal date must not be before the launch date."]}
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_plan_update_changes_fields_and_perks(analyst):
+    plan = PlanFactory(name_en="")
+    perk = PerkFactory()
+
+    plan_update(plan=plan, changes={"name_en": "Panda Card", "perks": [perk]}, actor=analyst)
+
+    plan.refresh_from_db()
+    assert plan.name_en == "Panda Card"
+    assert list(plan.perks.all()) == [perk]
+    assert plan.history.latest().history_user == analyst
+
+
+@pytest.mark.django_db
+def test_plan_delete_removes_its_tiers_audited_and_signals_once(analyst, signals, django_capture_on_commit_callbacks):
+    plan = PlanFactory()
+    TierFactory(plan=plan, validity_days=7)
+    TierFactory(plan=plan, validity_days=30)
+    plan_id = plan.pk
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_delete(plan=plan, actor=analyst)
+
+    assert not Tier.objects.filter(plan_id=plan_id).exists()
+    deletions = Tier.history.filter(plan_id=plan_id, history_type="-")
+    assert [record.history_user for record in deletions] == [analyst, analyst]
+    # One signal for the whole plan, not one per tier.
+    assert signals == [[plan_id]]
