@@ -23,3 +23,11 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Cookies: HTTPS only, no script access to the session, not sent on cross-site subrequests.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Login rate limiting is never switched off in production, whatever the environment says.
+AXES_ENABLED = True
+# Uploaded evidence files are readable by the app's user and group only, never world-readable.
+FILE_UPLOAD_PERMISSIONS = 0o640
