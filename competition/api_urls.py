@@ -2,9 +2,13 @@
 
 from django.urls import path
 
-from competition import launch_apis
+from competition import apis, launch_apis
 
 urlpatterns: list = [
+    # Stored benchmarks (competition/apis.py).
+    path("benchmarks/per-gb/", apis.BenchmarkPerGbApi.as_view(), name="api-benchmark-per-gb"),
+    path("benchmarks/matrix/", apis.BenchmarkMatrixApi.as_view(), name="api-benchmark-matrix"),
+    path("benchmarks/baskets/", apis.BenchmarkBasketApi.as_view(), name="api-benchmark-baskets"),
     # Launches, partners and strategies (competition/launch_apis.py).
     path("partners/", launch_apis.PartnerListApi.as_view(), name="api-partner-list"),
     path("partners/<int:pk>/", launch_apis.PartnerDetailApi.as_view(), name="api-partner-detail"),

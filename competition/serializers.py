@@ -1,0 +1,179 @@
+"""Output serializers of the benchmark endpoints (competition/apis.py). Money as decimal strings ("3.33").
+
+Launch and strategy serializers live in competition/launch_serializers.py.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from competition.models import BenchmarkBasketCost, BenchmarkBucketSummary, BenchmarkMatrixCell, BenchmarkRow
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
+
+
+class BenchmarkRowOutputSerializer(serializers.ModelSerializer):
+    """One tier in a bucket's benchmark table, as the CSV and JSON rows show it."""
+
+    branch = serializers.CharField(source="branch_name_zh", help_text="The branch's Chinese name, e.g. 北京移动.")
+    plan = serializers.CharField(source="plan_name_zh", help_text="The plan's Chinese name, e.g. 灵动卡.")
+    plan_en = serializers.CharField(source="plan_name_en")
+    operator = serializers.CharField(source="operator_code", help_text="Operator code: cmcc, cucc, ctcc, cbn.")
+    province = serializers.CharField(source="province_code", help_text="GB/T 2260 province code.")
+    price_cny = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=True)
+    data_gb = serializers.DecimalField(max_digits=10, decimal_places=3, coerce_to_string=True, allow_null=True)
+    price_per_gb_cny = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="Null when data is unknown, unlimited or zero (see the reason)."
+    )
+    price_per_day_cny = serializers.DecimalField(**MONEY)
+    price_per_30_days_cny = serializers.DecimalField(**MONEY)
+    index = serializers.DecimalField(
+        source="per_gb_index", **MONEY, allow_null=True, help_text="100 x per-GB / the bucket's median per-GB."
+    )
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="1 = cheapest per GB; ties share a rank; null for promotional or undefined."
+    )
+
+    class Meta:
+        model = BenchmarkRow
+        fields = [
+            "position",
+            "rank",
+            "branch",
+            "plan",
+            "plan_en",
+            "operator",
+            "province",
+            "validity_days",
+            "price_cny",
+            "data_gb",
+            "data_unlimited",
+            "price_per_gb_cny",
+            "per_gb_undefined_reason",
+            "price_per_day_cny",
+            "price_per_30_days_cny",
+            "index",
+            "is_promotional",
+            "confidence",
+            "tier_id",
+            "plan_id",
+            "branch_id",
+        ]
+
+
+class BenchmarkBucketSummaryOutputSerializer(serializers.ModelSerializer):
+    median_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
+    min_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
+    max_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
+
+    class Meta:
+        model = BenchmarkBucketSummary
+        fields = ["bucket", "median_per_gb_cny", "min_per_gb_cny", "max_per_gb_cny", "sample_count", "tier_count"]
+
+
+class BenchmarkPerGbPageSerializer(serializers.Serializer):
+    """The per-GB endpoint's body: the run and bucket figures, then one page of rows."""
+
+    bucket = serializers.CharField()
+    run_id = serializers.IntegerField()
+    computed_at = serializers.DateTimeField()
+    methodology_version = serializers.CharField()
+    input_fingerprint = serializers.CharField()
+    include_promotional = serializers.BooleanField(help_text="Whether promotional tiers entered medians and ranks.")
+    median_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
+    min_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
+    max_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
+    sample_count = serializers.IntegerField(help_text="Ranked tiers behind the median.")
+    tier_count = serializers.IntegerField(help_text="All tiers shown in the bucket.")
+    count = serializers.IntegerField(help_text="Rows matching the filters.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = BenchmarkRowOutputSerializer(many=True)
+
+
+class BenchmarkMatrixCellOutputSerializer(serializers.ModelSerializer):
+    """One province x operator cell: the cheapest tier by the metric, and how many were compared."""
+
+    province = serializers.CharField(source="province_code")
+    operator = serializers.CharField(source="operator_code")
+    branch = serializers.CharField(source="branch_name_zh")
+    plan = serializers.CharField(source="plan_name_zh")
+    value_cny = serializers.DecimalField(**MONEY)
+    price_cny = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=True)
+
+    class Meta:
+        model = BenchmarkMatrixCell
+        fields = [
+            "bucket",
+            "metric",
+            "province",
+            "operator",
+            "value_cny",
+            "sample_count",
+            "branch",
+            "plan",
+            "validity_days",
+            "price_cny",
+            "tier_id",
+            "plan_id",
+        ]
+
+
+class BenchmarkBasketCostOutputSerializer(serializers.ModelSerializer):
+    """A visitor profile's cost with one operator in one province."""
+
+    province = serializers.CharField(source="province_code")
+    operator = serializers.CharField(source="operator_code")
+    branch = serializers.CharField(source="branch_name_zh")
+    plan = serializers.CharField(source="plan_name_zh")
+    cost_cny = serializers.DecimalField(**MONEY)
+    price_cny = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=True)
+
+    class Meta:
+        model = BenchmarkBasketCost
+        fields = [
+            "profile",
+            "province",
+            "operator",
+            "cost_cny",
+            "branch",
+            "plan",
+            "validity_days",
+            "price_cny",
+            "repeats",
+            "candidate_count",
+            "tier_id",
+            "plan_id",
+        ]
+
+
+class BenchmarkMatrixPageSerializer(serializers.Serializer):
+    """The matrix endpoint's body: the run, then every non-empty cell (a few hundred at most, so no pages)."""
+
+    bucket = serializers.CharField()
+    metric = serializers.CharField()
+    run_id = serializers.IntegerField()
+    computed_at = serializers.DateTimeField()
+    methodology_version = serializers.CharField()
+    count = serializers.IntegerField()
+    results = BenchmarkMatrixCellOutputSerializer(many=True)
+
+
+class BasketProfileSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    days = serializers.IntegerField()
+    data_gb = serializers.CharField()
+    domestic_min = serializers.IntegerField()
+    intl_min = serializers.IntegerField()
+
+
+class BenchmarkBasketPageSerializer(serializers.Serializer):
+    """The basket endpoint's body: the run, the profiles it costed, then every cost."""
+
+    run_id = serializers.IntegerField()
+    computed_at = serializers.DateTimeField()
+    methodology_version = serializers.CharField()
+    profiles = BasketProfileSerializer(many=True)
+    count = serializers.IntegerField()
+    results = BenchmarkBasketCostOutputSerializer(many=True)
