@@ -55,7 +55,14 @@ class BucketForm(FilterForm):
 
 class MatrixForm(BucketForm):
     metric = forms.ChoiceField(label=_("Metric"), choices=MetricChoices.choices, required=False)
-    defaults = {"bucket": DEFAULT_BUCKET, "metric": MetricChoices.PER_GB}
+    profile = forms.ChoiceField(label=_("Visitor profile"), required=False)
+    all = forms.BooleanField(label=_("Show provinces without data"), required=False)
+    defaults = {"bucket": DEFAULT_BUCKET, "metric": MetricChoices.PER_GB, "profile": "", "all": False}
+
+    def __init__(self, *args: Any, profiles: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The profiles the latest run costed; their names are English sentences stored with the run.
+        self.fields["profile"].choices = [(p["slug"], p["name"]) for p in profiles]
 
 
 class ProvinceCompareForm(FilterForm):

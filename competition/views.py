@@ -6,6 +6,7 @@ built once in competition.page_tables for both the HTML and the CSV.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,8 +14,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from competition import page_selectors, page_tables
-from competition.page_forms import LaunchFilterForm, ProvinceCompareForm, StrategyFilterForm
+from competition import page_selectors, page_tables, selectors
+from competition.page_forms import (
+    BUCKET_CHOICES,
+    BasketForm,
+    BucketForm,
+    LaunchFilterForm,
+    MatrixForm,
+    MetricChoices,
+    ProvinceCompareForm,
+    StrategyFilterForm,
+)
 from competition.page_tables import Table
 from competition.templatetags.compare import loc
 from plans import comparison_selectors
@@ -142,10 +152,79 @@ class StrategyView(ComparisonPage):
 
 
 class MatrixView(ComparisonPage):
+    """The landing page: provinces x operators for a validity bucket and a metric, from the latest run."""
+
     template_name = "compare/matrix.html"
     csv_basename = "matrix"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["tables"] = {}
+        form = MatrixForm(self.request.GET or None, profiles=selectors.basket_profile_list())
+        matrix = page_selectors.province_operator_matrix(
+            bucket=form.value("bucket"),
+            metric=form.value("metric"),
+            profile=form.value("profile"),
+            all_provinces=form.value("all"),
+        )
+        context.update(
+            form=form,
+            matrix=matrix,
+            buckets=BUCKET_CHOICES,
+            metrics=MetricChoices.choices,
+            tables={"matrix": page_tables.matrix_table(matrix)},
+        )
         return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        matrix = context["matrix"]
+        if matrix.metric == MetricChoices.BASKET:
+            return f"matrix-basket-{matrix.profile['slug'] if matrix.profile else 'none'}"
+        return f"matrix-{matrix.bucket}-{matrix.metric}"
+
+
+class BenchmarkView(ComparisonPage):
+    """A bucket's benchmark table as the latest run stored it: rank, per GB, index, min/median/max."""
+
+    template_name = "compare/benchmarks.html"
+    csv_basename = "benchmark"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = BucketForm(self.request.GET or None)
+        bucket = form.value("bucket")
+        run, rows, summary, plans = page_selectors.benchmark_page(bucket=bucket)
+        context.update(
+            form=form,
+            bucket=bucket,
+            buckets=BUCKET_CHOICES,
+            run=run,
+            summary=summary,
+            tables={"benchmark": page_tables.benchmark_table(rows, plans)},
+        )
+        return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        return f"benchmark-{context['bucket']}"
+
+
+class BasketView(ComparisonPage):
+    """A visitor profile in, the cheapest way to cover it in each province and operator out."""
+
+    template_name = "compare/basket.html"
+    csv_basename = "basket"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = BasketForm(self.request.GET or None)
+        answer = page_selectors.basket_answer(
+            days=form.value("days"),
+            data_gb=Decimal(form.value("data_gb")),
+            domestic_min=form.value("domestic_min"),
+            intl_min=form.value("intl_min"),
+        )
+        context.update(form=form, answer=answer, tables={"basket": page_tables.basket_table(answer)})
+        return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        profile = context["answer"].profile
+        return f"basket-{profile.days}d-{profile.data_gb}gb-{profile.domestic_min}-{profile.intl_min}"
