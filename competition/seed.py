@@ -13,7 +13,7 @@ This lives in `competition` because it is the one app allowed to know every othe
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import yaml
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from competition.models import DatePrecision, KeyFigure, Launch, Partner, Strategy, StrategyMilestone
@@ -168,6 +168,7 @@ class SeedLoader:
         self.actor = actor
         # Every entity is reported, even one whose file is empty, so the summary always has the same lines.
         self.tallies: dict[str, Tally] = {entity: Tally() for entity in ENTITIES}
+        self._references: dict[tuple[type[models.Model], tuple[tuple[str, Any], ...]], models.Model] = {}
 
     # ----- generic upsert ---------------------------------------------------------------------------------
 
@@ -182,8 +183,8 @@ class SeedLoader:
         lookup: dict[str, Any],
         values: dict[str, Any],
         where: str,
-        many: dict[str, list[models.Model]] | None = None,
-        create: Callable[[dict[str, Any], dict[str, list[models.Model]]], ModelT] | None = None,
+        many: Mapping[str, Sequence[models.Model]] | None = None,
+        create: Callable[[dict[str, Any], Mapping[str, Sequence[models.Model]]], ModelT] | None = None,
         update: Callable[[ModelT, dict[str, Any]], ModelT] | None = None,
     ) -> ModelT:
         """Create the row named by `lookup`, or update only the fields (and relations) that differ."""
@@ -220,10 +221,14 @@ class SeedLoader:
     # ----- natural-key references -------------------------------------------------------------------------
 
     def _get(self, model: type[ModelT], *, where: str, label: str, **lookup: Any) -> ModelT:
-        try:
-            return model._default_manager.get(**lookup)
-        except model.DoesNotExist as error:
-            raise SeedError(f"{where}: {label}: no {model._meta.verbose_name} {lookup}") from error
+        # Rows are referenced many times (every tier names its source); look each one up once per run.
+        key = (model, tuple(sorted(lookup.items())))
+        if key not in self._references:
+            try:
+                self._references[key] = model._default_manager.get(**lookup)
+            except ObjectDoesNotExist as error:
+                raise SeedError(f"{where}: {label}: no {model._meta.verbose_name} {lookup}") from error
+        return self._references[key]  # type: ignore[return-value]
 
     def _source(self, ref: object, *, where: str) -> Source:
         ref = _check_keys(ref, where=f"{where} source", required=("publication", "issue", "title"))
@@ -333,8 +338,10 @@ class SeedLoader:
             )
 
     def load_plans(self, content: Mapping[str, Any]) -> None:
-        optional = ("name_en", "segment", "perks", "validity_options_days", "launched_on", "withdrawn_on")
-        optional += ("notes", "tiers")
+        optional = (
+            *("name_en", "segment", "perks", "validity_options_days"),
+            *("launched_on", "withdrawn_on", "notes", "tiers"),
+        )
         for index, row in enumerate(_rows(content, "plans", file="plans.yaml")):
             where = f"plans.yaml plans[{index}]"
             row = _check_keys(row, where=where, required=("branch", "name_zh", "source"), optional=optional)
@@ -365,8 +372,10 @@ class SeedLoader:
                 )
 
     def _load_tier(self, *, plan: Plan, row: object, plan_source: object, where: str) -> None:
-        optional = ("table_row", "data_gb", "data_unlimited", "domestic_voice_min", "intl_voice_min")
-        optional += ("intl_discount_cap_cny", "is_promotional", "effective_from", "effective_to", "source", "notes")
+        optional = (
+            *("table_row", "data_gb", "data_unlimited", "domestic_voice_min", "intl_voice_min"),
+            *("intl_discount_cap_cny", "is_promotional", "effective_from", "effective_to", "source", "notes"),
+        )
         if isinstance(row, dict):
             # Name the tier as a reader finds it (validity, Table 1 row) before any other check can fail.
             label = f"{row.get('validity_days')} days"
