@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test lint install install-dev migrate seed worker bench load browser-deps clean
+.PHONY: run test lint install install-dev migrate seed worker bench load browser-deps messages clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py load_seed
 
-run: seed
+run: seed messages
 	$(BIN)/python manage.py ensure_superuser
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin at /admin/, API at /api/v1/, docs at /api/docs/)"
@@ -32,16 +32,26 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Browser tests need Debian's chromium; install it when it is missing and we may (root, apt).
+# Browser tests need Debian's chromium, and their screenshots a CJK font; install what is missing
+# when we may (root, apt). gettext's msgfmt compiles the zh-hans/en message catalogues.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qiE "noto sans cjk|wenquanyi" || missing="$$missing fonts-noto-cjk"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "could not install chromium; browser tests will skip unless REQUIRE_BROWSER=1"; \
-	  else echo "chromium missing; browser tests will skip unless REQUIRE_BROWSER=1"; fi; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "could not install$$missing; browser tests will skip unless REQUIRE_BROWSER=1"; \
+	  else echo "missing:$$missing; browser tests will skip unless REQUIRE_BROWSER=1"; fi; \
 	fi
 
-test: install browser-deps
+# Compiled catalogues are committed too; this refreshes them from the .po files when msgfmt is there.
+messages: install
+	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0; \
+	else echo "msgfmt missing: using the committed .mo files"; fi
+
+test: install browser-deps messages
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest --create-db -q $(PYTEST_ARGS)
 
