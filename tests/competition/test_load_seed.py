@@ -18,6 +18,7 @@ from competition.models import KeyFigure, Launch, Partner, Strategy, StrategyMil
 from competition.seed import DEFAULT_SEED_DIR
 from operators.models import Branch, Operator, Province, Source
 from plans.models import Perk, Plan, Tier
+from plans.signals import tiers_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,34 @@ def test_it_changes_no_row_and_adds_no_history_when_run_twice(seed) -> None:
     assert row_counts() == rows_before
     assert history_counts() == history_before
     assert list(Tier.objects.order_by("pk").values()) == tiers_before
+
+
+def test_it_queues_no_tiers_changed_signal_or_other_after_commit_work_when_run_twice(
+    seed, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command("load_seed", verbosity=0, stdout=StringIO())
+
+    assert callbacks == []
+
+
+def test_it_tells_the_benchmarks_about_every_seeded_plan_on_a_first_run(django_capture_on_commit_callbacks) -> None:
+    received: list[int] = []
+
+    def receiver(sender: object, plan_ids: list[int], **kwargs: object) -> None:
+        received.extend(plan_ids)
+
+    tiers_changed.connect(receiver, dispatch_uid="test_load_seed_receiver")
+    try:
+        with django_capture_on_commit_callbacks() as callbacks:
+            call_command("load_seed", verbosity=0, stdout=StringIO())
+        # Send the loader's notifications; the benchmark receiver's own task waits for a commit a test never makes.
+        for callback in callbacks:
+            callback()
+    finally:
+        tiers_changed.disconnect(dispatch_uid="test_load_seed_receiver")
+
+    assert set(received) == set(Plan.objects.values_list("pk", flat=True))
 
 
 def test_it_reports_everything_unchanged_on_a_second_run(seed) -> None:
