@@ -88,18 +88,33 @@ def instance_values(instance: models.Model) -> dict[str, Any]:
 
 
 def form_changes(form: BaseModelForm, *, add: bool) -> dict[str, Any]:
-    """The model fields (many-to-many included) the form set: all of them on add, the changed ones on change.
+    """The model fields (many-to-many included) the form sets: all of them on add; on change,
+    those whose value differs from the stored row.
 
-    Plain values come from the instance the form built (so file uploads and clears arrive as the
-    model expects them); many-to-many values from cleaned_data, since the form has not set them.
+    Diffing against the stored row rather than the form's initial data makes a revert from
+    history (whose form starts from the old version) write what actually changes.
+    Plain values come from the instance the form built, so file uploads and clears arrive as
+    the model expects them; many-to-many values come from cleaned_data.
     """
     opts = form._meta.model._meta
-    plain = {field.name for field in opts.concrete_fields if field.editable}
+    plain = {field.name: field for field in opts.concrete_fields if field.editable and not field.primary_key}
     many = {field.name for field in opts.many_to_many}
-    candidates = [name for name in (form.fields if add else form.changed_data) if name in form.cleaned_data]
-    changes = {name: getattr(form.instance, name) for name in candidates if name in plain}
-    changes.update({name: form.cleaned_data[name] for name in candidates if name in many})
-    return changes
+    names = [name for name in form.fields if name in form.cleaned_data]
+    values = {name: getattr(form.instance, name) for name in names if name in plain}
+    values.update({name: list(form.cleaned_data[name]) for name in names if name in many})
+    if add:
+        return values
+    stored = type(form.instance)._default_manager.get(pk=form.instance.pk)
+
+    def differs(name: str, value: Any) -> bool:
+        if name in many:
+            return set(getattr(stored, name).values_list("pk", flat=True)) != {item.pk for item in value}
+        field = plain[name]
+        if field.is_relation:
+            return getattr(stored, field.attname) != (value.pk if value is not None else None)
+        return bool(getattr(stored, name) != value)
+
+    return {name: value for name, value in values.items() if differs(name, value)}
 
 
 def adopt(target: models.Model, saved: models.Model) -> None:

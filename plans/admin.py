@@ -59,7 +59,7 @@ def tier_save(*, request: HttpRequest, form: BaseModelForm, change: bool) -> Tie
         adopt(form.instance, tier)
         return tier
     stored = Tier.objects.get(pk=form.instance.pk)
-    changes = {name: value for name, value in form_changes(form, add=False).items() if getattr(stored, name) != value}
+    changes = form_changes(form, add=False)
     effective_on = None
     supersedes = stored.is_current and PRICE_FIELDS & changes.keys() and "effective_to" not in changes
     if supersedes and "effective_from" in changes:

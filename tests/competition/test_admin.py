@@ -311,3 +311,17 @@ def test_the_changelist_query_count_does_not_grow_with_rows(client, analyst, mod
 
     assert model.objects.count() >= 6
     assert grown == few
+
+
+@pytest.mark.django_db
+def test_every_changelist_and_change_page_renders_over_the_seed_data(client, analyst, seed):
+    from django.contrib import admin
+
+    client.force_login(analyst)
+    domain = [model for model in admin.site._registry if model._meta.app_label in {"operators", "plans", "competition"}]
+
+    for model in domain:
+        assert client.get(admin_url(model, "changelist")).status_code == 200, model
+        first = model.objects.order_by("pk").first()
+        if first is not None:
+            assert client.get(admin_url(model, "change", first.pk)).status_code == 200, model

@@ -238,3 +238,23 @@ def test_the_changelist_query_count_does_not_grow_with_rows(client, analyst, mod
 
     assert model.objects.count() == 6
     assert changelist_queries(client, model) == few
+
+
+@pytest.mark.django_db
+def test_reverting_to_an_earlier_version_saves_through_the_service(client, analyst):
+    operator = OperatorFactory(code="ctcc", name_zh="中国电信", name_en="China Telecom")
+    first = operator.history.get()
+    operator.name_en = "Telecom"
+    operator.save()
+    client.force_login(analyst)
+
+    response = client.post(
+        reverse("admin:operators_operator_simple_history", args=[operator.pk, first.history_id]),
+        {"code": "ctcc", "name_zh": "中国电信", "name_en": "China Telecom", "short_name_zh": "移动", "kind": "mno"},
+    )
+
+    assert response.status_code == 302
+    operator.refresh_from_db()
+    assert operator.name_en == "China Telecom"
+    latest = operator.history.latest()
+    assert (latest.history_user, latest.name_en) == (analyst, "China Telecom")

@@ -518,3 +518,27 @@ def test_the_changelist_query_count_does_not_grow_with_rows(client, analyst, mod
 
     assert model.objects.count() == 6
     assert changelist_queries(client, model) == few
+
+
+@pytest.mark.django_db
+def test_a_plan_added_with_tiers_inline_creates_all_of_them_through_the_services(client, analyst):
+    data = plan_payload()
+    rows = [
+        {"validity_days": days, "price_cny": price, "data_gb": "", "confidence": "confirmed", "source": data["source"]}
+        for days, price in ((7, "85.00"), (15, "125.00"), (30, "195.00"))
+    ]
+    data.update(management("tiers", total=len(rows)))
+    for index, row in enumerate(rows):
+        data.update({f"tiers-{index}-{name}": value for name, value in row.items()})
+    client.force_login(analyst)
+
+    response = client.post(admin_url(Plan, "add"), data)
+
+    assert response.status_code == 302
+    plan = Plan.objects.get(name_zh="灵动卡")
+    assert list(plan.tiers.values_list("validity_days", "price_cny", "data_gb")) == [
+        (7, Decimal("85.00"), None),
+        (15, Decimal("125.00"), None),
+        (30, Decimal("195.00"), None),
+    ]
+    assert {record.history_user for tier in plan.tiers.all() for record in tier.history.all()} == {analyst}
