@@ -55,6 +55,10 @@ test: install browser-deps messages
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest --create-db -q $(PYTEST_ARGS)
 
+# 50 readers + 5 writers for 60 s against gunicorn on 127.0.0.1 (PostgreSQL); figures to docs/load.md.
+load: install
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
+
 worker: install
 	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2
 
