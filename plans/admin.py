@@ -272,8 +272,8 @@ class PlanAdmin(ServiceAdmin):
 @admin.register(Tier)
 class TierAdmin(TierDisplayMixin, ServiceAdmin):
     list_display = (
-        "plan",
         "branch",
+        "plan_name",
         "validity_days",
         "price_cny",
         "data",
@@ -288,6 +288,7 @@ class TierAdmin(TierDisplayMixin, ServiceAdmin):
         "effective_to",
         "reviewed",
     )
+    list_display_links = ("plan_name", "validity_days")
     list_filter = (
         operator_filter("plan__branch__operator"),
         province_filter("plan__branch__province"),
@@ -353,6 +354,10 @@ class TierAdmin(TierDisplayMixin, ServiceAdmin):
     @admin.display(description=_("branch"), ordering="plan__branch__name_zh")
     def branch(self, obj: Tier) -> str:
         return obj.plan.branch.name_zh
+
+    @admin.display(description=_("plan"), ordering="plan__name_zh")
+    def plan_name(self, obj: Tier) -> str:
+        return f"{obj.plan.name_zh} {obj.plan.name_en}".strip()
 
     @admin.display(description=_("reviewed"), boolean=True)
     def reviewed(self, obj: Tier) -> bool:
