@@ -8,17 +8,17 @@ service raises after the form was accepted is shown on the form field it names, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.forms import BaseForm, BaseModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -172,18 +172,36 @@ class ServiceAdmin(SimpleHistoryAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ServiceRejected:
-            # The first attempt was rolled back whole. Validating the same POST again with the
-            # service's errors attached re-renders the page with them, forms and inlines intact.
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return self._retry_rejected(
+                request, lambda: super(ServiceAdmin, self).changeform_view(request, object_id, form_url, extra_context)
+            )
+
+    def _retry_rejected(self, request: HttpRequest, view: Callable[[], HttpResponse]) -> HttpResponse:
+        """Render the page again after a service refused the save.
+
+        The first attempt was rolled back whole. Validating the same POST again with the service's
+        errors attached re-renders the page with them, forms and inlines intact. Should the errors
+        land on no form that is validated (a row marked for deletion), say so rather than fail.
+        """
+        try:
+            return view()
+        except ServiceRejected:
+            for error in _rejections(request).values():
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ) -> HttpResponse:
+        # simple-history only checks view permission here, yet saves a POST: a viewer could revert.
+        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
+            raise PermissionDenied
+        # Unlike the change form, simple-history's revert view is not atomic: make it so.
+        view = transaction.atomic(super().history_form_view)
         try:
-            with transaction.atomic():
-                return super().history_form_view(request, object_id, version_id, extra_context)
+            return view(request, object_id, version_id, extra_context)
         except ServiceRejected:
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            return self._retry_rejected(request, lambda: view(request, object_id, version_id, extra_context))
 
     def save_model(self, request: HttpRequest, obj: models.Model, form: BaseModelForm, change: bool) -> None:
         with rejecting(request, form):

@@ -258,3 +258,22 @@ def test_reverting_to_an_earlier_version_saves_through_the_service(client, analy
     assert operator.name_en == "China Telecom"
     latest = operator.history.latest()
     assert (latest.history_user, latest.name_en) == (analyst, "China Telecom")
+
+
+@pytest.mark.django_db
+def test_a_viewer_cannot_revert_to_an_earlier_version(client, viewer):
+    operator = OperatorFactory(code="ctcc", name_zh="中国电信", name_en="China Telecom")
+    first = operator.history.get()
+    operator.name_en = "Telecom"
+    operator.save()
+    client.force_login(viewer)
+    url = reverse("admin:operators_operator_simple_history", args=[operator.pk, first.history_id])
+
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"code": "ctcc", "name_zh": "中国电信", "name_en": "China Telecom", "short_name_zh": "", "kind": "mno"}
+    )
+
+    assert response.status_code == 403
+    operator.refresh_from_db()
+    assert operator.name_en == "Telecom"

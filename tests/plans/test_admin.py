@@ -542,3 +542,22 @@ def test_a_plan_added_with_tiers_inline_creates_all_of_them_through_the_services
         (30, Decimal("195.00"), None),
     ]
     assert {record.history_user for tier in plan.tiers.all() for record in tier.history.all()} == {analyst}
+
+
+@pytest.mark.django_db
+def test_reverting_a_tiers_price_from_history_starts_a_new_tier(client, analyst):
+    tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+    first = tier.history.get()
+    Tier.objects.filter(pk=tier.pk).update(price_cny=Decimal("150"))  # a mistaken edit, outside the admin
+    client.force_login(analyst)
+
+    response = client.post(
+        reverse("admin:plans_tier_simple_history", args=[tier.pk, first.history_id]),
+        tier_form(tier, price_cny="100.00"),
+    )
+
+    assert response.status_code == 302
+    current = Tier.objects.get(plan=tier.plan, effective_to__isnull=True)
+    assert current.price_cny == Decimal("100.00")
+    assert current.pk != tier.pk
+    assert current.history.get().history_user == analyst
