@@ -218,6 +218,7 @@ class _RowImporter:
                 fields["source"] = fields["plan"].source
         if tier is None:
             created = tier_create(actor=self.actor, **fields)
+            self.seen[("tier", created.pk)] = outcome.line  # a later row keyed to it is a duplicate too
             outcome.action, outcome.tier_id = "new", created.pk
             self._note_reason(created, outcome.line)
             return
