@@ -28,6 +28,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -111,6 +112,7 @@ def summary(errors: list[dict[str, Any]], status_code: int) -> str:
     return message
 
 
+@csrf_exempt  # a wrong URL is a 404 whatever the method; a CSRF 403 page would hide that
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """The JSON 404 for any path under /api/v1/ that no route matches."""
     message = _("No API endpoint at %(path)s.") % {"path": request.path}

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
@@ -155,8 +156,9 @@ def _xlsx_value(value: Any, field: serializers.Field | None) -> Any:
         except ValueError:
             return value
         return timezone.localtime(moment).replace(tzinfo=None) if timezone.is_aware(moment) else moment
-    if isinstance(value, str) and len(value) > XLSX_MAX_CELL:
-        return value[:XLSX_MAX_CELL]
+    if isinstance(value, str):
+        # Control characters (other than tab and newlines) are illegal in the XML of a worksheet.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_MAX_CELL]
     return value
 
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -137,11 +138,22 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Benchmarks are recomputed after tier changes (debounced: changes within this many seconds share
+# one run) and every night whatever changed, so edits made outside the services are caught too.
+BENCHMARK_DEBOUNCE_SECONDS = int(os.environ.get("BENCHMARK_DEBOUNCE_SECONDS", "5"))
+CELERY_BEAT_SCHEDULE = {
+    "benchmarks-nightly": {
+        "task": "competition.benchmarks_recompute",
+        "schedule": crontab(hour=3, minute=30),
+        "kwargs": {"trigger": "nightly"},
+    },
+}
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request then gets 401 with `WWW-Authenticate: Token`, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["operators.permissions.IsAnalystOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
