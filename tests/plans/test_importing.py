@@ -271,3 +271,35 @@ def test_it_reports_progress_for_each_row(beijing):
     tier_import(content=to_csv(rows), filename="many.csv", actor=None, progress=lambda d, t: seen.append((d, t)))
 
     assert seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+
+
+@pytest.mark.django_db
+def test_it_round_trips_the_apis_own_csv_export(beijing, analyst_client):
+    """Export through /api/v1/tiers/?format=csv, edit one price in the text, import it back."""
+    week = beijing["week"]
+    exported = analyst_client.get("/api/v1/tiers/", {"format": "csv", "plan": beijing["plan"].pk})
+    assert exported.status_code == 200
+    text = exported.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {"id", "plan", "validity_days", "price_cny", "price_per_gb_cny", "source"} <= set(rows[0])
+
+    unchanged = tier_import(content=exported.content, filename="tiers.csv", actor=None, dry_run=True)
+    assert unchanged.ok, [str(error) for error in unchanged.errors]
+    assert unchanged.counts == {"new": 0, "changed": 0, "unchanged": 2, "error": 0}
+
+    for row in rows:
+        if row["id"] == str(week.pk):
+            row["price_cny"] = "79.00"
+            row["effective_from"] = "2025-07-01"
+    edited = io.StringIO()
+    writer = csv.DictWriter(edited, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    result = tier_import(content=edited.getvalue().encode("utf-8"), filename="tiers.csv", actor=None)
+
+    assert result.ok, [str(error) for error in result.errors]
+    assert result.counts == {"new": 0, "changed": 1, "unchanged": 1, "error": 0}
+    current = Tier.objects.get(plan=beijing["plan"], validity_days=7, effective_to__isnull=True)
+    assert (current.price_cny, current.effective_from) == (Decimal("79.00"), datetime.date(2025, 7, 1))
+    week.refresh_from_db()
+    assert (week.price_cny, week.effective_to) == (Decimal("85.00"), datetime.date(2025, 7, 1))
