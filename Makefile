@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test lint install install-dev migrate seed worker bench load browser-deps messages clean
+.PHONY: run test lint install install-dev migrate seed worker bench load browser-deps messages screenshots clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ test: install browser-deps messages
 # 50 readers + 5 writers for 60 s against gunicorn on 127.0.0.1 (PostgreSQL); figures to docs/load.md.
 load: install
 	$(BIN)/python scripts/load.py $(LOAD_ARGS)
+
+# Retake docs/screenshots/*.png from the browser tests (needs PostgreSQL or SQLite and chromium).
+screenshots: install browser-deps messages
+	SAVE_SCREENSHOTS=1 DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q -m browser tests/browser
 
 worker: install
 	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2

@@ -63,13 +63,21 @@ class SideBySide:
     tiers: list[Tier]
 
     def chart(self) -> dict[str, object]:
-        """Per-GB by validity: per province the cheapest defined per-GB at each validity (gaps where none)."""
+        """Per-GB by validity: per province the cheapest defined per-GB at each validity (gaps where none).
+
+        Promotional tiers (free trials) stay in the table but out of the line, as they stay out of
+        every benchmark: a free day would pull a province's line to zero.
+        """
         labels = [row.validity_days for row in self.rows]
         datasets = []
         for index, province in enumerate(self.provinces):
             points: list[float | None] = []
             for row in self.rows:
-                values = [t.price_per_gb.value for t in row.cells[index] if t.price_per_gb.value is not None]
+                values = [
+                    t.price_per_gb.value
+                    for t in row.cells[index]
+                    if t.price_per_gb.value is not None and not t.is_promotional
+                ]
                 points.append(float(min(values).quantize(Decimal("0.01"))) if values else None)
             datasets.append({"label_zh": province.name_zh, "label_en": province.name_en, "data": points})
         return {"labels": labels, "datasets": datasets}

@@ -29,6 +29,8 @@
         maintainAspectRatio: false,
         animation: false,
         spanGaps: true,
+        // Few points per line (a tariff changes rarely): draw them large enough to see and hover.
+        elements: { point: { radius: 4, hoverRadius: 6 } },
         plugins: { legend: { position: "bottom" }, title: { display: !!spec.title, text: spec.title } },
         scales: {
           x: { title: { display: !!spec.xLabel, text: spec.xLabel } },

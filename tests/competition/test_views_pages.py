@@ -263,3 +263,15 @@ def test_its_plan_page_query_count_is_fixed(signed_in: Client, django_assert_max
         TierFactory(plan=plan, validity_days=days)
     with django_assert_max_num_queries(5):
         assert signed_in.get(f"/compare/plans/{plan.pk}/").status_code == 200
+
+
+def test_it_leaves_free_trial_tiers_out_of_the_per_gb_line(signed_in: Client) -> None:
+    response = signed_in.get("/compare/provinces/?province=31&province=11")
+    chart = response.context["chart"]
+    assert chart["labels"][:2] == [1, 7]
+    shanghai, beijing = chart["datasets"]
+    # 上海移动's free first-day card is listed in the table but does not pull the line to zero.
+    assert shanghai["data"][:2] == [None, 3.0]
+    assert beijing["data"][:2] == [None, 3.33]
+    day_one = response.context["comparison"].rows[0]
+    assert [t.plan.name_zh for t in day_one.cells[0]] == ["首日3GB免费流量体验卡"]
