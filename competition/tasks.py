@@ -30,7 +30,7 @@ def benchmarks_recompute_task(trigger: str = "change", requested_by_id: int | No
     """
     try:
         run = services.benchmarks_recompute(
-            trigger=trigger, requested_by_id=requested_by_id, skip_if_unchanged=trigger in {"change", "nightly"}
+            trigger=trigger, requested_by_id=requested_by_id, skip_if_unchanged=trigger == "change"
         )
     except services.BenchmarkBusy:
         logger.info("benchmark recompute already running; it will include the changes that triggered %s", trigger)
