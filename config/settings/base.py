@@ -148,16 +148,6 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"trigger": "nightly"},
     },
 }
-# Benchmarks are recomputed after tier changes (debounced: changes within this many seconds share
-# one run) and every night whatever changed, so edits made outside the services are caught too.
-BENCHMARK_DEBOUNCE_SECONDS = int(os.environ.get("BENCHMARK_DEBOUNCE_SECONDS", "5"))
-CELERY_BEAT_SCHEDULE = {
-    "benchmarks-nightly": {
-        "task": "competition.benchmarks_recompute",
-        "schedule": crontab(hour=3, minute=30),
-        "kwargs": {"trigger": "nightly"},
-    },
-}
 
 REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with `WWW-Authenticate: Token`, not a bare 403.
