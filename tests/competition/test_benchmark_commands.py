@@ -79,3 +79,34 @@ def test_benchmark_table_says_what_to_run_before_the_first_run():
 def test_benchmark_table_rejects_an_unknown_bucket():
     with pytest.raises(CommandError, match="invalid choice"):
         run_command("benchmark_table", "--bucket", "7")
+
+
+def test_generate_synthetic_creates_exactly_the_tiers_asked_for_over_every_province_and_operator():
+    from django.db import connection
+
+    from plans.models import Tier
+
+    output = run_command("generate_synthetic", "--tiers", "3000", "--seed", "7")
+    assert "generated 3000 tiers" in output
+    tiers = Tier.objects.select_related("plan__branch")
+    assert tiers.count() == 3000
+    assert len({tier.plan.branch.province_id for tier in tiers}) == 31
+    assert len({tier.plan.branch.operator_id for tier in tiers}) == 4
+    # Distinct validities within a plan keep the one-current-tier-per-validity rule.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT plan_id, validity_days FROM plans_tier WHERE effective_to IS NULL "
+            "GROUP BY plan_id, validity_days HAVING count(*) > 1) AS duplicates"
+        )
+        assert cursor.fetchone()[0] == 0
+    run = services.benchmarks_recompute()
+    assert 2500 < run.input_tier_count < 3000  # closed tiers, perk packs and withdrawn plans are left out
+    assert selectors.benchmark_bucket_summary(bucket="1-7").sample_count > 0
+
+
+def test_generate_synthetic_refuses_a_database_that_is_not_throwaway(monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict, "NAME", "telecom")
+    with pytest.raises(CommandError, match="refusing to write synthetic rows"):
+        run_command("generate_synthetic", "--tiers", "10")
