@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from competition import analytics, selectors
 from competition.models import (
@@ -135,8 +136,6 @@ def benchmarks_request_recompute(*, trigger: str, requested_by_id: int | None = 
     one task, `DEBOUNCE_SECONDS` later; the others only mark the inputs stale, which the queued or
     running task sees. Without a broker (the embedded default) the task runs in-process at once.
     """
-    from competition.tasks import benchmarks_recompute_task
-
     benchmarks_mark_stale()
     if debounce:
         now = timezone.now()
@@ -148,8 +147,23 @@ def benchmarks_request_recompute(*, trigger: str, requested_by_id: int | None = 
             return False
     countdown = DEBOUNCE_SECONDS if debounce else 0
     kwargs = {"trigger": trigger, "requested_by_id": requested_by_id}
-    transaction.on_commit(lambda: benchmarks_recompute_task.apply_async(kwargs=kwargs, countdown=countdown))
+    # robust: whatever happens after the commit, the analyst's write has succeeded and must say so.
+    transaction.on_commit(lambda: _recompute_queue(kwargs=kwargs, countdown=countdown), robust=True)
     return True
+
+
+def _recompute_queue(*, kwargs: dict[str, Any], countdown: int) -> None:
+    """Publish the recompute task; with the broker down, run it here instead (logged), so no change is lost."""
+    from competition.tasks import benchmarks_recompute_task
+
+    try:
+        benchmarks_recompute_task.apply_async(kwargs=kwargs, countdown=countdown, retry=False)
+    except (KombuOperationalError, ConnectionError, OSError) as error:
+        logger.warning("broker unavailable (%s); recomputing the benchmarks in this process instead", error)
+        BenchmarkSchedule.objects.filter(pk=1).update(queued_at=None)
+        result = benchmarks_recompute_task.apply(kwargs=kwargs, throw=False)
+        if result.failed():
+            logger.error("in-process benchmark recompute failed (%s); the inputs stay marked stale", result.result)
 
 
 # --------------------------------------------------------------------------- compute and store
