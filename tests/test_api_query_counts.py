@@ -1,0 +1,84 @@
+"""List endpoints run a fixed number of queries, whatever the page size (no N+1)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from tests.factories import (
+    BranchFactory,
+    KeyFigureFactory,
+    LaunchFactory,
+    OperatorFactory,
+    PartnerFactory,
+    PerkFactory,
+    PlanFactory,
+    ProvinceFactory,
+    SourceFactory,
+    StrategyMilestoneFactory,
+    TierFactory,
+)
+
+
+def plan_with_perks(number: int) -> None:
+    plan = PlanFactory(branch=BranchFactory())
+    plan.perks.add(PerkFactory(), PerkFactory())
+
+
+def launch_with_partners(number: int) -> None:
+    launch = LaunchFactory(branch=BranchFactory())
+    launch.partners.add(PartnerFactory())
+    launch.plans.add(PlanFactory())
+
+
+def strategy_with_children(number: int) -> None:
+    figure = KeyFigureFactory()
+    StrategyMilestoneFactory(strategy=figure.strategy)
+
+
+LISTS: list[tuple[str, Callable[[int], object]]] = [
+    ("/api/v1/operators/", lambda n: OperatorFactory()),
+    ("/api/v1/provinces/", lambda n: ProvinceFactory(code=str(20 + n))),
+    ("/api/v1/branches/", lambda n: BranchFactory()),
+    ("/api/v1/sources/", lambda n: SourceFactory()),
+    ("/api/v1/perks/", lambda n: PerkFactory()),
+    ("/api/v1/plans/", plan_with_perks),
+    ("/api/v1/tiers/", lambda n: TierFactory(plan=PlanFactory(branch=BranchFactory()))),
+    ("/api/v1/partners/", lambda n: PartnerFactory()),
+    ("/api/v1/launches/", launch_with_partners),
+    ("/api/v1/strategies/", strategy_with_children),
+]
+
+
+def queries_for(client: APIClient, url: str, page_size: int) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, {"page_size": page_size})
+    assert len(response.json()["results"]) == page_size
+    return len(captured)
+
+
+@pytest.mark.parametrize(("url", "make"), LISTS, ids=[url.split("/")[3] for url, _ in LISTS])
+def test_it_lists_50_rows_in_as_many_queries_as_5(url: str, make: Callable[[int], object], viewer_client, db):
+    for number in range(50):
+        make(number)
+
+    five = queries_for(viewer_client, url, 5)
+    fifty = queries_for(viewer_client, url, 50)
+
+    assert fifty == five
+    assert five <= 4  # count, page, and one per prefetched many-to-many list
+
+
+def test_it_exports_every_tier_in_a_fixed_number_of_queries(viewer_client, db):
+    for _ in range(30):
+        TierFactory(plan=PlanFactory(branch=BranchFactory()))
+
+    with CaptureQueriesContext(connection) as captured:
+        response = viewer_client.get("/api/v1/tiers/", {"format": "csv"})
+
+    assert response.content.decode("utf-8-sig").count("\r\n") == 31
+    assert len(captured) == 2  # the count (for the export cap) and the rows
