@@ -3,8 +3,17 @@
 `tier_import` is the entry point for the admin, the `import_tiers` command and the tests.
 """
 
-from plans.importing.reading import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, FileRejected, read_table
-from plans.importing.tiers import MAX_VALIDITY_DAYS, ImportResult, RowError, RowOutcome, tier_import
+from plans.importing.reading import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, FileRejected, cell_text, read_table
+from plans.importing.tiers import (
+    MAX_VALIDITY_DAYS,
+    ImportResult,
+    RowError,
+    RowOutcome,
+    TierRowImporter,
+    header_problem,
+    ignored_columns,
+    tier_import,
+)
 
 __all__ = [
     "MAX_IMPORT_BYTES",
@@ -14,6 +23,10 @@ __all__ = [
     "ImportResult",
     "RowError",
     "RowOutcome",
+    "TierRowImporter",
+    "cell_text",
+    "header_problem",
+    "ignored_columns",
     "read_table",
     "tier_import",
 ]

@@ -153,12 +153,12 @@ def _xlsx_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         sheet = workbook.worksheets[0]
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(cell) for cell in cells]
+            yield number, [cell_text(cell) for cell in cells]
     finally:
         workbook.close()
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell as the text a CSV export would hold, so both formats parse the same way."""
     if value is None:
         return ""

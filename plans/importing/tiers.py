@@ -150,17 +150,13 @@ def tier_import(
         result.file_errors.append(RowError(line=rejected.line or 0, field="", message=rejected.message))
         return result
     result.header = table.header
-    missing = [name for name in REQUIRED_COLUMNS if name not in table.header]
-    if not {"id", "plan", "plan_name"} & set(table.header):
-        missing.append("plan")
-    if missing:
-        message = _("Missing column(s): %(names)s.") % {"names": ", ".join(missing)}
-        result.file_errors.append(RowError(line=1, field="", message=message))
+    problem = header_problem(table.header)
+    if problem:
+        result.file_errors.append(RowError(line=1, field="", message=problem))
         return result
-    known = {"id", *EDITABLE_COLUMNS, *LOOKUP_COLUMNS}
-    result.ignored_columns = [name for name in table.header if name not in known]
+    result.ignored_columns = ignored_columns(table.header)
 
-    importer = _RowImporter(actor=actor, reason=f"{origin}: {filename}")
+    importer = TierRowImporter(actor=actor, reason=f"{origin}: {filename}")
     with transaction.atomic():
         for done, (line, values) in enumerate(table.rows, start=1):
             result.outcomes.append(importer.run(line=line, values=values))
@@ -173,7 +169,21 @@ def tier_import(
     return result
 
 
-class _RowImporter:
+def header_problem(header: list[str]) -> str:
+    """Why a header cannot be imported (missing columns), or "" when it can."""
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if not {"id", "plan", "plan_name"} & set(header):
+        missing.append("plan")
+    return _("Missing column(s): %(names)s.") % {"names": ", ".join(missing)} if missing else ""
+
+
+def ignored_columns(header: list[str]) -> list[str]:
+    """Columns the import does not write: computed ones (price_per_gb_cny …) and unknown ones."""
+    known = {"id", *EDITABLE_COLUMNS, *LOOKUP_COLUMNS}
+    return [name for name in header if name not in known]
+
+
+class TierRowImporter:
     """Applies one row at a time, remembering which tiers earlier rows of the file already touched."""
 
     def __init__(self, *, actor: AbstractBaseUser | None, reason: str) -> None:
