@@ -11,4 +11,5 @@ urlpatterns: list = [
     path("plans/<int:pk>/", apis.PlanDetailApi.as_view(), name="api-plan-detail"),
     path("tiers/", apis.TierListApi.as_view(), name="api-tier-list"),
     path("tiers/<int:pk>/", apis.TierDetailApi.as_view(), name="api-tier-detail"),
+    path("tiers/<int:pk>/review/", apis.TierReviewApi.as_view(), name="api-tier-review"),
 ]

@@ -6,8 +6,11 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from operators.api_base import DetailApi, ListCreateApi
+from operators.api_base import BaseApi, DetailApi, ListCreateApi
 from plans import selectors, services
 from plans.filters import PerkFilter, PlanFilter, TierFilter
 from plans.models import Perk, Plan, Tier
@@ -191,3 +194,23 @@ class TierDetailApi(TierWrites, DetailApi):
 
     def get_queryset(self) -> QuerySet[Tier]:
         return selectors.tier_list()
+
+
+class TierReviewApi(BaseApi):
+    """Record that a second analyst checked a tier's figures against its source (as the admin's review action)."""
+
+    renderer_classes = [JSONRenderer]
+    filter_backends: list[Any] = []
+    output_serializer_class = TierOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Tier]:
+        return selectors.tier_list()
+
+    @extend_schema(
+        request=None,
+        description="Mark the tier reviewed by the requesting analyst. Refused (400 on `reviewed_by`) when "
+        "the reviewer entered or last changed the tier's figures: a review needs a second pair of eyes.",
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        tier = services.tier_mark_reviewed(tier=self.get_object(), reviewer=request.user)
+        return Response(self.output(tier))

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from plans.models import Tier
-from tests.factories import BranchFactory, PlanFactory, TierFactory
+from tests.factories import AnalystFactory, BranchFactory, PlanFactory, TierFactory
 
 Row = tuple[str, str, int, str]
 
@@ -419,3 +419,31 @@ def test_it_lists_5_or_50_tiers_in_the_same_number_of_queries(
     with django_assert_max_num_queries(five):
         viewer_client.get("/api/v1/tiers/", {"page_size": 50})
     assert five <= 3  # count, the page (everything joined); the session user is forced
+
+
+# --------------------------------------------------------------------------- review
+
+
+def test_it_lets_a_second_analyst_review_a_tier(analyst, analyst_client: APIClient, db):
+    author = AnalystFactory(username="author")
+    author_client = APIClient()
+    author_client.force_authenticate(author)
+    created = author_client.post(
+        "/api/v1/tiers/", {"plan": PlanFactory().pk, "validity_days": 7, "price_cny": "50"}, format="json"
+    ).json()
+
+    by_author = author_client.post(f"/api/v1/tiers/{created['id']}/review/")
+    by_second = analyst_client.post(f"/api/v1/tiers/{created['id']}/review/")
+
+    assert by_author.status_code == 400
+    assert by_author.json()["errors"][0]["field"] == "reviewed_by"
+    assert by_second.status_code == 200
+    assert by_second.json()["reviewed_by"] == "analyst"
+    assert by_second.json()["reviewed_at"] is not None
+
+
+def test_it_refuses_a_viewers_review(current_tier: Tier, viewer_client: APIClient):
+    response = viewer_client.post(f"/api/v1/tiers/{current_tier.pk}/review/")
+
+    assert response.status_code == 403
+    assert Tier.objects.get(pk=current_tier.pk).reviewed_by is None
