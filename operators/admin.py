@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import AbstractBaseUser
@@ -24,6 +24,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from operators.models import Branch, Operator, Province, Source
 from operators.services import audited_delete, audited_update
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _REJECTIONS = "_service_rejections"
 _NOTES = "_admin_notes"
@@ -256,7 +259,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
         return super().response_change(request, obj)
 
 
-def code_filter(*, title: str, parameter: str, model: type[Operator] | type[Province], path: str) -> type:
+def code_filter(*, title: StrOrPromise, parameter: str, model: type[Operator] | type[Province], path: str) -> type:
     """A sidebar filter by operator or province code (?operator=cmcc, ?province=11), following `path`.
 
     Codes rather than primary keys, so admin URLs read like the API's filters.

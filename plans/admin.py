@@ -110,9 +110,10 @@ class ValidityBucketFilter(admin.SimpleListFilter):
         return [(label, gettext("%(label)s days") % {"label": label}) for label in pricing.BUCKET_LABELS]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Tier]) -> QuerySet[Tier]:
-        if not self.value():
+        label = self.value()
+        if not label:
             return queryset
-        first, last = pricing.bucket_bounds(self.value())
+        first, last = pricing.bucket_bounds(label)
         queryset = queryset.filter(validity_days__gte=first)
         return queryset if last is None else queryset.filter(validity_days__lte=last)
 
