@@ -62,6 +62,7 @@ ERROR_DESCRIPTIONS = {
     "404": "No such object (or page).",
     "406": "The Accept header and `format` ask for different formats.",
     "409": "The row is still referenced by others (delete those first), or a concurrent change conflicted.",
+    "429": "Too many requests: slow down (see the Retry-After header).",
 }
 
 
@@ -126,6 +127,7 @@ class ApiAutoSchema(AutoSchema):
             codes.append("406")
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append("409")
+        codes.append("429")  # the user and anonymous throttles of REST_FRAMEWORK apply everywhere
         return codes
 
 
