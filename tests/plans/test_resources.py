@@ -84,7 +84,7 @@ def test_an_invalid_row_names_its_line_and_field_and_offers_the_failed_rows(plan
     [invalid] = result.invalid_rows
     assert invalid.error_dict == {"price_cny": ["line 3, price_cny: The price cannot be negative."]}
     failed = base64.b64decode(result.failed_rows_csv_base64).decode("utf-8-sig")
-    assert list(csv.DictReader(io.StringIO(failed)))[0]["line"] == "3"
+    assert next(iter(csv.DictReader(io.StringIO(failed))))["line"] == "3"
     assert not Tier.objects.filter(validity_days=15).exists()
 
 
