@@ -337,7 +337,7 @@ def main() -> int:
         recorder = Recorder()
         # Warm every worker (imports, first queries) so the figures are about steady state.
         warm = Recorder()
-        for number in range(workers * 4):
+        for number in range(workers * 4 if accounts["readers"] else 0):
             reader(args.port, accounts["readers"][0], time.monotonic() + 0.05, warm, number)
         print(f"running {args.readers} readers + {args.writers} writers for {args.seconds:.0f}s", flush=True)
         started = time.monotonic()
