@@ -159,7 +159,10 @@ class ServiceAdmin(SimpleHistoryAdmin):
     """
 
     def service_save(self, *, request: HttpRequest, obj: models.Model, form: BaseModelForm, change: bool) -> None:
-        audited_update(instance=obj, changes=form_changes(form, add=not change), actor=actor_of(request))
+        changes = form_changes(form, add=not change)
+        if change and not changes:
+            return  # an unchanged form (say, only its inlines were edited) writes nothing
+        audited_update(instance=obj, changes=changes, actor=actor_of(request))
 
     def service_delete(self, *, request: HttpRequest, obj: models.Model) -> None:
         audited_delete(instance=obj, actor=actor_of(request))

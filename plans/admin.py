@@ -260,7 +260,10 @@ class PlanAdmin(ServiceAdmin):
 
     def service_save(self, *, request: HttpRequest, obj: models.Model, form: BaseModelForm, change: bool) -> None:
         if change:
-            plan_update(plan=obj, changes=form_changes(form, add=False), actor=actor_of(request))  # type: ignore[arg-type]
+            changes = form_changes(form, add=False)
+            # When only the tiers inline changed, the plan row needs no write (and no extra signal).
+            if changes:
+                plan_update(plan=obj, changes=changes, actor=actor_of(request))  # type: ignore[arg-type]
             return
         values = instance_values(obj)
         plan = plan_create(actor=actor_of(request), perks=form.cleaned_data.get("perks", ()), **values)

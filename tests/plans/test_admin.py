@@ -561,3 +561,28 @@ def test_reverting_a_tiers_price_from_history_starts_a_new_tier(client, analyst)
     assert current.price_cny == Decimal("100.00")
     assert current.pk != tier.pk
     assert current.history.get().history_user == analyst
+
+
+@pytest.mark.django_db
+def test_editing_only_an_inline_tier_leaves_the_plan_row_alone_and_signals_once(
+    client, analyst, django_capture_on_commit_callbacks
+):
+    plan = PlanFactory()
+    tier = TierFactory(plan=plan, validity_days=7, notes="")
+    client.force_login(analyst)
+    row = {"id": tier.pk, "plan": plan.pk, **tier_fields(tier), "price_cny": "95.00"}
+    sent: list[list[int]] = []
+
+    def receiver(sender: object, plan_ids: list[int], **kwargs: object) -> None:
+        sent.append(plan_ids)
+
+    tiers_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(admin_url(Plan, "change", plan.pk), plan_form(plan, [row], initial=1))
+    finally:
+        tiers_changed.disconnect(receiver)
+
+    assert response.status_code == 302
+    assert plan.history.count() == 1  # only its creation
+    assert sent == [[plan.pk]]
