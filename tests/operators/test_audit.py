@@ -135,3 +135,13 @@ def test_it_rejects_bad_filters_with_a_message(client, priced, query, message):
 
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_the_admin_history_page_shows_each_change_as_old_and_new(client, priced):
+    first = priced["first"]
+    client.force_login(priced["lin"])
+
+    page = client.get(f"/admin/plans/tier/{first.pk}/history/").content.decode()
+
+    assert ">wang</a>" in page
+    assert "<strong>Effective to:</strong> None &nbsp;&rarr;&nbsp;&nbsp;2025-06-01" in page
