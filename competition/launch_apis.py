@@ -25,7 +25,7 @@ from competition.launch_serializers import (
     StrategyOutputSerializer,
 )
 from competition.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
-from operators.api_base import DetailApi, ListCreateApi
+from operators.api_base import BaseApi, DetailApi, ListCreateApi
 from operators.services import audited_update
 
 
@@ -91,18 +91,15 @@ class StrategyDetailApi(DetailApi):
         return selectors.strategy_list()
 
 
-class StrategyChild:
+class StrategyChild(BaseApi):
     """Rows that belong to the strategy in the URL: an unknown strategy is a 404, new rows join it."""
-
-    kwargs: dict[str, Any]
-    request: Any
 
     def get_strategy(self) -> Strategy:
         return get_object_or_404(Strategy, pk=self.kwargs["strategy_id"])
 
     def perform_create(self, data: dict[str, Any]) -> Model:
-        model = self.get_queryset().model  # type: ignore[attr-defined]
-        return audited_update(instance=model(strategy=self.get_strategy()), changes=data, actor=self.request.user)
+        model = self.get_queryset().model
+        return audited_update(instance=model(strategy=self.get_strategy()), changes=data, actor=self.actor)
 
 
 class StrategyMilestoneListApi(StrategyChild, ListCreateApi):

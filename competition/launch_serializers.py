@@ -40,11 +40,15 @@ class LaunchOutputSerializer(DescribedModelSerializer):
         default=None,
         help_text="GB/T 2260 code of the branch's province, or null for an operator-wide launch.",
     )
-    partners = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Partner ids.")
-    partner_names = serializers.SlugRelatedField(
+    partners: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Partner ids."
+    )
+    partner_names: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         source="partners", slug_field="name_zh", many=True, read_only=True, help_text="Partner names (zh)."
     )
-    plans = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids of the linked plans.")
+    plans: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of the linked plans."
+    )
     source_citation = serializers.CharField(source="source.citation", read_only=True, help_text="Citation.")
 
     class Meta:
@@ -73,10 +77,10 @@ class LaunchOutputSerializer(DescribedModelSerializer):
 
 class LaunchInputSerializer(DescribedModelSerializer):
     operator = OperatorCodeField()
-    partners = serializers.PrimaryKeyRelatedField(
+    partners: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Partner.objects.all(), required=False, help_text="Partner ids."
     )
-    plans = serializers.PrimaryKeyRelatedField(
+    plans: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Plan.objects.all(), required=False, help_text="Ids of the linked plans."
     )
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
 from django.utils.text import capfirst
 from rest_framework import serializers
 
@@ -24,7 +25,7 @@ class DescribedModelSerializer(serializers.ModelSerializer):
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
-        model = self.Meta.model
+        model: type[Model] = self.Meta.model  # type: ignore[attr-defined]
         for name, field in fields.items():
             if field.help_text:
                 continue
@@ -33,7 +34,7 @@ class DescribedModelSerializer(serializers.ModelSerializer):
                 continue
             try:
                 # Unbound fields have no source yet unless one was declared.
-                model_field = model._meta.get_field(field.source or name)
+                model_field = model._meta.get_field(str(field.source or name))
             except FieldDoesNotExist:
                 continue
             field.help_text = capfirst(str(getattr(model_field, "verbose_name", name))) + "."

@@ -77,20 +77,18 @@ class PerkDetailApi(DetailApi):
         return selectors.perk_list()
 
 
-class PlanWrites:
+class PlanWrites(BaseApi):
     """Plan writes through plans.services (they also tell the benchmarks tiers changed)."""
-
-    request: Any
 
     def perform_create(self, data: dict[str, Any]) -> Model:
         perks = data.pop("perks", [])
-        return services.plan_create(actor=self.request.user, perks=perks, **data)
+        return services.plan_create(actor=self.actor, perks=perks, **data)
 
     def perform_update(self, instance: Plan, data: dict[str, Any]) -> Model:
-        return services.plan_update(plan=instance, changes=data, actor=self.request.user)
+        return services.plan_update(plan=instance, changes=data, actor=self.actor)
 
     def perform_destroy(self, instance: Plan) -> None:
-        services.plan_delete(plan=instance, actor=self.request.user)
+        services.plan_delete(plan=instance, actor=self.actor)
 
 
 class PlanListApi(PlanWrites, ListCreateApi):
@@ -115,22 +113,20 @@ class PlanDetailApi(PlanWrites, DetailApi):
         return selectors.plan_list()
 
 
-class TierWrites:
+class TierWrites(BaseApi):
     """Tier writes through plans.services: validated, audited, price history kept."""
-
-    request: Any
 
     def perform_create(self, data: dict[str, Any]) -> Model:
         data.pop("effective_on", None)
         data.setdefault("source", data["plan"].source)
-        return services.tier_create(actor=self.request.user, **data)
+        return services.tier_create(actor=self.actor, **data)
 
     def perform_update(self, instance: Tier, data: dict[str, Any]) -> Model:
         effective_on = data.pop("effective_on", None)
-        return services.tier_update(tier=instance, changes=data, actor=self.request.user, effective_on=effective_on)
+        return services.tier_update(tier=instance, changes=data, actor=self.actor, effective_on=effective_on)
 
     def perform_destroy(self, instance: Tier) -> None:
-        services.tier_delete(tier=instance, actor=self.request.user)
+        services.tier_delete(tier=instance, actor=self.actor)
 
 
 @extend_schema_view(
@@ -212,5 +208,5 @@ class TierReviewApi(BaseApi):
         "the reviewer entered or last changed the tier's figures: a review needs a second pair of eyes.",
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        tier = services.tier_mark_reviewed(tier=self.get_object(), reviewer=request.user)
+        tier = services.tier_mark_reviewed(tier=self.get_object(), reviewer=self.actor)
         return Response(self.output(tier))

@@ -14,6 +14,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from operators.models import Source
 from operators.serializers import DescribedModelSerializer
 from plans import pricing
 from plans.models import Perk, Plan, Tier
@@ -42,8 +43,10 @@ class PlanOutputSerializer(DescribedModelSerializer):
     province_code = serializers.CharField(
         source="branch.province.code", read_only=True, help_text="GB/T 2260 province code."
     )
-    perks = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids of the bundled perks.")
-    perk_names = serializers.SlugRelatedField(
+    perks: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of the bundled perks."
+    )
+    perk_names: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         source="perks", slug_field="name_zh", many=True, read_only=True, help_text="Names (zh) of the bundled perks."
     )
     validity_options_days = serializers.ListField(
@@ -75,7 +78,7 @@ class PlanOutputSerializer(DescribedModelSerializer):
 
 
 class PlanInputSerializer(DescribedModelSerializer):
-    perks = serializers.PrimaryKeyRelatedField(
+    perks: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Perk.objects.all(), required=False, help_text="Ids of the bundled perks."
     )
     validity_options_days = serializers.ListField(
@@ -103,7 +106,9 @@ class PlanInputSerializer(DescribedModelSerializer):
         validators: list[Any] = []
 
 
-CNY_FIELD = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
+def cny_field(*, allow_null: bool = False) -> serializers.DecimalField:
+    """The schema type of a computed CNY amount: a decimal string with two places."""
+    return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, allow_null=allow_null)
 
 
 class TierOutputSerializer(DescribedModelSerializer):
@@ -175,7 +180,7 @@ class TierOutputSerializer(DescribedModelSerializer):
             "reviewed_at",
         ]
 
-    @extend_schema_field(serializers.DecimalField(**CNY_FIELD, allow_null=True))
+    @extend_schema_field(cny_field(allow_null=True))
     def get_price_per_gb_cny(self, tier: Tier) -> str | None:
         return money(tier.price_per_gb.value)
 
@@ -186,11 +191,11 @@ class TierOutputSerializer(DescribedModelSerializer):
         reason = tier.price_per_gb.undefined_reason
         return None if reason is None else reason.value
 
-    @extend_schema_field(serializers.DecimalField(**CNY_FIELD))
+    @extend_schema_field(cny_field())
     def get_price_per_day_cny(self, tier: Tier) -> str | None:
         return money(tier.price_per_day)
 
-    @extend_schema_field(serializers.DecimalField(**CNY_FIELD))
+    @extend_schema_field(cny_field())
     def get_price_per_30_days_cny(self, tier: Tier) -> str | None:
         return money(pricing.price_per_30_days(price_cny=tier.price_cny, validity_days=tier.validity_days))
 
@@ -200,8 +205,8 @@ class TierOutputSerializer(DescribedModelSerializer):
 
 
 class TierInputSerializer(DescribedModelSerializer):
-    source = serializers.PrimaryKeyRelatedField(
-        queryset=Tier._meta.get_field("source").related_model.objects.all(),
+    source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a field named like Field.source
+        queryset=Source.objects.all(),
         required=False,
         help_text="Source id; defaults to the plan's source when left out on create.",
     )
