@@ -31,6 +31,17 @@ class MetricChoices:
     ]
 
 
+def profile_label(profile: dict[str, Any]) -> str:
+    """ "7 days, 20 GB, 30 domestic min, 0 international min" from a stored basket profile."""
+    return format_lazy(
+        _("{days} days, {gb} GB, {dom} domestic min, {intl} international min"),
+        days=profile["days"],
+        gb=profile["data_gb"],
+        dom=profile["domestic_min"],
+        intl=profile["intl_min"],
+    )
+
+
 def _cleaned_or_default(form: forms.Form, name: str, default: Any) -> Any:
     """The field's cleaned value when it validated, else the default (filters never 400)."""
     if form.is_valid() or name in getattr(form, "cleaned_data", {}):
@@ -61,8 +72,8 @@ class MatrixForm(BucketForm):
 
     def __init__(self, *args: Any, profiles: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The profiles the latest run costed; their names are English sentences stored with the run.
-        self.fields["profile"].choices = [(p["slug"], p["name"]) for p in profiles]
+        # The profiles the latest run costed, named from their figures in the reader's language.
+        self.fields["profile"].choices = [(p["slug"], profile_label(p)) for p in profiles]
 
 
 class ProvinceCompareForm(FilterForm):

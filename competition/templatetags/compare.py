@@ -88,3 +88,11 @@ def csv_url(request: HttpRequest, table: str) -> str:
     query["format"] = "csv"
     query["table"] = table
     return f"{request.path}?{query.urlencode()}"
+
+
+@register.filter
+def basket_label(profile: dict[str, Any] | None) -> str:
+    """A stored visitor profile named from its figures, in the active language."""
+    from competition.page_forms import profile_label  # forms import models: load them lazily
+
+    return str(profile_label(profile)) if profile else ""

@@ -134,4 +134,9 @@ def test_the_main_pages_render_for_screenshots(chinese_page, live_server, seeded
         if name == "provinces":
             page.wait_for_function("() => Chart.getChart(document.getElementById('per-gb-chart'))")
         save_screenshot(page, name, tmp_path)
+    # On a tablet the page itself must not scroll sideways: wide tables scroll inside their own box.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.goto(f"{live_server.url}/compare/")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 768
+    save_screenshot(page, "matrix-tablet", tmp_path)
     assert errors == []

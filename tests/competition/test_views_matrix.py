@@ -62,6 +62,8 @@ def test_it_shows_the_1_to_7_day_per_gb_matrix_by_default(signed_in: Client) -> 
 def test_it_says_which_run_and_methodology_the_figures_come_from(signed_in: Client, run: BenchmarkRun) -> None:
     html = signed_in.get("/compare/").content.decode()
     assert f"benchmark run #{run.pk}, methodology version {run.methodology_version}" in html
+    chinese = signed_in.get("/compare/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert chinese.count(f"（基准计算 #{run.pk}，方法版本 {run.methodology_version}，") == 1
 
 
 def test_it_marks_the_cheapest_operator_of_each_province(signed_in: Client) -> None:
@@ -209,3 +211,11 @@ def test_its_query_count_does_not_grow_with_the_data(
     services.benchmarks_recompute(trigger="test")
     with django_assert_max_num_queries(queries):
         assert signed_in.get(url).status_code == 200
+
+
+def test_it_names_the_stored_visitor_profile_in_the_readers_language(signed_in: Client) -> None:
+    url = "/compare/?metric=basket&profile=week-data"
+    chinese = signed_in.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = signed_in.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "用户篮子“7 天、20 GB、国内 30 分钟、国际 0 分钟”的费用（元）" in chinese
+    assert "Basket cost (CNY) of “7 days, 20 GB, 30 domestic min, 0 international min”" in english
