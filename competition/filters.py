@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
-from competition.models import Launch, Partner, Strategy
+from competition.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
 from operators.filters import operator_filter, ordering, province_filter, text_search
 from operators.models import Branch
 from plans.models import Plan
@@ -64,3 +64,27 @@ class StrategyFilter(django_filters.FilterSet):
     class Meta:
         model = Strategy
         fields = ["operator", "theme"]
+
+
+class StrategyMilestoneFilter(django_filters.FilterSet):
+    happened_from = django_filters.DateFilter(
+        field_name="happened_on", lookup_expr="gte", help_text="On or after this date (YYYY-MM-DD)."
+    )
+    happened_to = django_filters.DateFilter(
+        field_name="happened_on", lookup_expr="lte", help_text="On or before this date (YYYY-MM-DD)."
+    )
+    ordering = ordering({"id": "id", "happened_on": "happened_on"})
+
+    class Meta:
+        model = StrategyMilestone
+        fields: list[str] = []
+
+
+class KeyFigureFilter(django_filters.FilterSet):
+    unit = django_filters.CharFilter(help_text="Exactly this unit as printed, e.g. 亿元.", max_length=32)
+    q = text_search(["label_zh", "label_en"])
+    ordering = ordering({"id": "id", "amount": "amount", "as_of": "as_of"})
+
+    class Meta:
+        model = KeyFigure
+        fields = ["unit"]

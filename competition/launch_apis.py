@@ -11,7 +11,7 @@ from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
 from competition import launch_selectors as selectors
-from competition.filters import LaunchFilter, PartnerFilter, StrategyFilter
+from competition.filters import KeyFigureFilter, LaunchFilter, PartnerFilter, StrategyFilter, StrategyMilestoneFilter
 from competition.launch_serializers import (
     KeyFigureInputSerializer,
     KeyFigureOutputSerializer,
@@ -109,6 +109,7 @@ class StrategyMilestoneListApi(StrategyChild, ListCreateApi):
     queryset = StrategyMilestone.objects.none()
     output_serializer_class = StrategyMilestoneOutputSerializer
     input_serializer_class = StrategyMilestoneInputSerializer
+    filterset_class = StrategyMilestoneFilter
     export_basename = "strategy-milestones"
 
     def get_queryset(self) -> QuerySet[StrategyMilestone]:
@@ -132,6 +133,7 @@ class KeyFigureListApi(StrategyChild, ListCreateApi):
     queryset = KeyFigure.objects.none()
     output_serializer_class = KeyFigureOutputSerializer
     input_serializer_class = KeyFigureInputSerializer
+    filterset_class = KeyFigureFilter
     export_basename = "strategy-key-figures"
 
     def get_queryset(self) -> QuerySet[KeyFigure]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -126,3 +127,13 @@ def test_it_answers_404_for_a_figure_of_another_strategy(viewer_client: APIClien
     response = viewer_client.get(f"/api/v1/strategies/{other.pk}/key-figures/{figure.pk}/")
 
     assert response.status_code == 404
+
+
+def test_it_orders_a_strategys_key_figures_by_amount(seed, viewer_client: APIClient):
+    strategy = Strategy.objects.get(title_zh="中国电信：中电信量子集团与量子城域网")
+
+    response = viewer_client.get(f"/api/v1/strategies/{strategy.pk}/key-figures/", {"ordering": "-amount"})
+
+    amounts = [Decimal(row["amount"]) for row in response.json()["results"]]
+    assert amounts == sorted(amounts, reverse=True)
+    assert len(amounts) == 6
