@@ -435,26 +435,54 @@ def province_comparison_compute(rows: pd.DataFrame, *, include_promotional: bool
     """
     frames = []
     not_promo = include_promotional | ~rows["is_promotional"].to_numpy(dtype=bool)
+    # Work on the few columns a cell needs, with the group keys as integer codes: sorting a million
+    # rows by categoricals and carrying every column along would dominate the run.
+    base = pd.DataFrame(
+        {
+            "bucket_code": rows["bucket"].cat.codes.to_numpy(),
+            "province_code_id": rows["province_code"].cat.codes.to_numpy(),
+            "operator_code_id": rows["operator_code"].cat.codes.to_numpy(),
+            "row": np.arange(len(rows)),
+        }
+    )
+    group = ["bucket_code", "province_code_id", "operator_code_id"]
     for metric in METRICS:
         if metric == "per_gb":
-            candidates = rows.loc[rows["ranked"].to_numpy()].copy()
-            candidates["_key"] = candidates["per_gb_key"]
+            mask = rows["ranked"].to_numpy()
+            key = rows["per_gb_key"].to_numpy()[mask]
             value_column = "price_per_gb_cents"
         else:
-            candidates = rows.loc[not_promo].copy()
-            candidates["_key"] = exact_order_key(
-                candidates["price_cents"].to_numpy(dtype=np.int64), candidates["validity_days"].to_numpy(dtype=np.int64)
+            mask = not_promo
+            key = exact_order_key(
+                rows["price_cents"].to_numpy(dtype=np.int64)[mask], rows["validity_days"].to_numpy(dtype=np.int64)[mask]
             )
             value_column = "price_per_day_cents" if metric == "per_day" else "price_per_30_days_cents"
-        if candidates.empty:
+        if not mask.any():
             continue
-        group = ["bucket", "province_code", "operator_code"]
-        candidates = candidates.sort_values([*group, "_key", "price_cents", "tier_id"], kind="stable")
-        sizes = candidates.groupby(group, observed=True).size().rename("sample_count")
+        candidates = base.loc[mask].assign(
+            _key=key, _price=rows["price_cents"].to_numpy()[mask], _tier=rows["tier_id"].to_numpy()[mask]
+        )
+        candidates = candidates.sort_values([*group, "_key", "_price", "_tier"], kind="stable")
+        sizes = candidates.groupby(group, sort=False).size().rename("sample_count")
         cheapest = candidates.drop_duplicates(group, keep="first").join(sizes, on=group)
-        cheapest["metric"] = metric
-        cheapest["value_cents"] = cheapest[value_column].astype("int64")
-        frames.append(cheapest[_CELL_COLUMNS])
+        picked = rows.iloc[cheapest["row"].to_numpy()]
+        cell = picked[
+            [
+                "bucket",
+                "province_code",
+                "operator_code",
+                "tier_id",
+                "plan_id",
+                "branch_name_zh",
+                "plan_name_zh",
+                "validity_days",
+                "price_cents",
+            ]
+        ].copy()
+        cell["metric"] = metric
+        cell["value_cents"] = picked[value_column].to_numpy(dtype=np.int64)
+        cell["sample_count"] = cheapest["sample_count"].to_numpy()
+        frames.append(cell[_CELL_COLUMNS])
     if not frames:
         return pd.DataFrame(columns=_CELL_COLUMNS)
     matrix = pd.concat(frames, ignore_index=True)
@@ -501,6 +529,9 @@ def basket_costs_compute(
     data = eligible["data_mgb"]
     data_known = data.notna().to_numpy()
     data_values = data.fillna(0).to_numpy(dtype=np.int64)
+    province_codes = eligible["province_code"].cat.codes.to_numpy()
+    operator_codes = eligible["operator_code"].cat.codes.to_numpy()
+    tier_ids = eligible["tier_id"].to_numpy()
     allowances = {}
     for column in ("domestic_voice_min", "intl_voice_min"):
         allowances[column] = (eligible[column].notna().to_numpy(), eligible[column].fillna(0).to_numpy(dtype=np.int64))
@@ -512,8 +543,24 @@ def basket_costs_compute(
             known, minutes = allowances[column]
             if need:
                 covers = covers & known & (repeats * minutes >= need)
-        candidates = eligible.loc[
-            covers,
+        if not covers.any():
+            continue
+        cost = repeats * price
+        candidates = pd.DataFrame(
+            {
+                "province": province_codes[covers],
+                "operator": operator_codes[covers],
+                "cost": cost[covers],
+                "tier": tier_ids[covers],
+                "row": np.flatnonzero(covers),
+            }
+        ).sort_values(["province", "operator", "cost", "tier"], kind="stable")
+        sizes = candidates.groupby(["province", "operator"], sort=False).size().rename("candidate_count")
+        first = candidates.drop_duplicates(["province", "operator"], keep="first").join(
+            sizes, on=["province", "operator"]
+        )
+        rows = first["row"].to_numpy()
+        cheapest = eligible.iloc[rows][
             [
                 "province_code",
                 "operator_code",
@@ -523,16 +570,11 @@ def basket_costs_compute(
                 "plan_name_zh",
                 "validity_days",
                 "price_cents",
-            ],
+            ]
         ].copy()
-        if candidates.empty:
-            continue
-        candidates["repeats"] = repeats[covers]
-        candidates["cost_cents"] = repeats[covers] * price[covers]
-        group = ["province_code", "operator_code"]
-        candidates = candidates.sort_values([*group, "cost_cents", "tier_id"], kind="stable")
-        sizes = candidates.groupby(group, observed=True).size().rename("candidate_count")
-        cheapest = candidates.drop_duplicates(group, keep="first").join(sizes, on=group)
+        cheapest["repeats"] = repeats[rows]
+        cheapest["cost_cents"] = cost[rows]
+        cheapest["candidate_count"] = first["candidate_count"].to_numpy()
         cheapest["profile"] = profile.slug
         frames.append(cheapest[_BASKET_COLUMNS])
     if not frames:

@@ -8,7 +8,6 @@ or the CLI asks for a run -> `benchmarks_request_recompute` queues one Celery ta
 
 from __future__ import annotations
 
-import io
 import logging
 import time
 import uuid
@@ -396,25 +395,129 @@ _MINOR_PLACES = {
 }
 
 
+# The staging table's columns, all bigint so a row has a fixed binary width; -1 stands for NULL
+# (none of these can be negative). Text travels as an index into a text[] parameter.
+_STAGE_COLUMNS: tuple[str, ...] = (
+    "bucket",
+    "position",
+    "tier_id",
+    "plan_id",
+    "branch_id",
+    "operator_code",
+    "province_code",
+    "branch_name_zh",
+    "plan_name_zh",
+    "plan_name_en",
+    "validity_days",
+    "price_cny",
+    "data_gb",
+    "data_unlimited",
+    "price_per_gb_cny",
+    "per_gb_undefined_reason",
+    "price_per_day_cny",
+    "price_per_30_days_cny",
+    "rank",
+    "per_gb_index",
+    "is_promotional",
+    "confidence",
+)
+_TEXT_COLUMNS = (
+    "bucket",
+    "operator_code",
+    "province_code",
+    "branch_name_zh",
+    "plan_name_zh",
+    "plan_name_en",
+    "per_gb_undefined_reason",
+    "confidence",
+)
+_BOOL_COLUMNS = ("data_unlimited", "is_promotional")
+_NULLABLE_COLUMNS = ("data_gb", "price_per_gb_cny", "rank", "per_gb_index")
+_JOINED_TEXT_COLUMNS = ("branch_name_zh", "plan_name_zh", "plan_name_en")
+
+
 def _copy_rows(frame: pd.DataFrame) -> None:
-    """COPY the rows in as CSV. Minor units become exact decimal text: n / 10**p printed with p+1 places
-    is the exact decimal for any n below 2**50, as the float's error is far below half the last place."""
-    text = frame.copy()
-    for column, places in _MINOR_PLACES.items():
-        values = text[column].astype("Float64") / 10**places
-        text[column] = values.map(lambda value, p=places: "" if pd.isna(value) else f"{value:.{p + 1}f}")
-    buffer = io.StringIO()
-    text.to_csv(buffer, header=False, index=False)
-    payload = buffer.getvalue().encode()
-    columns = ", ".join(connection.ops.quote_name(column) for column in ROW_COLUMNS)
+    """Store the rows on PostgreSQL: binary COPY of fixed-width integers into a temporary table, then one
+    INSERT ... SELECT that turns minor units into exact numerics and text indexes into text.
+
+    Formatting a million rows as CSV in Python costs more than the whole computation; a packed
+    numpy record array is written in one piece and the server does the conversions in C.
+    """
+    if frame.empty:
+        return
+    texts: dict[str, list[str]] = {}
+    columns: dict[str, np.ndarray] = {}
+    for column in _STAGE_COLUMNS:
+        series = frame[column]
+        if column in _TEXT_COLUMNS:
+            categorical = pd.Categorical(series.astype(object).where(series.notna(), ""))
+            texts[column] = [str(value) for value in categorical.categories]
+            columns[column] = categorical.codes.astype(np.int64) + 1  # PostgreSQL arrays start at 1
+        elif column in _BOOL_COLUMNS:
+            columns[column] = series.to_numpy(dtype=np.int64)
+        else:
+            columns[column] = series.astype("Int64").to_numpy(dtype=np.int64, na_value=-1)
+    count = len(frame)
+    # PGCOPY binary: signature, flags, header extension; per row a field count and (length, value)
+    # pairs, big-endian; then a -1 trailer.
+    layout = [("fields", ">i2")]
+    for name in _STAGE_COLUMNS:
+        layout += [(f"{name}__len", ">i4"), (name, ">i8")]
+    record = np.dtype(layout)
+    packed = np.empty(count, dtype=record)
+    packed["fields"] = len(_STAGE_COLUMNS)
+    for name in _STAGE_COLUMNS:
+        packed[f"{name}__len"] = 8
+        packed[name] = columns[name]
+    payload = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big") + packed.tobytes() + b"\xff\xff"
+
+    stage = "benchmark_row_stage"
     table = connection.ops.quote_name(BenchmarkRow._meta.db_table)
-    statement = (
-        f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, "
-        "FORCE_NOT_NULL (per_gb_undefined_reason, plan_name_en, branch_name_zh, plan_name_zh))"
+    target_columns = ", ".join(connection.ops.quote_name(column) for column in ROW_COLUMNS)
+    # Small dictionaries (buckets, codes, reasons) go inline as arrays; names, which grow with the data,
+    # as temporary tables joined by index: subscripting a huge array constant per row is quadratic.
+    # Always the same statements, so the query count does not depend on the number of tiers.
+    joined = list(_JOINED_TEXT_COLUMNS)
+    params: dict[str, Any] = {"run_id": int(frame["run_id"].iloc[0])}
+    params.update({name: texts[name] for name in _TEXT_COLUMNS if name not in joined})
+
+    def value(name: str) -> str:
+        quoted = f"s.{connection.ops.quote_name(name)}"
+        if name in joined:
+            return f"t_{name}.value"
+        if name in _TEXT_COLUMNS:
+            return f"(%({name})s::text[])[{quoted}]"
+        if name in _BOOL_COLUMNS:
+            return f"{quoted} = 1"
+        places = _MINOR_PLACES.get(name)
+        nullable = f"NULLIF({quoted}, -1)" if name in _NULLABLE_COLUMNS else quoted
+        if places:
+            return f"{nullable}::numeric / {10**places}"
+        return nullable
+
+    select = ", ".join(["%(run_id)s", *(value(name) for name in _STAGE_COLUMNS)])
+    joins = " ".join(
+        f"JOIN benchmark_text_{name} t_{name} ON t_{name}.idx = s.{connection.ops.quote_name(name)}" for name in joined
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for start in range(0, len(payload), 1 << 20):
-            copy.write(payload[start : start + (1 << 20)])
+    stage_columns = ", ".join(f"{connection.ops.quote_name(name)} bigint" for name in _STAGE_COLUMNS)
+    with connection.cursor() as cursor:
+        # Dropped explicitly as well: inside an outer transaction (tests, nested atomics) ON COMMIT comes late.
+        for name in (stage, *(f"benchmark_text_{column}" for column in joined)):
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({stage_columns}) ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY {stage} FROM STDIN WITH (FORMAT binary)") as copy:
+            view = memoryview(payload)
+            for start in range(0, len(payload), 1 << 22):
+                copy.write(view[start : start + (1 << 22)])
+        for name in joined:
+            cursor.execute(f"CREATE TEMPORARY TABLE benchmark_text_{name} (idx bigint, value text) ON COMMIT DROP")
+            with cursor.cursor.copy(f"COPY benchmark_text_{name} (idx, value) FROM STDIN") as copy:
+                for index, text in enumerate(texts[name], start=1):
+                    copy.write_row((index, text))
+            cursor.execute(f"ANALYZE benchmark_text_{name}")
+        cursor.execute(f"INSERT INTO {table} ({target_columns}) SELECT {select} FROM {stage} s {joins}", params)
+        for name in (stage, *(f"benchmark_text_{column}" for column in joined)):
+            cursor.execute(f"DROP TABLE pg_temp.{name}")
 
 
 def _insert_rows(frame: pd.DataFrame) -> None:

@@ -85,6 +85,11 @@ class Command(BaseCommand):
             tiers["plan_id"] = plan_ids[tiers.pop("plan_index").to_numpy()]
             _write(Plan, plans)
             _write(Tier, tiers)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as autovacuum would soon give: the benchmarks' plan depends on them.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Plan._meta.db_table}")
+                cursor.execute(f"ANALYZE {Tier._meta.db_table}")
         self.stdout.write(
             f"generated {len(tiers)} tiers in {len(plans)} plans over {Branch.objects.count()} branches "
             f"in {time.monotonic() - started:.1f} s (database {name})"
@@ -132,9 +137,17 @@ class Command(BaseCommand):
     def _delete_synthetic(self, source: Source) -> None:
         from competition.models import BenchmarkRun
 
-        BenchmarkRun.objects.all().delete()
-        Tier.objects.filter(source=source).delete()
-        Plan.objects.filter(source=source).delete()
+        # Plain DELETEs: the ORM's cascade collector would load every synthetic row into Python first.
+        with connection.cursor() as cursor:
+            for model in BenchmarkRun._meta.related_objects:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model.related_model._meta.db_table)}")
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(BenchmarkRun._meta.db_table)}")
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(Tier._meta.db_table)} WHERE source_id = %s", [source.pk]
+            )
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(Plan._meta.db_table)} WHERE source_id = %s", [source.pk]
+            )
 
 
 def synthetic_frames(
