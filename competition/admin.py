@@ -21,8 +21,11 @@ from competition.models import (
     Strategy,
     StrategyMilestone,
 )
+from competition.resources import LaunchResource
 from operators.admin import ServiceAdmin, ServiceInline, operator_filter, province_filter
+from operators.audit import AuditTrailActionMixin
 from operators.roles import is_analyst
+from plans.resources import AnalystImportExportMixin
 
 
 @admin.register(Partner)
@@ -40,7 +43,8 @@ class PartnerAdmin(ServiceAdmin):
 
 
 @admin.register(Launch)
-class LaunchAdmin(ServiceAdmin):
+class LaunchAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin):
+    resource_classes = [LaunchResource]
     list_display = ("name_zh", "name_en", "operator", "branch", "kind", "date", "partner_names", "source")
     list_filter = (
         operator_filter("operator"),

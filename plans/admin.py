@@ -26,8 +26,10 @@ from operators.admin import (
     operator_filter,
     province_filter,
 )
+from operators.audit import AuditTrailActionMixin
 from plans import pricing
 from plans.models import Perk, Plan, Tier
+from plans.resources import AnalystImportExportMixin, PlanResource, TierResource
 from plans.services import (
     PRICE_FIELDS,
     plan_create,
@@ -202,7 +204,8 @@ class PerkAdmin(ServiceAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(ServiceAdmin):
+class PlanAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin):
+    resource_classes = [PlanResource]
     list_display = (
         "name_zh",
         "name_en",
@@ -274,7 +277,9 @@ class PlanAdmin(ServiceAdmin):
 
 
 @admin.register(Tier)
-class TierAdmin(TierDisplayMixin, ServiceAdmin):
+class TierAdmin(AnalystImportExportMixin, AuditTrailActionMixin, TierDisplayMixin, ServiceAdmin):
+    resource_classes = [TierResource]
+    import_template_name = "admin/plans/tier/import.html"  # adds the failed-rows download
     list_display = (
         "branch",
         "plan_name",

@@ -16,12 +16,16 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from import_export.forms import ImportForm
 from import_export.results import Result, RowResult
 
 from operators.models import Branch, Source
 from plans import pricing
-from plans.importing import ImportResult, RowOutcome, TierRowImporter, cell_text, header_problem
+from plans.importing import MAX_IMPORT_BYTES, ImportResult, RowOutcome, TierRowImporter, cell_text, header_problem
 from plans.models import Plan, Tier
 from plans.services import plan_create, plan_update
 
@@ -55,6 +59,26 @@ IMPORT_TYPES = {
     "unchanged": RowResult.IMPORT_TYPE_SKIP,
     "error": RowResult.IMPORT_TYPE_INVALID,
 }
+
+
+class LimitedImportForm(ImportForm):
+    """The admin's import form with the import's own size limit, checked before the file is parsed."""
+
+    def clean_import_file(self) -> Any:
+        upload = self.cleaned_data["import_file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s bytes; the import accepts at most %(limit)s bytes (5 MB).")
+                % {"size": upload.size, "limit": MAX_IMPORT_BYTES}
+            )
+        return upload
+
+
+class AnalystImportExportMixin(ImportExportMixin):
+    """Import/export buttons for a domain admin: CSV and XLSX, the import's size limit, service writes."""
+
+    formats = [base_formats.CSV, base_formats.XLSX]
+    import_form_class = LimitedImportForm
 
 
 class TierResource(resources.ModelResource):
@@ -117,6 +141,9 @@ class TierResource(resources.ModelResource):
         result.object_id = outcome.tier_id
         result.object_repr = f"line {line}" + (f" · tier {outcome.tier_id}" if outcome.tier_id else "")
         result.diff = self._diff(outcome)
+        if outcome.action in {"new", "changed"}:
+            # The admin writes a LogEntry per saved row from it ("recent actions").
+            result.instance = Tier.objects.get(pk=outcome.tier_id)
         if outcome.errors:
             messages: dict[str, list[str]] = {}
             for error in outcome.errors:

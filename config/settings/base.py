@@ -197,6 +197,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Admin import needs the model's add permission (analysts); export needs view (viewers too).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
 # Login rate limiting: lock an account/IP pair after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = 1  # hours

@@ -1,0 +1,121 @@
+"""The admin's Import/Export on tiers: preview, line-numbered errors, failed-rows download, confirm, rights."""
+
+from __future__ import annotations
+
+import base64
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from plans.importing import MAX_IMPORT_BYTES
+from plans.models import Tier
+from tests.factories import AnalystFactory, PlanFactory, TierFactory, ViewerFactory
+
+CSV_FORMAT = "0"  # formats = [CSV, XLSX]
+
+
+@pytest.fixture
+def tier(db):
+    plan = PlanFactory(name_zh="灵动卡")
+    return TierFactory(plan=plan, validity_days=7, price_cny=Decimal("85.00"), data_gb=Decimal("30"))
+
+
+@pytest.fixture
+def analyst_browser(db) -> Client:
+    client = Client()
+    client.force_login(AnalystFactory(username="lin"))
+    return client
+
+
+def upload(text: str, name: str = "tiers.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+def preview(client: Client, text: str) -> str:
+    response = client.post(
+        "/admin/plans/tier/import/", {"resource": "0", "format": CSV_FORMAT, "import_file": upload(text)}
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_tier_changelist_offers_import_and_export(analyst_browser, tier):
+    page = analyst_browser.get("/admin/plans/tier/").content.decode()
+
+    assert "href='/admin/plans/tier/import/'" in page
+    assert 'href="/admin/plans/tier/export/' in page
+
+
+def test_an_edited_price_is_previewed_then_saved_on_confirm(analyst_browser, tier):
+    text = f"id,plan,validity_days,price_cny,source\n{tier.pk},{tier.plan_id},7,79.00,{tier.source_id}\n"
+
+    page = preview(analyst_browser, text)
+
+    assert "<del>85.00</del> <ins>79.00</ins>" in page
+    assert Tier.objects.get(pk=tier.pk).price_cny == Decimal("85.00")
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', page))
+    confirmed = analyst_browser.post(
+        "/admin/plans/tier/process_import/",
+        {name: fields[name] for name in ("import_file_name", "original_file_name", "format", "resource")},
+    )
+
+    assert confirmed.status_code == 302
+    current = Tier.objects.get(plan=tier.plan, validity_days=7, effective_to__isnull=True)
+    assert current.price_cny == Decimal("79.00")
+    assert current.history.latest().history_user.username == "lin"
+
+
+def test_an_invalid_row_names_its_line_and_offers_the_failed_rows(analyst_browser, tier):
+    text = (
+        "id,plan,validity_days,price_cny,source\n"
+        f",{tier.plan_id},15,120,{tier.source_id}\n"
+        f",{tier.plan_id},30,abc,{tier.source_id}\n"
+    )
+
+    page = preview(analyst_browser, text)
+
+    assert "line 3, price_cny: “abc” is not a number; write e.g. 85 or 85.50." in page
+    assert "process_import" not in page  # no confirm button: nothing can be saved
+    encoded = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', page).group(1)
+    failed = base64.b64decode(encoded).decode("utf-8-sig")
+    assert failed.splitlines()[0] == "line,errors,id,plan,validity_days,price_cny,source"
+    assert failed.splitlines()[1].startswith("3,")
+    assert not Tier.objects.filter(validity_days__in=[15, 30]).exists()
+
+
+def test_an_oversized_file_is_refused_before_parsing(analyst_browser, tier):
+    huge = "id,plan,validity_days,price_cny\n" + "x" * MAX_IMPORT_BYTES
+
+    page = preview(analyst_browser, huge)
+
+    assert "the import accepts at most 5242880 bytes" in page
+    assert Tier.objects.count() == 1
+
+
+def test_a_viewer_can_export_but_not_import(db, tier):
+    client = Client()
+    client.force_login(ViewerFactory(username="zhao"))
+
+    assert client.get("/admin/plans/tier/import/").status_code == 403
+    assert client.get("/admin/plans/tier/export/").status_code == 200
+
+
+@pytest.mark.parametrize("model", ["plans/plan", "plans/tier", "competition/launch"])
+def test_plans_tiers_and_launches_have_import_and_export_pages(analyst_browser, model):
+    assert analyst_browser.get(f"/admin/{model}/import/").status_code == 200
+    assert analyst_browser.get(f"/admin/{model}/export/").status_code == 200
+
+
+def test_the_audit_trail_of_selected_tiers_downloads_from_the_changelist(analyst_browser, tier):
+    response = analyst_browser.post(
+        "/admin/plans/tier/", {"action": "download_audit_trail", "_selected_action": [tier.pk], "index": "0"}
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="audit-tier.csv"'
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "when,who,model,object_id,object,action,field,old,new,reason"
+    assert any(f",plans.tier,{tier.pk}," in line and ",created,price_cny,,85.00," in line for line in lines)
