@@ -66,5 +66,10 @@ screenshots: install browser-deps messages
 worker: install
 	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2
 
+# Recompute speed at 10k/100k/1M synthetic tiers vs a DuckDB reference and a naive ORM loop, in a
+# throwaway PostgreSQL database (bench_telecom); figures to docs/benchmarks.md. BENCH_ARGS="--sizes 10000".
+bench: install
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 test.sqlite3 staticfiles
