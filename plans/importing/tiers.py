@@ -243,6 +243,7 @@ class TierRowImporter:
             effective_on = changes.pop("effective_from", None)
         current = tier_update(tier=tier, changes=changes, actor=self.actor, effective_on=effective_on)
         outcome.action, outcome.tier_id = "changed", current.pk
+        self.seen[("tier", current.pk)] = outcome.line  # a later row keyed to the new price repeats this one
         if current.pk != tier.pk:
             outcome.note = _("closes tier %(old)s on %(date)s; the new price is tier %(new)s") % {
                 "old": tier.pk,

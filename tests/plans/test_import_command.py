@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from plans.importing import MAX_IMPORT_BYTES
 from plans.models import Tier
 from tests.factories import AnalystFactory, PlanFactory, TierFactory
 
@@ -124,3 +125,12 @@ def test_it_exits_non_zero_from_the_shell(tmp_path):
     assert completed.returncode == 1
     assert "line 2: The file is not UTF-8 (first bad byte on line 2)" in completed.stderr
     assert "GBK/GB18030" in completed.stderr
+
+
+def test_it_refuses_an_oversized_file_without_reading_it(tmp_path):
+    path = tmp_path / "dump.csv"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_IMPORT_BYTES + 1)
+
+    with pytest.raises(CommandError, match=r"dump.csv: 5242881 bytes; the import accepts at most 5242880"):
+        run(str(path))

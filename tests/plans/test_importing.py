@@ -303,3 +303,19 @@ def test_it_round_trips_the_apis_own_csv_export(beijing, analyst_client):
     assert (current.price_cny, current.effective_from) == (Decimal("79.00"), datetime.date(2025, 7, 1))
     week.refresh_from_db()
     assert (week.price_cny, week.effective_to) == (Decimal("85.00"), datetime.date(2025, 7, 1))
+
+
+@pytest.mark.django_db
+def test_a_row_repeating_a_price_change_made_earlier_in_the_file_is_a_duplicate(beijing):
+    week = beijing["week"]
+    rows = [
+        export_row(week, price_cny="75.00", effective_from="2025-06-01"),
+        export_row(week, id="", price_cny="70.00", effective_from="2025-07-01"),
+    ]
+
+    result = tier_import(content=to_csv(rows), filename="twice.csv", actor=None)
+
+    assert [str(error) for error in result.errors] == [
+        "line 3, validity_days: Duplicates line 2: the same tier twice in one file."
+    ]
+    assert Tier.objects.filter(plan=beijing["plan"]).count() == 2

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from plans.importing import ImportResult, tier_import
+from plans.importing import MAX_IMPORT_BYTES, ImportResult, tier_import
 
 # Below this many rows a progress line is noise; above it an analyst wants to see the import move.
 PROGRESS_FROM_ROWS = 200
@@ -30,6 +30,11 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            # Refuse before reading: a stray dump should not be loaded into memory to be rejected.
+            raise CommandError(
+                f"{path.name}: {path.stat().st_size} bytes; the import accepts at most {MAX_IMPORT_BYTES}"
+            )
         actor = None
         if options["user"]:
             actor = get_user_model().objects.filter(username=options["user"]).first()
