@@ -1,0 +1,75 @@
+"""The rows behind every table of the comparison pages, shared by the HTML and its CSV link.
+
+A page builds each table once as plain row dicts; the template renders those rows and the CSV
+download writes the same rows with the same formatting, so the two can never disagree. CSV headers
+are the stable column keys (the API's names where one exists) and carry both languages' names, so a
+script reads the same file whichever language the analyst browsed in.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpResponse
+
+from competition.templatetags.compare import amount, cny
+
+Row = dict[str, Any]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as the JSON API spells them
+    return "" if value is None else str(value)
+
+
+def _money(value: Any) -> str:
+    return "" if value is None else cny(value)
+
+
+def _amount(value: Any) -> str:
+    return "" if value is None else amount(value)
+
+
+FORMATTERS: dict[str, Callable[[Any], str]] = {"text": _text, "money": _money, "amount": _amount}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    kind: str = "text"  # text | money | amount
+
+    def format(self, value: Any) -> str:
+        return FORMATTERS[self.kind](value)
+
+
+@dataclass
+class Table:
+    """One table of a page: a slug for `?table=`, its columns and its rows."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: list[Row] = field(default_factory=list)
+
+    def csv_response(self, *, filename: str) -> HttpResponse:
+        # UTF-8 with a byte-order mark: Excel then reads the Chinese names right; pandas skips the mark.
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow([column.key for column in self.columns])
+        for row in self.rows:
+            writer.writerow([column.format(row.get(column.key)) for column in self.columns])
+        return response
+
+
+def columns(*specs: str) -> list[Column]:
+    """`columns("province_code", "price_cny:money")`: a key and an optional kind after a colon."""
+    parsed = []
+    for spec in specs:
+        key, _, kind = spec.partition(":")
+        parsed.append(Column(key, kind or "text"))
+    return parsed
