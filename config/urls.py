@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from operators.views import audit_export, healthz
+from operators.views import audit_export, healthz, source_evidence
 
 admin.site.site_header = "电信竞争情报库 Telecom Competition Intelligence"
 admin.site.site_title = "Telecom CI"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/compare/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("admin/audit.csv", audit_export, name="audit-export"),
+    path("admin/evidence/<int:pk>/", source_evidence, name="source-evidence"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -2,13 +2,15 @@ import datetime
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from operators.audit import audit_csv, audit_entries, audited_models
 from operators.health import broker_status
+from operators.models import Source
 
 
 @never_cache
@@ -67,3 +69,38 @@ def _day_start(text: str | None, *, next_day: bool = False) -> datetime.datetime
         return None
     day = datetime.date.fromisoformat(text) + datetime.timedelta(days=1 if next_day else 0)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+EVIDENCE_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+}
+
+
+@never_cache
+@require_GET
+@staff_member_required
+def source_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """A source's evidence file, for signed-in staff who may view sources (uploads are never public).
+
+    The type comes from our own allow-list, never from the upload, and the response may not run
+    scripts or be sniffed into something else.
+    """
+    if not request.user.has_perm("operators.view_source"):
+        raise Http404
+    source = get_object_or_404(Source, pk=pk)
+    if not source.evidence:
+        raise Http404
+    extension = "." + source.evidence.name.rsplit(".", 1)[-1].lower()
+    content_type = EVIDENCE_CONTENT_TYPES.get(extension)
+    if content_type is None:
+        raise Http404
+    response = FileResponse(source.evidence.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="source-{source.pk}{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    return response

@@ -161,3 +161,38 @@ def test_a_new_price_starts_unreviewed():
     assert successor.reviewed_at is None
     tier.refresh_from_db()
     assert tier.reviewed_by == reviewer
+
+
+@pytest.mark.django_db
+def test_staff_open_the_evidence_through_a_guarded_url(client):
+    source = SourceFactory()
+    source.evidence = _upload("page.pdf", PDF)
+    audited_save(instance=source, actor=None)
+    client.force_login(ViewerFactory())
+
+    response = client.get(f"/admin/evidence/{source.pk}/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].startswith("sandbox")
+    assert b"".join(response.streaming_content) == PDF
+
+
+@pytest.mark.django_db
+def test_evidence_is_not_public(client):
+    source = SourceFactory()
+    source.evidence = _upload("page.pdf", PDF)
+    audited_save(instance=source, actor=None)
+
+    response = client.get(f"/admin/evidence/{source.pk}/")
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_source_without_evidence_is_not_found(client):
+    client.force_login(ViewerFactory())
+
+    assert client.get(f"/admin/evidence/{SourceFactory().pk}/").status_code == 404
