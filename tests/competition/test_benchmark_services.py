@@ -226,3 +226,18 @@ def test_the_row_list_filters_by_operator_and_province(seed):
         "上海电信",
     }
     assert selectors.benchmark_row_list(bucket="1-7", ranked_only=True).count() == 5
+
+
+def test_the_portable_insert_stores_what_the_postgresql_copy_stores(seed):
+    # SQLite (the embedded default) stores rows with one executemany; PostgreSQL with a binary COPY.
+    from competition import analytics
+
+    result = analytics.benchmarks_compute(selectors.benchmark_input_frame())
+    columns = [column for column in services.ROW_COLUMNS if column != "run_id"]
+    stored = []
+    for store in (services._insert_rows, services._copy_rows):
+        run = BenchmarkRun.objects.create(methodology_version="test")
+        store(services._row_frame(run.pk, result.rows))
+        stored.append(list(BenchmarkRow.objects.filter(run=run).order_by("bucket", "position").values_list(*columns)))
+    assert stored[0] == stored[1]
+    assert len(stored[0]) == 21
