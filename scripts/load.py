@@ -255,6 +255,13 @@ def report(recorder: Recorder, seconds: float, args: argparse.Namespace, workers
         "",
         f"**{total} requests, {total / seconds:.0f} req/s, {errors} errors.**",
         "",
+        f"Machine load average when the run started: {args.load_before:.1f} (other work shares the CPUs; "
+        "latency grows with it). Readers pick at random from: "
+        + ", ".join(f"`{path}`" for _kind, path, _auth in READS)
+        + ". Writers (one plan each) PATCH a tier's notes (audited correction), and every fourth step "
+        "POST a new tier and DELETE it again. Every request counts as an error unless it gets its "
+        "expected status (200, 201, 204).",
+        "",
         "| requests | count | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -281,6 +288,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "load.md")
     args = parser.parse_args()
+    args.load_before = os.getloadavg()[0]
     workers = args.workers or min(2 * (os.cpu_count() or 1) + 1, 9)
     database_url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL)
     # As deployed: with Redis on loopback, writes queue the recompute and a Celery worker runs it;
