@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -277,3 +278,48 @@ def test_a_viewer_cannot_revert_to_an_earlier_version(client, viewer):
     assert response.status_code == 403
     operator.refresh_from_db()
     assert operator.name_en == "Telecom"
+
+
+@pytest.mark.django_db
+def test_an_evidence_file_uploaded_in_the_admin_is_stored_through_the_service(client, analyst, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    source = SourceFactory()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    client.force_login(analyst)
+
+    response = client.post(
+        admin_url(Source, "change", source.pk),
+        {
+            **source_payload(),
+            "title": source.title,
+            "issue": source.issue,
+            "evidence": SimpleUploadedFile("table1.png", png, content_type="image/png"),
+        },
+    )
+
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert source.evidence.name.endswith(".png")
+    assert (tmp_path / source.evidence.name).read_bytes() == png
+    latest = source.history.latest()
+    assert (latest.history_user, latest.evidence) == (analyst, source.evidence.name)
+
+
+@pytest.mark.django_db
+def test_clearing_the_evidence_file_in_the_admin_empties_it(client, analyst, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    source = SourceFactory()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    client.force_login(analyst)
+    base = {**source_payload(), "title": source.title, "issue": source.issue}
+    client.post(
+        admin_url(Source, "change", source.pk),
+        {**base, "evidence": SimpleUploadedFile("table1.png", png, content_type="image/png")},
+    )
+
+    response = client.post(admin_url(Source, "change", source.pk), {**base, "evidence-clear": "on"})
+
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert not source.evidence
+    assert source.history.latest().evidence == ""
