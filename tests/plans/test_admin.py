@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -586,3 +587,26 @@ def test_editing_only_an_inline_tier_leaves_the_plan_row_alone_and_signals_once(
     assert response.status_code == 302
     assert plan.history.count() == 1  # only its creation
     assert sent == [[plan.pk]]
+
+
+@pytest.mark.django_db
+def test_a_service_refusing_a_row_marked_for_deletion_is_reported_not_a_server_error(client, analyst, monkeypatch):
+    plan = PlanFactory()
+    tier = TierFactory(plan=plan, validity_days=7)
+    client.force_login(analyst)
+
+    def refuse(**kwargs: object) -> None:
+        raise ValidationError("This tier is cited by a published benchmark.")
+
+    # A deleted row's form is not validated again, so its error cannot land on the form.
+    monkeypatch.setattr("plans.admin.tier_delete", refuse)
+    row = {"id": tier.pk, "plan": plan.pk, **tier_fields(tier), "DELETE": "on"}
+
+    response = client.post(admin_url(Plan, "change", plan.pk), plan_form(plan, [row], initial=1))
+
+    assert response.status_code == 302
+    assert response["Location"] == admin_url(Plan, "change", plan.pk)
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        "This tier is cited by a published benchmark."
+    ]
+    assert plan.tiers.get() == tier
