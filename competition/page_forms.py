@@ -6,7 +6,7 @@ shows what it did not accept.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.text import format_lazy
@@ -33,12 +33,14 @@ class MetricChoices:
 
 def profile_label(profile: dict[str, Any]) -> str:
     """ "7 days, 20 GB, 30 domestic min, 0 international min" from a stored basket profile."""
-    return format_lazy(
-        _("{days} days, {gb} GB, {dom} domestic min, {intl} international min"),
-        days=profile["days"],
-        gb=profile["data_gb"],
-        dom=profile["domestic_min"],
-        intl=profile["intl_min"],
+    return str(  # in the language active at the call, not at import
+        format_lazy(
+            _("{days} days, {gb} GB, {dom} domestic min, {intl} international min"),
+            days=profile["days"],
+            gb=profile["data_gb"],
+            dom=profile["domestic_min"],
+            intl=profile["intl_min"],
+        )
     )
 
 
@@ -73,7 +75,7 @@ class MatrixForm(BucketForm):
     def __init__(self, *args: Any, profiles: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The profiles the latest run costed, named from their figures in the reader's language.
-        self.fields["profile"].choices = [(p["slug"], profile_label(p)) for p in profiles]
+        cast(forms.ChoiceField, self.fields["profile"]).choices = [(p["slug"], profile_label(p)) for p in profiles]
 
 
 class ProvinceCompareForm(FilterForm):
@@ -89,8 +91,9 @@ class ProvinceCompareForm(FilterForm):
 
     def __init__(self, *args: Any, provinces: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = provinces
-        self.fields["province"].label_from_instance = lambda p: f"{p.name_zh} {p.name_en}"
+        field = cast(forms.ModelMultipleChoiceField, self.fields["province"])
+        field.queryset = provinces
+        field.label_from_instance = lambda p: f"{p.name_zh} {p.name_en}"  # type: ignore[method-assign,assignment]
 
     def clean_province(self) -> list[Province]:
         chosen = list(self.cleaned_data.get("province") or [])
@@ -143,8 +146,8 @@ class LaunchFilterForm(FilterForm):
 
     def __init__(self, *args: Any, operators: Any, provinces: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["operator"].queryset = operators
-        self.fields["province"].queryset = provinces
+        cast(forms.ModelChoiceField, self.fields["operator"]).queryset = operators
+        cast(forms.ModelChoiceField, self.fields["province"]).queryset = provinces
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -175,7 +178,7 @@ class StrategyFilterForm(FilterForm):
 
     def __init__(self, *args: Any, operators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["operator"].choices = [
+        cast(forms.ChoiceField, self.fields["operator"]).choices = [
             ("", _("All operators")),
             *[(op.code, f"{op.name_zh} {op.name_en}") for op in operators],
             ("industry", _("Industry-wide (no single operator)")),

@@ -83,7 +83,7 @@ def strategies_by_theme(*, theme: str = "", operator: str = "") -> list[ThemeGro
     return _group(ordered, Strategy.Theme.choices)
 
 
-def _group(strategies: Iterable[Strategy], themes: Iterable[tuple[str, str]]) -> list[ThemeGroup]:
+def _group(strategies: Iterable[Strategy], themes: Iterable[tuple[str, Any]]) -> list[ThemeGroup]:
     groups = [ThemeGroup(theme=value, label=str(label), strategies=[]) for value, label in themes]
     index = {group.theme: group for group in groups}
     for strategy in strategies:
@@ -217,7 +217,7 @@ def province_operator_matrix(
         cells = []
         for operator in operators:
             pair = (province.code, operator.code)
-            found = stored.get(pair)
+            found: Any = stored.get(pair)  # a matrix cell or a basket cost, read alike below
             if found is None:
                 note = _empty_note(metric=metric, in_bucket=in_bucket.get(pair, []), anywhere=anywhere.get(pair, []))
                 cells.append(MatrixCell(province=province, operator=operator, note=note))

@@ -62,7 +62,7 @@ class ProvinceCompareView(ComparisonPage):
         chart = None
         if comparison is not None:
             chart = comparison.chart()
-            for dataset in chart["datasets"]:  # type: ignore[union-attr]
+            for dataset in chart["datasets"]:
                 dataset["label"] = loc(dataset, "label")
             chart.update(
                 type="line",
@@ -105,7 +105,7 @@ class PlanDetailView(ComparisonPage):
             raise Http404(_("No such plan.")) from error
         history = comparison_selectors.plan_price_history(plan=plan)
         chart = history.chart(undated_label=_("as published (no date)"))
-        for dataset in chart["datasets"]:  # type: ignore[union-attr]
+        for dataset in chart["datasets"]:
             dataset["label"] = _("%(days)s days") % {"days": dataset["validity_days"]}
         chart.update(type="line", xLabel=_("Effective from"), yLabel=_("Price (CNY)"), title=_("Price history"))
         current = [t for t in history.rows if t.effective_to is None]

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -62,7 +63,7 @@ class SideBySide:
     rows: list[ValidityRow]
     tiers: list[Tier]
 
-    def chart(self) -> dict[str, object]:
+    def chart(self) -> dict[str, Any]:
         """Per-GB by validity: per province the cheapest defined per-GB at each validity (gaps where none).
 
         Promotional tiers (free trials) stay in the table but out of the line, as they stay out of
@@ -132,7 +133,7 @@ class PriceHistory:
     labels: list[str]
     series: dict[int, list[float | None]]
 
-    def chart(self, *, undated_label: str) -> dict[str, object]:
+    def chart(self, *, undated_label: str) -> dict[str, Any]:
         labels = [label or undated_label for label in self.labels]
         datasets = [{"validity_days": days, "data": points} for days, points in sorted(self.series.items())]
         return {"labels": labels, "datasets": datasets}
