@@ -84,6 +84,12 @@ class Launch(models.Model):
         verbose_name_plural = _("launches")
         constraints = [
             models.UniqueConstraint(fields=["operator", "branch", "name_zh"], name="launch_unique_name"),
+            # NULLs never collide in a unique index, so a group-level launch needs its own constraint.
+            models.UniqueConstraint(
+                fields=["operator", "name_zh"],
+                condition=models.Q(branch__isnull=True),
+                name="launch_unique_name_group_level",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,6 +136,12 @@ class Strategy(models.Model):
         verbose_name_plural = _("strategies")
         constraints = [
             models.UniqueConstraint(fields=["operator", "theme", "title_zh"], name="strategy_unique_title"),
+            # NULLs never collide in a unique index, so an industry-wide strategy needs its own constraint.
+            models.UniqueConstraint(
+                fields=["theme", "title_zh"],
+                condition=models.Q(operator__isnull=True),
+                name="strategy_unique_title_industry",
+            ),
         ]
 
     def __str__(self) -> str:
