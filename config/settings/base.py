@@ -181,6 +181,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Operators, provincial branches, inbound short-term tariff plans and their price "
         "tiers, launches, strategies and computed benchmarks. Money is CNY as decimal strings."
+        "\n\nAuthenticate with `Authorization: Token <key>` (`manage.py drf_create_token USER`) or a "
+        "session. Anyone logged in reads; the analyst group writes. Operators are addressed by id or "
+        "code, provinces by GB/T 2260 code, everything else by id. Lists filter by `operator` and "
+        "`province` codes and more; a filter value that matches nothing known is a 400, not an empty "
+        "page. `?format=csv` (UTF-8 with BOM) or `?format=xlsx` returns every filtered row (up to "
+        "50,000, unpaginated) with the JSON's columns. Every 4xx body is "
+        '`{"detail": "...", "errors": [{"field": "...", "message": "...", "code": "..."}]}`.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -101,3 +101,21 @@ def test_it_keeps_decimal_columns_numeric_in_xlsx(seed, viewer_client):
     assert row["price_cny"].number_format == "0.00"
     assert row["branch_name"].value == "江西移动"
     assert sheet.title == "tiers"
+
+
+def test_it_answers_an_unknown_format_with_the_json_404(db, viewer_client):
+    response = viewer_client.get("/api/v1/operators/", {"format": "pdf"})
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"][0]["code"] == "not_found"
+
+
+def test_it_answers_a_wrong_method_with_the_error_body(db, analyst_client):
+    response = analyst_client.put("/api/v1/operators/", {}, format="json")
+
+    assert response.status_code == 405
+    assert response.json() == {
+        "detail": 'Method "PUT" not allowed.',
+        "errors": [{"field": None, "message": 'Method "PUT" not allowed.', "code": "method_not_allowed"}],
+    }
