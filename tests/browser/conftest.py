@@ -13,10 +13,6 @@ from typing import Any
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM then refuses to run
-# ("async-unsafe") in the live server's fixtures unless told the loop is not ours to worry about.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -35,8 +31,27 @@ def _require_browser() -> bool:
     return os.environ.get("REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[Any]:
+    """Chromium for this module's tests; meanwhile the ORM may run beside Playwright's event loop.
+
+    Playwright's sync API runs an event loop in this thread; Django's ORM then refuses to run
+    ("async-unsafe") in the database fixtures unless told the loop is not ours to worry about.
+    The setting lives only as long as the browser, never process-wide: it would leak into every
+    other test and into the subprocesses they start (`check --deploy` rightly rejects it).
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch_chromium()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _launch_chromium() -> Iterator[Any]:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: install Debian's chromium (make browser-deps) to run the browser tests"
         if _require_browser():
