@@ -64,6 +64,7 @@ ERROR_DESCRIPTIONS = {
     "404": "No such object (or page).",
     "406": "The Accept header and `format` ask for different formats.",
     "409": "The row is still referenced by others (delete those first), or a concurrent change conflicted.",
+    "415": "The body's Content-Type is not JSON, form or multipart data.",
     "429": "Too many requests: slow down (see the Retry-After header).",
 }
 
@@ -124,11 +125,11 @@ class ApiAutoSchema(AutoSchema):
         return responses
 
     def _error_codes(self) -> list[str]:
-        codes = ["400", "401", "403", "404"]
-        if isinstance(self.view, ListCreateApi) and self.method == "GET":
-            codes.append("406")
+        codes = ["400", "401", "403", "404", "406"]
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append("409")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("415")
         codes.append("429")  # the user and anonymous throttles of REST_FRAMEWORK apply everywhere
         return codes
 
