@@ -119,3 +119,10 @@ def test_it_answers_a_wrong_method_with_the_error_body(db, analyst_client):
         "detail": 'Method "PUT" not allowed.',
         "errors": [{"field": None, "message": 'Method "PUT" not allowed.', "code": "method_not_allowed"}],
     }
+
+
+def test_it_answers_an_unsupported_body_type_with_415(db, analyst_client):
+    response = analyst_client.post("/api/v1/perks/", "name_zh=x", content_type="text/plain")
+
+    assert response.status_code == 415
+    assert response.json()["errors"][0]["code"] == "unsupported_media_type"
