@@ -28,7 +28,8 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={**os.environ, **env},
+        # A clean deployment environment: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process.
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env},
         timeout=120,
         check=False,
     )
