@@ -12,7 +12,9 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
+from django.urls import reverse
 from django.utils.text import capfirst
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from operators.models import Branch, Operator, Province, Source
@@ -98,10 +100,9 @@ class ProvinceInputSerializer(DescribedModelSerializer):
 
 class SourceOutputSerializer(DescribedModelSerializer):
     citation = serializers.CharField(read_only=True, help_text="One-line citation as analysts write it in reports.")
-    evidence = serializers.FileField(
-        read_only=True,
-        allow_null=True,
-        help_text="URL of the captured screenshot or PDF, or null. Uploaded in the admin, not through the API.",
+    evidence_url = serializers.SerializerMethodField(
+        help_text="Where signed-in staff download the captured screenshot or PDF (uploads are never public), "
+        "or null when none was uploaded. Uploaded in the admin.",
     )
 
     class Meta:
@@ -119,8 +120,17 @@ class SourceOutputSerializer(DescribedModelSerializer):
             "captured_on",
             "notes",
             "citation",
-            "evidence",
+            "evidence_url",
         ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_evidence_url(self, source: Source) -> str | None:
+        if not source.evidence:
+            return None
+        # The private download view, not the storage URL: evidence files are not served as media.
+        path = reverse("source-evidence", args=[source.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class SourceInputSerializer(DescribedModelSerializer):

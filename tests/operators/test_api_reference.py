@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 from rest_framework.test import APIClient
 
 from operators.models import Operator
-from tests.factories import BranchFactory, OperatorFactory, ProvinceFactory
+from tests.factories import BranchFactory, OperatorFactory, ProvinceFactory, SourceFactory
 
 
 def results(response) -> list[dict]:
@@ -141,3 +142,15 @@ def test_it_answers_unknown_api_paths_with_the_json_404(viewer_client: APIClient
         "detail": "No API endpoint at /api/v1/tarifs/.",
         "errors": [{"field": None, "message": "No API endpoint at /api/v1/tarifs/.", "code": "not_found"}],
     }
+
+
+def test_it_links_a_sources_evidence_to_the_private_download_view(viewer_client: APIClient, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    source = SourceFactory()
+    source.evidence.save("table-1.pdf", ContentFile(b"%PDF-1.4 table 1"), save=True)
+    bare = SourceFactory()
+
+    rows = {row["id"]: row for row in viewer_client.get("/api/v1/sources/").json()["results"]}
+
+    assert rows[source.pk]["evidence_url"] == f"http://testserver/admin/evidence/{source.pk}/"
+    assert rows[bare.pk]["evidence_url"] is None
