@@ -65,6 +65,10 @@ def _current(queryset: QuerySet, name: str, value: bool) -> QuerySet:
     return queryset.filter(effective_to__isnull=value)
 
 
+def _reviewed(queryset: QuerySet, name: str, value: bool) -> QuerySet:
+    return queryset.filter(reviewed_by__isnull=not value)
+
+
 def _in_effect_on(queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
     started = Q(effective_from__isnull=True) | Q(effective_from__lte=value)
     not_ended = Q(effective_to__isnull=True) | Q(effective_to__gt=value)
@@ -104,6 +108,9 @@ class TierFilter(django_filters.FilterSet):
     is_promotional = StrictBooleanFilter(help_text="Free trials and welcome offers (true) or regular tiers (false).")
     current = StrictBooleanFilter(
         method=_current, help_text="true: tiers still on sale (no end date); false: superseded ones."
+    )
+    reviewed = StrictBooleanFilter(
+        method=_reviewed, help_text="true: checked by a second analyst; false: still awaiting review."
     )
     in_effect_on = django_filters.DateFilter(
         method=_in_effect_on,

@@ -440,6 +440,10 @@ def test_it_lets_a_second_analyst_review_a_tier(analyst, analyst_client: APIClie
     assert by_second.status_code == 200
     assert by_second.json()["reviewed_by"] == "analyst"
     assert by_second.json()["reviewed_at"] is not None
+    reviewed = analyst_client.get("/api/v1/tiers/", {"reviewed": "true"}).json()["results"]
+    awaiting = analyst_client.get("/api/v1/tiers/", {"reviewed": "false"}).json()["results"]
+    assert [row["id"] for row in reviewed] == [created["id"]]
+    assert created["id"] not in [row["id"] for row in awaiting]
 
 
 def test_it_refuses_a_viewers_review(current_tier: Tier, viewer_client: APIClient):
