@@ -115,6 +115,7 @@ class PlanDetailView(ComparisonPage):
             tables={
                 "tiers": page_tables.tier_table("tiers", current),
                 "history": page_tables.price_history_table(history.rows),
+                "changes": page_tables.tier_change_table(comparison_selectors.plan_tier_changes(plan=plan)),
             },
         )
         return context

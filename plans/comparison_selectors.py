@@ -167,3 +167,16 @@ def plan_price_history(*, plan: Plan) -> PriceHistory:
             points.append(float(latest.price_cny) if latest is not None and not ended else None)
         series[days] = points
     return PriceHistory(rows=tiers, labels=labels, series=series)
+
+
+def plan_tier_changes(*, plan: Plan, limit: int = 200) -> list[Any]:
+    """The audit trail of the plan's tier rows (simple-history), newest first, with who made each change.
+
+    Corrections made in place (a mistyped price fixed in admin) show here, where the tier rows alone
+    would hide them. One query.
+    """
+    return list(
+        Tier.history.filter(plan_id=plan.pk)  # type: ignore[attr-defined]
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )

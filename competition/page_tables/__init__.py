@@ -6,7 +6,7 @@
 from competition.page_tables.base import Column, Row, Table, columns
 from competition.page_tables.benchmarks import basket_table, benchmark_table, matrix_table
 from competition.page_tables.market import launch_table, strategy_tables
-from competition.page_tables.plans import plan_table, price_history_table, tier_row, tier_table
+from competition.page_tables.plans import plan_table, price_history_table, tier_change_table, tier_row, tier_table
 
 __all__ = [
     "Column",
@@ -20,6 +20,7 @@ __all__ = [
     "plan_table",
     "price_history_table",
     "strategy_tables",
+    "tier_change_table",
     "tier_row",
     "tier_table",
 ]

@@ -153,3 +153,37 @@ def price_history_table(tiers: Iterable[Any]) -> Table:
         for t in tiers
     ]
     return Table(name="history", columns=HISTORY_COLUMNS, rows=rows)
+
+
+CHANGE_COLUMNS = columns(
+    "changed_at",
+    "change",
+    "changed_by",
+    "tier_id",
+    "validity_days",
+    "price_cny:money",
+    "data_gb:amount",
+    "effective_from",
+    "effective_to",
+)
+CHANGE_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def tier_change_table(records: Iterable[Any]) -> Table:
+    """simple-history records of a plan's tiers: what each tier row held after each change."""
+    rows = [
+        {
+            "changed_at": record.history_date.isoformat(timespec="seconds"),
+            "changed_at_obj": record.history_date,
+            "change": CHANGE_KINDS.get(record.history_type, record.history_type),
+            "changed_by": record.history_user.get_username() if record.history_user else "",
+            "tier_id": record.id,
+            "validity_days": record.validity_days,
+            "price_cny": record.price_cny,
+            "data_gb": record.data_gb,
+            "effective_from": record.effective_from,
+            "effective_to": record.effective_to,
+        }
+        for record in records
+    ]
+    return Table(name="changes", columns=CHANGE_COLUMNS, rows=rows)

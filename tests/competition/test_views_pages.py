@@ -155,6 +155,26 @@ def test_it_draws_a_price_history_with_each_new_tier_row(signed_in: Client) -> N
     assert payload["datasets"][0]["data"] == [None, 100.0, 90.0]
 
 
+def test_it_lists_in_place_corrections_from_the_audit_trail(signed_in: Client, analyst) -> None:
+    plan = plan_named("灵动卡", "北京移动")
+    tier = plan.tiers.get(validity_days=7)
+    tier.price_cny = Decimal("95.00")
+    tier._history_user = analyst  # who made the change, as the admin records it
+    tier.save()
+    response = signed_in.get(f"/compare/plans/{plan.pk}/")
+    changes = response.context["tables"]["changes"].rows
+    latest = changes[0]
+    assert (latest["change"], latest["changed_by"], latest["tier_id"], latest["price_cny"]) == (
+        "changed",
+        "analyst",
+        tier.pk,
+        Decimal("95.00"),
+    )
+    assert {(r["change"], r["validity_days"]) for r in changes[1:]} >= {("created", 7), ("created", 30)}
+    rows = csv_rows(signed_in.get(f"/compare/plans/{plan.pk}/?format=csv&table=changes"))
+    assert (rows[0]["change"], rows[0]["changed_by"], rows[0]["price_cny"]) == ("changed", "analyst", "95.00")
+
+
 def test_its_plan_page_answers_404_for_an_unknown_plan(signed_in: Client) -> None:
     assert signed_in.get("/compare/plans/999999/").status_code == 404
 
@@ -261,7 +281,7 @@ def test_its_plan_page_query_count_is_fixed(signed_in: Client, django_assert_max
     plan = plan_named("灵动卡", "北京移动")
     for days in (3, 5, 60):
         TierFactory(plan=plan, validity_days=days)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert signed_in.get(f"/compare/plans/{plan.pk}/").status_code == 200
 
 
