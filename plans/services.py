@@ -23,10 +23,31 @@ PRICE_FIELDS = frozenset(
 )
 
 
+class _TiersChangedNotice:
+    """One on-commit callback per transaction, collecting every plan the transaction touched."""
+
+    def __init__(self) -> None:
+        self.plan_ids: set[int] = set()
+
+    def __call__(self) -> None:
+        tiers_changed.send(sender=Tier, plan_ids=sorted(self.plan_ids))
+
+
 def notify_tiers_changed(*, plan_ids: Iterable[int]) -> None:
-    """Tell subscribers (the benchmarks) once the current transaction commits."""
-    ids = sorted(set(plan_ids))
-    transaction.on_commit(lambda: tiers_changed.send(sender=Tier, plan_ids=ids))
+    """Tell subscribers (the benchmarks) once the current transaction commits.
+
+    A bulk write (load_seed, an import) touches many plans in one transaction; subscribers hear
+    about all of them in one signal instead of one signal per row. Django drops a rolled-back
+    block's callbacks from `run_on_commit`, so a notice found there is still live.
+    """
+    connection = transaction.get_connection()
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _TiersChangedNotice):
+            callback.plan_ids.update(plan_ids)
+            return
+    notice = _TiersChangedNotice()
+    notice.plan_ids.update(plan_ids)
+    transaction.on_commit(notice)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from plans.models import Plan, Tier
@@ -74,6 +75,35 @@ def test_tier_create_sends_tiers_changed_once_on_commit(analyst, signals, django
         tier_create(actor=analyst, plan=plan, validity_days=7, price_cny=Decimal("100"), source=plan.source)
         # Nothing is sent before the transaction commits.
         assert signals == []
+
+    assert signals == [[plan.pk]]
+
+
+@pytest.mark.django_db
+def test_writes_to_several_plans_in_one_transaction_send_one_signal_naming_them_all(
+    analyst, signals, django_capture_on_commit_callbacks
+):
+    first, second = PlanFactory(), PlanFactory()
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        tier_create(actor=analyst, plan=first, validity_days=7, price_cny=Decimal("100"), source=first.source)
+        tier_create(actor=analyst, plan=second, validity_days=7, price_cny=Decimal("90"), source=second.source)
+        tier_create(actor=analyst, plan=first, validity_days=15, price_cny=Decimal("150"), source=first.source)
+
+    assert signals == [sorted([first.pk, second.pk])]
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_write_does_not_swallow_the_next_transactions_signal(
+    analyst, signals, django_capture_on_commit_callbacks
+):
+    plan = PlanFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            tier_create(actor=analyst, plan=plan, validity_days=7, price_cny=Decimal("100"), source=plan.source)
+            raise RuntimeError("abort")
+        tier_create(actor=analyst, plan=plan, validity_days=15, price_cny=Decimal("150"), source=plan.source)
 
     assert signals == [[plan.pk]]
 
