@@ -106,6 +106,9 @@ class Plan(models.Model):
 class Tier(models.Model):
     """One price point of a plan. A price change is a new tier; the old one keeps its dates."""
 
+    # Visitor SIMs run for days to months; anything past two years is a typo (days for a price, say).
+    MAX_VALIDITY_DAYS = 731
+
     class Confidence(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed (printed in the source)")
         INFERRED = "inferred", _("Inferred (e.g. carried down from a merged cell)")
@@ -169,6 +172,7 @@ class Tier(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(price_cny__gte=0), name="tier_price_not_negative"),
             models.CheckConstraint(condition=Q(validity_days__gte=1), name="tier_validity_at_least_one_day"),
+            models.CheckConstraint(condition=Q(validity_days__lte=731), name="tier_validity_at_most_two_years"),
             models.CheckConstraint(condition=Q(data_gb__isnull=True) | Q(data_gb__gt=0), name="tier_data_positive"),
             models.CheckConstraint(
                 condition=Q(data_unlimited=False) | Q(data_gb__isnull=True), name="tier_unlimited_has_no_volume"
@@ -236,6 +240,10 @@ class Tier(models.Model):
             errors["price_cny"] = _("The price cannot be negative.")
         if self.validity_days is not None and self.validity_days < 1:
             errors["validity_days"] = _("Validity must be at least 1 day.")
+        elif self.validity_days is not None and self.validity_days > self.MAX_VALIDITY_DAYS:
+            errors["validity_days"] = _("Validity cannot exceed %(max)s days (two years).") % {
+                "max": self.MAX_VALIDITY_DAYS
+            }
         if self.data_gb is not None and self.data_gb <= 0:
             errors["data_gb"] = _("Data must be greater than 0 GB; leave it empty when unknown.")
         if self.data_unlimited and self.data_gb is not None:

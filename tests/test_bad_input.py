@@ -83,7 +83,11 @@ CASES: list[Case] = [
     imp(
         "import negative validity", "validity_days: Validity must be at least 1 day.", row=good_row(validity_days="-7")
     ),
-    imp("import absurd validity", "100000 days is not a plausible validity", row=good_row(validity_days="100000")),
+    imp(
+        "import absurd validity",
+        "validity_days: Validity cannot exceed 731 days (two years).",
+        row=good_row(validity_days="100000"),
+    ),
     imp("import fractional validity", "validity_days: “7.5” is not a whole number.", row=good_row(validity_days="7.5")),
     imp("import negative data", "data_gb: Data must be greater than 0 GB", row=good_row(data_gb="-1")),
     imp("import unlimited with volume", "data_gb: Unlimited data has no volume", row=good_row(data_unlimited="true")),
@@ -213,6 +217,12 @@ CASES: list[Case] = [
         "api",
         "A valid number is required.",
         {"method": "post", "path": "/api/v1/tiers/", "price_cny": "abc"},
+    ),
+    Case(
+        "api absurd validity",
+        "api",
+        "validity_days: Validity cannot exceed 731 days (two years).",
+        {"method": "post", "path": "/api/v1/tiers/", "validity_days": 100000},
     ),
     Case(
         "api zero validity",

@@ -5,7 +5,6 @@
 
 from plans.importing.reading import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, FileRejected, cell_text, read_table
 from plans.importing.tiers import (
-    MAX_VALIDITY_DAYS,
     ImportResult,
     RowError,
     RowOutcome,
@@ -18,7 +17,6 @@ from plans.importing.tiers import (
 __all__ = [
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_ROWS",
-    "MAX_VALIDITY_DAYS",
     "FileRejected",
     "ImportResult",
     "RowError",

@@ -27,10 +27,6 @@ from plans.importing.reading import FileRejected, read_table
 from plans.models import Plan, Tier
 from plans.services import PRICE_FIELDS, tier_create, tier_update
 
-# The model allows any positive validity; an import of a price sheet never holds more than two years,
-# so a larger number is a typo (days typed into the price column, a stray 0) and is refused here.
-MAX_VALIDITY_DAYS = 731
-
 # Columns written to the tier; the rest of the export is either identity (id, plan lookup) or computed.
 EDITABLE_COLUMNS: tuple[str, ...] = (
     "plan",
@@ -321,13 +317,7 @@ def _parse_value(name: str, text: str) -> Any:
             return None
         if not NUMBER.match(text) or Decimal(text) != Decimal(text).to_integral_value():
             raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
-        number = int(Decimal(text))
-        if name == "validity_days" and number > MAX_VALIDITY_DAYS:
-            raise ValueError(
-                _("%(days)s days is not a plausible validity; the import accepts at most %(max)s days.")
-                % {"days": number, "max": MAX_VALIDITY_DAYS}
-            )
-        return number
+        return int(Decimal(text))
     if name in BOOLEAN_COLUMNS:
         word = text.lower()
         if word in TRUE_WORDS:

@@ -62,6 +62,17 @@ def test_it_rejects_a_validity_of_zero_days():
 
 
 @pytest.mark.django_db
+def test_it_rejects_a_validity_past_two_years():
+    assert tier_errors(validity_days=732) == {"validity_days": ["Validity cannot exceed 731 days (two years)."]}
+
+
+@pytest.mark.django_db
+def test_it_accepts_a_validity_of_exactly_two_years():
+    plan = PlanFactory()
+    Tier(plan=plan, validity_days=731, price_cny=Decimal("999"), source=plan.source).full_clean()
+
+
+@pytest.mark.django_db
 def test_it_rejects_a_negative_validity_with_both_messages():
     assert tier_errors(validity_days=-1) == {"validity_days": [GTE_ZERO, "Validity must be at least 1 day."]}
 
@@ -156,6 +167,7 @@ def test_it_reports_several_bad_values_at_once_each_on_its_field():
 BAD_TIER_VALUES: list[tuple[str, dict[str, Any]]] = [
     ("negative price", {"price_cny": Decimal("-1")}),
     ("zero validity", {"validity_days": 0}),
+    ("validity past two years", {"validity_days": 732}),
     ("zero data", {"data_gb": Decimal("0")}),
     ("negative data", {"data_gb": Decimal("-1")}),
     ("unlimited with a volume", {"data_unlimited": True, "data_gb": Decimal("30")}),
