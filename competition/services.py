@@ -395,32 +395,10 @@ _MINOR_PLACES = {
 }
 
 
-# The staging table's columns, all bigint so a row has a fixed binary width; -1 stands for NULL
-# (none of these can be negative). Text travels as an index into a text[] parameter.
-_STAGE_COLUMNS: tuple[str, ...] = (
-    "bucket",
-    "position",
-    "tier_id",
-    "plan_id",
-    "branch_id",
-    "operator_code",
-    "province_code",
-    "branch_name_zh",
-    "plan_name_zh",
-    "plan_name_en",
-    "validity_days",
-    "price_cny",
-    "data_gb",
-    "data_unlimited",
-    "price_per_gb_cny",
-    "per_gb_undefined_reason",
-    "price_per_day_cny",
-    "price_per_30_days_cny",
-    "rank",
-    "per_gb_index",
-    "is_promotional",
-    "confidence",
-)
+# The staging table's columns (a row's but run_id, which the INSERT supplies), all bigint so a row
+# has a fixed binary width; -1 stands for NULL (none of these can be negative). Text travels as an
+# index into a text[] parameter.
+_STAGE_COLUMNS: tuple[str, ...] = tuple(column for column in ROW_COLUMNS if column != "run_id")
 _TEXT_COLUMNS = (
     "bucket",
     "operator_code",

@@ -407,6 +407,7 @@ def measure_duckdb() -> dict[str, Any]:
         BenchmarkRow,
         BenchmarkRun,
     )
+    from competition.services import ROW_COLUMNS
 
     _truncate_results()
     workdir = Path(tempfile.mkdtemp(prefix="bench-duckdb-"))
@@ -449,31 +450,7 @@ def measure_duckdb() -> dict[str, Any]:
                 f"{_money('price_cents')}, {_money('data_mgb', 3)}, data_unlimited, {_money('per_gb_cents')}, reason, "
                 f"{_money('per_day_cents')}, {_money('per_30_cents')}, rnk, printf('%.2f', idx), is_promotional, "
                 "confidence FROM r",
-                [
-                    "run_id",
-                    "bucket",
-                    "position",
-                    "tier_id",
-                    "plan_id",
-                    "branch_id",
-                    "operator_code",
-                    "province_code",
-                    "branch_name_zh",
-                    "plan_name_zh",
-                    "plan_name_en",
-                    "validity_days",
-                    "price_cny",
-                    "data_gb",
-                    "data_unlimited",
-                    "price_per_gb_cny",
-                    "per_gb_undefined_reason",
-                    "price_per_day_cny",
-                    "price_per_30_days_cny",
-                    "rank",
-                    "per_gb_index",
-                    "is_promotional",
-                    "confidence",
-                ],
+                list(ROW_COLUMNS),
             ),
             BenchmarkBucketSummary: (
                 "SELECT {run}, bucket, (SELECT count(*) FROM p WHERE p.bucket = m.bucket), n, "
