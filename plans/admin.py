@@ -32,6 +32,7 @@ from plans.models import Perk, Plan, Tier
 from plans.resources import AnalystImportExportMixin, PlanResource, TierResource
 from plans.services import (
     PRICE_FIELDS,
+    TIER_EDITABLE_FIELDS,
     plan_create,
     plan_delete,
     plan_update,
@@ -157,22 +158,8 @@ class TierDisplayMixin:
 
 class TierInline(TierDisplayMixin, ServiceInline):
     model = Tier
-    fields = (
-        "validity_days",
-        "price_cny",
-        "data_gb",
-        "data_unlimited",
-        "domestic_voice_min",
-        "intl_voice_min",
-        "intl_discount_cap_cny",
-        "confidence",
-        "is_promotional",
-        "effective_from",
-        "effective_to",
-        "source",
-        "per_gb",
-        "per_day",
-    )
+    # Every editable field but the plan (the inline's parent) and the notes (edited on the tier's own page).
+    fields = (*(name for name in TIER_EDITABLE_FIELDS if name not in {"plan", "notes"}), "per_gb", "per_day")
     readonly_fields = ("per_gb", "per_day")
     autocomplete_fields = ("source",)
     extra = 1

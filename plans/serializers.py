@@ -18,6 +18,7 @@ from operators.models import Source
 from operators.serializers import DescribedModelSerializer
 from plans import pricing
 from plans.models import Perk, Plan, Tier
+from plans.services import TIER_EDITABLE_FIELDS
 
 
 def money(amount: Decimal | None) -> str | None:
@@ -219,22 +220,6 @@ class TierInputSerializer(DescribedModelSerializer):
 
     class Meta:
         model = Tier
-        fields = [
-            "plan",
-            "validity_days",
-            "price_cny",
-            "data_gb",
-            "data_unlimited",
-            "domestic_voice_min",
-            "intl_voice_min",
-            "intl_discount_cap_cny",
-            "confidence",
-            "is_promotional",
-            "effective_from",
-            "effective_to",
-            "source",
-            "notes",
-            "effective_on",
-        ]
+        fields = [*TIER_EDITABLE_FIELDS, "effective_on"]
         # One current tier per plan and validity: the model reports a duplicate under validity_days.
         validators: list[Any] = []

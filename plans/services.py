@@ -21,6 +21,23 @@ from plans.signals import tiers_changed
 PRICE_FIELDS = frozenset(
     {"price_cny", "data_gb", "data_unlimited", "domestic_voice_min", "intl_voice_min", "intl_discount_cap_cny"}
 )
+# A tier's writable fields, in form order: what the API, the admin inline and the import accept.
+TIER_EDITABLE_FIELDS: tuple[str, ...] = (
+    "plan",
+    "validity_days",
+    "price_cny",
+    "data_gb",
+    "data_unlimited",
+    "domestic_voice_min",
+    "intl_voice_min",
+    "intl_discount_cap_cny",
+    "confidence",
+    "is_promotional",
+    "effective_from",
+    "effective_to",
+    "source",
+    "notes",
+)
 
 
 class _TiersChangedNotice:

@@ -25,25 +25,10 @@ from django.utils.translation import gettext as _
 from operators.models import Operator, Province, Source
 from plans.importing.reading import FileRejected, read_table
 from plans.models import Plan, Tier
-from plans.services import PRICE_FIELDS, tier_create, tier_update
+from plans.services import PRICE_FIELDS, TIER_EDITABLE_FIELDS, tier_create, tier_update
 
-# Columns written to the tier; the rest of the export is either identity (id, plan lookup) or computed.
-EDITABLE_COLUMNS: tuple[str, ...] = (
-    "plan",
-    "validity_days",
-    "price_cny",
-    "data_gb",
-    "data_unlimited",
-    "domestic_voice_min",
-    "intl_voice_min",
-    "intl_discount_cap_cny",
-    "confidence",
-    "is_promotional",
-    "effective_from",
-    "effective_to",
-    "source",
-    "notes",
-)
+# Columns written to the tier are TIER_EDITABLE_FIELDS; the rest of the export is either identity
+# (id, plan lookup) or computed.
 LOOKUP_COLUMNS = ("plan_name", "branch_name", "operator_code", "province_code")
 REQUIRED_COLUMNS = ("validity_days", "price_cny")
 DECIMAL_COLUMNS = frozenset({"price_cny", "data_gb", "intl_discount_cap_cny"})
@@ -175,7 +160,7 @@ def header_problem(header: list[str]) -> str:
 
 def ignored_columns(header: list[str]) -> list[str]:
     """Columns the import does not write: computed ones (price_per_gb_cny …) and unknown ones."""
-    known = {"id", *EDITABLE_COLUMNS, *LOOKUP_COLUMNS}
+    known = {"id", *TIER_EDITABLE_FIELDS, *LOOKUP_COLUMNS}
     return [name for name in header if name not in known]
 
 
@@ -284,7 +269,7 @@ def _parse(values: dict[str, str]) -> dict[str, Any]:
     """Text cells to typed field values; collects every field's error before giving up on the row."""
     errors: dict[str, list[str]] = {}
     fields: dict[str, Any] = {}
-    for name in EDITABLE_COLUMNS:
+    for name in TIER_EDITABLE_FIELDS:
         if name not in values or name == "plan":
             continue
         try:
