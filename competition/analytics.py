@@ -410,6 +410,18 @@ def _median_by_position(nums: np.ndarray, dens: np.ndarray) -> Fraction | None:
 
 # --------------------------------------------------------------------------- province x operator matrix
 
+# What a matrix cell and a basket cost carry of the tier they chose.
+_CHOSEN_TIER_COLUMNS = [
+    "province_code",
+    "operator_code",
+    "tier_id",
+    "plan_id",
+    "branch_name_zh",
+    "plan_name_zh",
+    "validity_days",
+    "price_cents",
+]
+
 _CELL_COLUMNS = [
     "bucket",
     "metric",
@@ -466,19 +478,7 @@ def province_comparison_compute(rows: pd.DataFrame, *, include_promotional: bool
         sizes = candidates.groupby(group, sort=False).size().rename("sample_count")
         cheapest = candidates.drop_duplicates(group, keep="first").join(sizes, on=group)
         picked = rows.iloc[cheapest["row"].to_numpy()]
-        cell = picked[
-            [
-                "bucket",
-                "province_code",
-                "operator_code",
-                "tier_id",
-                "plan_id",
-                "branch_name_zh",
-                "plan_name_zh",
-                "validity_days",
-                "price_cents",
-            ]
-        ].copy()
+        cell = picked[["bucket", *_CHOSEN_TIER_COLUMNS]].copy()
         cell["metric"] = metric
         cell["value_cents"] = picked[value_column].to_numpy(dtype=np.int64)
         cell["sample_count"] = cheapest["sample_count"].to_numpy()
@@ -560,18 +560,7 @@ def basket_costs_compute(
             sizes, on=["province", "operator"]
         )
         rows = first["row"].to_numpy()
-        cheapest = eligible.iloc[rows][
-            [
-                "province_code",
-                "operator_code",
-                "tier_id",
-                "plan_id",
-                "branch_name_zh",
-                "plan_name_zh",
-                "validity_days",
-                "price_cents",
-            ]
-        ].copy()
+        cheapest = eligible.iloc[rows][_CHOSEN_TIER_COLUMNS].copy()
         cheapest["repeats"] = repeats[rows]
         cheapest["cost_cents"] = cost[rows]
         cheapest["candidate_count"] = first["candidate_count"].to_numpy()
