@@ -91,15 +91,20 @@ class BenchmarkPerGbPageSerializer(serializers.Serializer):
     results = BenchmarkRowOutputSerializer(many=True)
 
 
-class BenchmarkMatrixCellOutputSerializer(serializers.ModelSerializer):
-    """One province x operator cell: the cheapest tier by the metric, and how many were compared."""
+class _ChosenTierOutputSerializer(serializers.ModelSerializer):
+    """The province, operator and tier a matrix cell or a basket cost chose."""
 
     province = serializers.CharField(source="province_code")
     operator = serializers.CharField(source="operator_code")
     branch = serializers.CharField(source="branch_name_zh")
     plan = serializers.CharField(source="plan_name_zh")
-    value_cny = serializers.DecimalField(**MONEY)
     price_cny = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=True)
+
+
+class BenchmarkMatrixCellOutputSerializer(_ChosenTierOutputSerializer):
+    """One province x operator cell: the cheapest tier by the metric, and how many were compared."""
+
+    value_cny = serializers.DecimalField(**MONEY)
 
     class Meta:
         model = BenchmarkMatrixCell
@@ -119,15 +124,10 @@ class BenchmarkMatrixCellOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class BenchmarkBasketCostOutputSerializer(serializers.ModelSerializer):
+class BenchmarkBasketCostOutputSerializer(_ChosenTierOutputSerializer):
     """A visitor profile's cost with one operator in one province."""
 
-    province = serializers.CharField(source="province_code")
-    operator = serializers.CharField(source="operator_code")
-    branch = serializers.CharField(source="branch_name_zh")
-    plan = serializers.CharField(source="plan_name_zh")
     cost_cny = serializers.DecimalField(**MONEY)
-    price_cny = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=True)
 
     class Meta:
         model = BenchmarkBasketCost
