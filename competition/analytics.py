@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -223,6 +223,10 @@ def fraction_round_half_up(value: Fraction, places: int = 2) -> int:
     return int((2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator))
 
 
+@overload
+def minor_to_decimal(value: int, places: int = 2) -> Decimal: ...
+@overload
+def minor_to_decimal(value: int | None, places: int = 2) -> Decimal | None: ...
 def minor_to_decimal(value: int | None, places: int = 2) -> Decimal | None:
     """Integer cents (or hundredths) as a Decimal with `places` places, None stays None."""
     if value is None or value is pd.NA:
@@ -370,7 +374,7 @@ def benchmark_table_compute(
                 "bucket": label,
                 "tier_count": int(in_bucket.sum()),
                 "sample_count": int(ranked_here.sum()),
-                "median_per_gb_cents": None if empty else fraction_round_half_up(median),
+                "median_per_gb_cents": None if median is None else fraction_round_half_up(median),
                 "min_per_gb_cents": None
                 if empty
                 else fraction_round_half_up(Fraction(int(ranked_nums[0]), int(ranked_dens[0]))),

@@ -8,7 +8,7 @@ required (the default permission class). Launches and strategies are in launch_a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -76,7 +76,9 @@ class BenchmarkApi(BaseApi):
     def run_fields(self, run: BenchmarkRun) -> dict[str, Any]:
         return {
             "run_id": run.pk,
-            "computed_at": serializers.DateTimeField().to_representation(run.computed_at),
+            "computed_at": None
+            if run.computed_at is None
+            else serializers.DateTimeField().to_representation(run.computed_at),
             "methodology_version": run.methodology_version,
         }
 
@@ -90,7 +92,8 @@ class BenchmarkApi(BaseApi):
                     ]
                 }
             )
-        return self.row_serializer_class(queryset, many=True).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs type it as one row's dict.
+        return cast(list[dict[str, Any]], self.row_serializer_class(queryset, many=True).data)
 
 
 class BenchmarkPerGbApi(BenchmarkApi):
@@ -139,6 +142,8 @@ class BenchmarkPerGbApi(BenchmarkApi):
             body["sample_count"] = summary.sample_count
             body["tier_count"] = summary.tier_count
         paginator = self.paginator
+        assert isinstance(paginator, StandardPagination)  # pagination_class, set above
+        assert paginator.page is not None  # paginate_queryset just set it
         body.update(
             {
                 "count": paginator.page.paginator.count,

@@ -93,12 +93,17 @@ class Launch(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.branch.name_zh if self.branch_id else self.operator.name_zh
+        who = self.branch.name_zh if self.branch_id and self.branch is not None else self.operator.name_zh
         english = f" {self.name_en}" if self.name_en else ""
         return f"{who} {self.name_zh}{english}"
 
     def clean(self) -> None:
-        if self.branch_id and self.operator_id and self.branch.operator_id != self.operator_id:
+        if (
+            self.branch_id
+            and self.operator_id
+            and self.branch is not None
+            and self.branch.operator_id != self.operator_id
+        ):
             raise ValidationError({"branch": _("The branch belongs to another operator.")})
 
 
@@ -145,7 +150,7 @@ class Strategy(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.operator.name_zh if self.operator_id else _("Industry")
+        who = self.operator.name_zh if self.operator_id and self.operator is not None else _("Industry")
         return f"{who} · {self.title_zh}"
 
 

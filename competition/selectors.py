@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 from django.db import connection
@@ -28,6 +28,9 @@ from competition.models import (
 from operators.models import Operator, Province
 from plans import pricing
 from plans.models import Plan, Tier
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
 # Data plans for visitors. Perk packs are add-ons, not data plans, and "other" is not comparable.
 BENCHMARK_SEGMENTS: tuple[str, ...] = (Plan.Segment.INBOUND_SHORT_TERM, Plan.Segment.INBOUND_PROMOTIONAL)
@@ -73,7 +76,8 @@ def benchmark_input_frame() -> pd.DataFrame:
     queryset = benchmark_input_queryset()
     if connection.vendor == "postgresql":
         sql, params = queryset.query.sql_with_params()
-        statement = connection.ops.compose_sql(sql, params)
+        # connection.ops is typed as the base class; compose_sql is PostgreSQL's own.
+        statement = cast("PostgresOperations", connection.ops).compose_sql(sql, params)
         buffer = io.BytesIO()
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({statement}) TO STDOUT WITH CSV") as copy:
             for block in copy:

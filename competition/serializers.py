@@ -5,11 +5,20 @@ Launch and strategy serializers live in competition/launch_serializers.py.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from rest_framework import serializers
 
 from competition.models import BenchmarkBasketCost, BenchmarkBucketSummary, BenchmarkMatrixCell, BenchmarkRow
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
+
+class _MoneyOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+    coerce_to_string: bool
+
+
+MONEY: _MoneyOptions = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
 
 
 class BenchmarkRowOutputSerializer(serializers.ModelSerializer):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -13,6 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from operators.models import Branch, Source
 from plans import pricing
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Perk(models.Model):
@@ -91,7 +96,7 @@ class Plan(models.Model):
         return f"{self.branch.name_zh} {self.name_zh}{english}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.launched_on and self.withdrawn_on and self.withdrawn_on < self.launched_on:
             errors["withdrawn_on"] = _("The withdrawal date must not be before the launch date.")
         options = self.validity_options_days
@@ -219,7 +224,7 @@ class Tier(models.Model):
     def price_per_day(self) -> Decimal:
         return pricing.price_per_day(price_cny=self.price_cny, validity_days=self.validity_days)
 
-    def validate_constraints(self, exclude: set[str] | None = None) -> None:
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         """Report a second current tier of the same validity under `validity_days`, not as a form-wide error."""
         try:
             super().validate_constraints(exclude=exclude)
@@ -235,7 +240,7 @@ class Tier(models.Model):
 
     def clean(self) -> None:
         """Field-specific messages for every rule the database also enforces."""
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.price_cny is not None and self.price_cny < 0:
             errors["price_cny"] = _("The price cannot be negative.")
         if self.validity_days is not None and self.validity_days < 1:

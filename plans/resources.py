@@ -143,6 +143,7 @@ class TierResource(resources.ModelResource):
         result.diff = self._diff(outcome)
         if outcome.action in {"new", "changed"}:
             # The admin writes a LogEntry per saved row from it ("recent actions").
+            assert outcome.tier_id is not None  # a saved row names its tier
             result.instance = Tier.objects.get(pk=outcome.tier_id)
         if outcome.errors:
             messages: dict[str, list[str]] = {}

@@ -32,7 +32,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
+    from django.db.models import Field, Model
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -100,7 +104,9 @@ def machine() -> dict[str, str]:
     import psycopg
 
     with psycopg.connect(ADMIN_URL) as connection:
-        postgres = connection.execute("SHOW server_version").fetchone()[0]
+        version = connection.execute("SHOW server_version").fetchone()
+    assert version is not None  # SHOW always answers one row
+    postgres = version[0]
     return {
         "cpu": cpu,
         "cores": str(os.cpu_count()),
@@ -277,7 +283,10 @@ def _truncate_results() -> None:
 
     from competition.models import BenchmarkRun
 
-    tables = [related.related_model._meta.db_table for related in BenchmarkRun._meta.related_objects]
+    # A reverse relation's related_model is always a class; the stubs also allow "self".
+    tables = [
+        cast("type[Model]", related.related_model)._meta.db_table for related in BenchmarkRun._meta.related_objects
+    ]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join([*tables, BenchmarkRun._meta.db_table])}")
         cursor.execute("CHECKPOINT")
@@ -309,6 +318,7 @@ def measure_recompute() -> dict[str, Any]:
     began = time.perf_counter()
     run = services.benchmarks_recompute(trigger="bench")
     total = time.perf_counter() - began
+    assert run is not None  # nothing else holds the lease in the throwaway database
     return {"total": total, **phases, "rows": run.row_count, "peak_rss_mb": _peak_rss_mb()}
 
 
@@ -415,7 +425,8 @@ def measure_duckdb() -> dict[str, Any]:
     # Read: the selector's own query, COPYed out as CSV.
     source = workdir / "tiers.csv"
     sql, params = selectors.benchmark_input_queryset().query.sql_with_params()
-    statement = connection.ops.compose_sql(sql, params)
+    # connection.ops is typed as the base class; compose_sql is PostgreSQL's own.
+    statement = cast("PostgresOperations", connection.ops).compose_sql(sql, params)
     with (
         source.open("wb") as handle,
         connection.cursor() as cursor,
@@ -518,7 +529,9 @@ def measure_duckdb() -> dict[str, Any]:
                 column
                 for column in target
                 if column != "run_id"
-                and model._meta.get_field(column).get_internal_type() in {"CharField", "SlugField"}
+                # Every target column is a concrete field (get_field may also answer a GenericForeignKey).
+                and cast("Field[Any, Any]", model._meta.get_field(column)).get_internal_type()
+                in {"CharField", "SlugField"}
             ]
             quoted = ", ".join(connection.ops.quote_name(column) for column in target)
             options = f"FORMAT csv, FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else "FORMAT csv"
@@ -527,7 +540,9 @@ def measure_duckdb() -> dict[str, Any]:
                 while block := handle.read(1 << 22):
                     copy.write(block)
             if model is BenchmarkRow:
-                rows = duck.execute("SELECT count(*) FROM r").fetchone()[0]
+                counted = duck.execute("SELECT count(*) FROM r").fetchone()
+                assert counted is not None  # count(*) always answers one row
+                rows = counted[0]
         BenchmarkRun.objects.filter(pk=run.pk).update(
             status=BenchmarkRun.Status.COMPLETE, computed_at=timezone.now(), row_count=rows
         )

@@ -36,7 +36,7 @@ if _database_url:
 elif REQUIRE_SERVICES:
     raise ImproperlyConfigured("REQUIRE_SERVICES=1 but PostgreSQL does not answer at 127.0.0.1:5432")
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "test.sqlite3"}}
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "test.sqlite3")}}
 
 _broker_url = os.environ.get("CELERY_BROKER_URL")
 if not _broker_url and _answers("127.0.0.1", 6379):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,13 @@ from django.db import connection, transaction
 
 from operators.models import Branch, Operator, Province, Source
 from plans.models import Plan, Tier
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+# NULL cells for np.where: a 0-d object array gives the same object array as a bare None, which
+# numpy's stubs do not accept.
+_NULL = np.array(None)
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SYNTHETIC_PUBLICATION = "合成数据 Synthetic benchmark data"
@@ -139,8 +146,10 @@ class Command(BaseCommand):
 
         # Plain DELETEs: the ORM's cascade collector would load every synthetic row into Python first.
         with connection.cursor() as cursor:
-            for model in BenchmarkRun._meta.related_objects:
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model.related_model._meta.db_table)}")
+            for relation in BenchmarkRun._meta.related_objects:
+                # A reverse relation's related_model is always a class; the stubs also allow "self".
+                related = cast("type[Model]", relation.related_model)
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(related._meta.db_table)}")
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(BenchmarkRun._meta.db_table)}")
             cursor.execute(
                 f"DELETE FROM {connection.ops.quote_name(Tier._meta.db_table)} WHERE source_id = %s", [source.pk]
@@ -179,7 +188,7 @@ def synthetic_frames(
             "segment": segment,
             "validity_options_days": "[]",
             "launched_on": "2024-01-01",
-            "withdrawn_on": np.where(withdrawn, "2024-12-31", None),
+            "withdrawn_on": np.where(withdrawn, "2024-12-31", _NULL),
             "source_id": source_id,
             "notes": "",
         }
@@ -215,7 +224,7 @@ def synthetic_frames(
             "confidence": np.where(rng.random(tiers) < 0.1, "inferred", "confirmed"),
             "is_promotional": promotional,
             "effective_from": np.where(closed, "2024-01-01", "2025-01-01"),
-            "effective_to": np.where(closed, "2024-12-31", None),
+            "effective_to": np.where(closed, "2024-12-31", _NULL),
             "source_id": source_id,
             "notes": "",
         }
