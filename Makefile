@@ -31,6 +31,7 @@ run: seed messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 
 # Browser tests need Debian's chromium, and their screenshots a CJK font; install what is missing
 # when we may (root, apt). gettext's msgfmt compiles the zh-hans/en message catalogues.
@@ -53,6 +54,7 @@ messages: install
 
 test: install browser-deps messages
 	$(BIN)/ruff check .
+	$(BIN)/mypy .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest --create-db -q $(PYTEST_ARGS)
 
 # 50 readers + 5 writers for 60 s against gunicorn on 127.0.0.1 (PostgreSQL); figures to docs/load.md.
