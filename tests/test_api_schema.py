@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,8 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -64,7 +67,8 @@ def test_it_generates_the_schema_without_warnings(tmp_path):
         assert {"200", "400", "401", "403"} <= set(list_operation["responses"])
 
 
-def test_it_serves_the_schema_with_described_tier_fields(client):
+def test_it_serves_the_schema_with_described_tier_fields(client, viewer):
+    client.force_login(viewer)
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     schema = response.json()
@@ -75,7 +79,8 @@ def test_it_serves_the_schema_with_described_tier_fields(client):
     assert schema["components"]["schemas"]["ConfidenceEnum"]["enum"] == ["confirmed", "inferred"]
 
 
-def test_it_documents_examples_for_listing_and_creating_tiers(client):
+def test_it_documents_examples_for_listing_and_creating_tiers(client, viewer):
+    client.force_login(viewer)
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     tiers = schema["paths"]["/api/v1/tiers/"]
     list_examples = tiers["get"]["responses"]["200"]["content"]["application/json"]["examples"]
@@ -85,7 +90,8 @@ def test_it_documents_examples_for_listing_and_creating_tiers(client):
     assert next(iter(create_examples.values()))["value"]["validity_days"] == 7
 
 
-def test_it_documents_the_error_body_on_every_operation(client):
+def test_it_documents_the_error_body_on_every_operation(client, viewer):
+    client.force_login(viewer)
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
@@ -93,7 +99,8 @@ def test_it_documents_the_error_body_on_every_operation(client):
             assert error == {"$ref": "#/components/schemas/Error"}, f"{method} {path}"
 
 
-def test_it_serves_the_docs_with_local_assets_only(client):
+def test_it_serves_the_docs_with_local_assets_only(client, viewer):
+    client.force_login(viewer)
     response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -111,11 +118,13 @@ def test_it_serves_the_docs_with_local_assets_only(client):
 
 # The coverage phase (every boundary of every parameter) takes minutes over ~80 operations;
 # the examples and fuzzing phases keep the run to about a second per operation.
-schema = schemathesis.openapi.from_wsgi(
-    "/api/schema/",
-    get_wsgi_application(),
+# The served schema needs a login, and no user exists while tests are collected, so the same
+# document is generated here (as /api/schema/ serves it) and the calls go to the real WSGI app.
+schema = schemathesis.openapi.from_dict(
+    json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True))),
     config=SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": False}}}),
 )
+schema.app = get_wsgi_application()
 FUZZ_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -164,3 +173,16 @@ def fuzz_token(db, keep_test_connection) -> str:
 )
 def test_it_answers_every_operation_within_its_schema(case: Any, fuzz_token: str) -> None:
     case.call_and_validate(headers={"Authorization": f"Token {fuzz_token}"}, checks=FUZZ_CHECKS)
+
+
+def test_it_refuses_the_schema_to_an_anonymous_client(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 401
+
+
+def test_it_sends_an_anonymous_reader_of_the_docs_to_the_login_page(client):
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/api/docs/"
