@@ -17,8 +17,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, QuerySet
-from django.forms import BaseForm, BaseModelForm
+from django.forms import BaseForm, BaseModelForm, ClearableFileInput
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -29,6 +30,32 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 _REJECTIONS = "_service_rejections"
+
+
+class _LinkedFile:
+    """A stored file's name with the URL the "Currently:" link of the file widget should use."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = name
+        self.url = url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvidenceFileInput(ClearableFileInput):
+    """Links the current evidence file to the login-guarded download, never to a public media URL."""
+
+    def __init__(self, *, download_url: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.download_url = download_url
+
+    def format_value(self, value: Any) -> Any:
+        if self.is_initial(value):
+            return _LinkedFile(value.name, self.download_url)
+        return None
+
+
 _NOTES = "_admin_notes"
 
 
@@ -324,6 +351,16 @@ class SourceAdmin(ServiceAdmin):
     search_fields = ("title", "publication", "publisher", "issue", "author", "locator", "url")
     readonly_fields = ("citation",)
     date_hierarchy = "published_on"
+
+    def get_form(
+        self, request: HttpRequest, obj: models.Model | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "evidence" in form.base_fields:
+            form.base_fields["evidence"].widget = EvidenceFileInput(
+                download_url=reverse("source-evidence", args=[obj.pk])
+            )
+        return form
 
     @admin.display(description=_("citation"))
     def citation(self, obj: Source) -> str:

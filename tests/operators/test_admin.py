@@ -323,3 +323,21 @@ def test_clearing_the_evidence_file_in_the_admin_empties_it(client, analyst, set
     source.refresh_from_db()
     assert not source.evidence
     assert source.history.latest().evidence == ""
+
+
+@pytest.mark.django_db
+def test_the_source_page_links_its_evidence_to_the_guarded_download_not_to_media(client, analyst, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    source = SourceFactory()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    client.force_login(analyst)
+    base = {**source_payload(), "title": source.title, "issue": source.issue}
+    client.post(
+        admin_url(Source, "change", source.pk),
+        {**base, "evidence": SimpleUploadedFile("table1.png", png, content_type="image/png")},
+    )
+
+    page = client.get(admin_url(Source, "change", source.pk)).content.decode()
+
+    assert f'href="/admin/evidence/{source.pk}/"' in page
+    assert settings.MEDIA_URL not in page
