@@ -49,3 +49,10 @@ def seed(db, django_db_blocker):
     from django.core.management import call_command
 
     call_command("load_seed", verbosity=0)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each AdminContract test once per case of the subclass that inherits it."""
+    if "admin_case" in metafunc.fixturenames:
+        cases = metafunc.cls.cases
+        metafunc.parametrize("admin_case", cases, ids=[case[0].__name__ for case in cases])

@@ -12,11 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from operators.models import Branch, Operator, Province, Source
+from tests.admin_contract import AdminContract, admin_url
 from tests.factories import BranchFactory, OperatorFactory, ProvinceFactory, SourceFactory
-
-
-def admin_url(model: type[models.Model], view: str, *args: object) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def operator_payload() -> dict[str, Any]:
@@ -63,58 +60,8 @@ CASES: list[tuple[type[models.Model], Callable[[], models.Model], Callable[[], d
 IDS = [case[0].__name__ for case in CASES]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("model", "factory", "payload", "lookup"), CASES, ids=IDS)
-def test_it_renders_the_changelist_add_and_change_pages_for_an_analyst(
-    client, analyst, model, factory, payload, lookup
-):
-    row = factory()
-    client.force_login(analyst)
-
-    assert client.get(admin_url(model, "changelist")).status_code == 200
-    assert client.get(admin_url(model, "add")).status_code == 200
-    assert client.get(admin_url(model, "change", row.pk)).status_code == 200
-    assert client.get(admin_url(model, "history", row.pk)).status_code == 200
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("model", "factory", "payload", "lookup"), CASES, ids=IDS)
-def test_it_saves_the_add_form_for_an_analyst(client, analyst, model, factory, payload, lookup):
-    data = payload()
-    client.force_login(analyst)
-
-    response = client.post(admin_url(model, "add"), data)
-
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
-    saved = model.objects.get(**lookup)
-    assert saved.history.get().history_type == "+"
-    assert saved.history.get().history_user == analyst
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("model", "factory", "payload", "lookup"), CASES, ids=IDS)
-def test_it_lets_a_viewer_look_but_refuses_their_writes(client, viewer, model, factory, payload, lookup):
-    row = factory()
-    client.force_login(viewer)
-
-    assert client.get(admin_url(model, "changelist")).status_code == 200
-    assert client.get(admin_url(model, "change", row.pk)).status_code == 200
-    assert client.get(admin_url(model, "add")).status_code == 403
-    assert client.post(admin_url(model, "add"), payload()).status_code == 403
-    assert client.post(admin_url(model, "change", row.pk), {}).status_code == 403
-    assert client.post(admin_url(model, "delete", row.pk), {"post": "yes"}).status_code == 403
-    assert model.objects.filter(pk=row.pk).exists()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("model", "factory", "payload", "lookup"), CASES, ids=IDS)
-def test_it_sends_an_anonymous_user_to_the_login_page(client, model, factory, payload, lookup):
-    row = factory()
-
-    for url in (admin_url(model, "changelist"), admin_url(model, "add"), admin_url(model, "change", row.pk)):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("admin:login"))
+class TestReferenceDataAdminContract(AdminContract):
+    cases = CASES
 
 
 @pytest.mark.django_db
