@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from competition import apis, launch_apis
+from competition.benchmarks import apis
+from competition.market import apis as launch_apis
 
 urlpatterns: list = [
     # Stored benchmarks (competition/apis.py).

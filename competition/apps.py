@@ -9,7 +9,7 @@ class CompetitionConfig(AppConfig):
 
     def ready(self) -> None:
         # Benchmarks go stale when tiers change; plans tells us through its own signal.
-        from competition.receivers import benchmarks_on_tiers_changed
+        from competition.benchmarks.receivers import benchmarks_on_tiers_changed
         from plans.signals import tiers_changed
 
         tiers_changed.connect(benchmarks_on_tiers_changed, dispatch_uid="competition_benchmarks_on_tiers_changed")

@@ -6,7 +6,7 @@ client never gets an HTML page from the API.
 
 from django.urls import include, path, re_path
 
-from operators.exceptions import api_not_found
+from core.api.errors import api_not_found
 
 urlpatterns: list = [
     path("", include("operators.api_urls")),

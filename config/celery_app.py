@@ -1,4 +1,4 @@
-"""The Celery app: reads CELERY_* settings and finds each app's tasks.py."""
+"""The Celery app: reads CELERY_* settings and finds the tasks modules of each app and app part."""
 
 import os
 
@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("telecom")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Tasks of the competition app live in its parts, not in competition/tasks.py.
+app.autodiscover_tasks(["competition.benchmarks"])

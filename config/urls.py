@@ -5,7 +5,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from operators.views import audit_export, healthz, source_evidence
+from core.views import audit_export, healthz
+from operators.views import source_evidence
 
 admin.site.site_header = "电信竞争情报库 Telecom Competition Intelligence"
 admin.site.site_title = "Telecom CI"
@@ -19,7 +20,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("compare/", include("competition.urls")),
+    path("compare/", include("competition.compare.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # A person opening the docs unauthenticated is sent to the login page, not shown a bare 403.

@@ -10,8 +10,8 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
+from core.api.base import DetailApi, ListCreateApi
 from operators import selectors
-from operators.api_base import DetailApi, ListCreateApi
 from operators.filters import BranchFilter, OperatorFilter, ProvinceFilter, SourceFilter
 from operators.models import Branch, Operator, Province, Source
 from operators.serializers import (

@@ -15,18 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from operators.admin import (
-    ServiceAdmin,
-    ServiceInline,
-    actor_of,
-    adopt,
-    form_changes,
-    instance_values,
-    note,
-    operator_filter,
-    province_filter,
-)
-from operators.audit import AuditTrailActionMixin
+from core.admin import ServiceAdmin, ServiceInline, actor_of, adopt, form_changes, instance_values, note
+from core.audit import AuditTrailActionMixin
+from operators.admin import operator_filter, province_filter
 from plans import pricing
 from plans.models import Perk, Plan, Tier
 from plans.resources import AnalystImportExportMixin, PlanResource, TierResource

@@ -10,7 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from operators.api_base import BaseApi, DetailApi, ListCreateApi
+from core.api.base import BaseApi, DetailApi, ListCreateApi
 from plans import selectors, services
 from plans.filters import PerkFilter, PlanFilter, TierFilter
 from plans.models import Perk, Plan, Tier

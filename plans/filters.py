@@ -7,15 +7,8 @@ import datetime
 import django_filters
 from django.db.models import Q, QuerySet
 
-from operators.filters import (
-    AmountFilter,
-    IntegerFilter,
-    StrictBooleanFilter,
-    operator_filter,
-    ordering,
-    province_filter,
-    text_search,
-)
+from core.filters import AmountFilter, IntegerFilter, StrictBooleanFilter, ordering, text_search
+from operators.filters import operator_filter, province_filter
 from operators.models import Branch
 from plans.models import Perk, Plan, Tier
 from plans.pricing import BUCKET_LABELS, bucket_bounds

@@ -14,8 +14,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import DescribedModelSerializer
 from operators.models import Source
-from operators.serializers import DescribedModelSerializer
 from plans import pricing
 from plans.models import Perk, Plan, Tier
 from plans.services import TIER_EDITABLE_FIELDS

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from operators.roles import is_analyst
-from operators.services import attribute_history, audited_delete, audited_update
+from core.roles import is_analyst
+from core.services import attribute_history, audited_delete, audited_update
 from plans.models import Plan, Tier
 from plans.signals import tiers_changed
 

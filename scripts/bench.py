@@ -5,7 +5,7 @@ In one throwaway PostgreSQL database (default `bench_telecom`, created and dropp
 dev database and fixtures/ are never touched), for each size it generates synthetic tiers with
 `manage.py generate_synthetic --tiers N` and measures, each in a fresh process:
 
-  (a) recompute: the real service (`competition.services.benchmarks_recompute`): read the
+  (a) recompute: the real service (`competition.benchmarks.services.benchmarks_recompute`): read the
       current tiers, compute with pandas, store the run; with its read/compute/store split and
       the process's peak RSS;
   (b) reference: the same rows COPYed out of PostgreSQL, the same computation in DuckDB SQL
@@ -251,9 +251,9 @@ def render(results: list[dict[str, Any]], naive: dict[str, Any] | None, info: di
         "  most common), data growing with validity, log-normal per-GB prices around 3 CNY, 3% unknown data,",
         "  1% unlimited, 1% promotional, 10% inferred, 5% superseded tiers, 4% perk packs, 2% withdrawn plans.",
         "  Benchmarked rows are the tiers the selector keeps (current tiers of visitor data plans on sale).",
-        "- (a) calls `competition.services.benchmarks_recompute` as the Celery task and the CLI do (lease,",
+        "- (a) calls `competition.benchmarks.services.benchmarks_recompute` as the Celery task and the CLI do (lease,",
         "  read, compute, store, publish). Read: the selector's `.values()` query streamed with COPY into",
-        "  pandas. Compute: `competition.analytics` (integer cents and milli-GB, exact ranks and medians).",
+        "  pandas. Compute: `competition.benchmarks.analytics` (integer cents and milli-GB, exact ranks and medians).",
         "  Store: rows by binary COPY into a staging table and one INSERT ... SELECT, then summaries,",
         "  matrix cells and basket costs, in one transaction.",
         "- (b) runs the same query with COPY TO a CSV file, loads it into an in-memory DuckDB, computes the",
@@ -297,7 +297,7 @@ def _peak_rss_mb() -> float:
 
 
 def measure_recompute() -> dict[str, Any]:
-    from competition import analytics, selectors, services
+    from competition.benchmarks import analytics, selectors, services
 
     _truncate_results()
     phases: dict[str, float] = {"read": 0.0, "compute": 0.0, "store": 0.0}
@@ -409,7 +409,8 @@ def measure_duckdb() -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from competition import analytics, selectors
+    from competition.benchmarks import analytics, selectors
+    from competition.benchmarks.services import ROW_COLUMNS
     from competition.models import (
         BenchmarkBasketCost,
         BenchmarkBucketSummary,
@@ -417,7 +418,6 @@ def measure_duckdb() -> dict[str, Any]:
         BenchmarkRow,
         BenchmarkRun,
     )
-    from competition.services import ROW_COLUMNS
 
     _truncate_results()
     workdir = Path(tempfile.mkdtemp(prefix="bench-duckdb-"))
@@ -555,8 +555,8 @@ def measure_naive() -> dict[str, Any]:
     from django.db.models import Q
     from django.utils import timezone
 
+    from competition.benchmarks.selectors import BENCHMARK_SEGMENTS
     from competition.models import BenchmarkRow, BenchmarkRun
-    from competition.selectors import BENCHMARK_SEGMENTS
     from plans import pricing
     from plans.models import Tier
 

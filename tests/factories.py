@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from competition.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
+from core.roles import ANALYST, VIEWER
 from operators.models import Branch, Operator, Province, Source
-from operators.roles import ANALYST, VIEWER
 from plans.models import Perk, Plan, Tier
 
 

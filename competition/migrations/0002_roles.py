@@ -5,12 +5,12 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from operators.roles import DOMAIN_APPS, role_permissions_sync
+from core.roles import domain_apps, role_permissions_sync
 
 
 def create_roles(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     # Permissions are normally made after all migrations; make them now so the groups get them.
-    for label in ("auth", *DOMAIN_APPS):
+    for label in ("auth", *domain_apps()):
         app_config = apps.get_app_config(label)
         app_config.models_module = True  # the migration state's stub has none; create_permissions needs it set
         create_permissions(app_config, verbosity=0, apps=apps)

@@ -93,6 +93,6 @@ def csv_url(request: HttpRequest, table: str) -> str:
 @register.filter
 def basket_label(profile: dict[str, Any] | None) -> str:
     """A stored visitor profile named from its figures, in the active language."""
-    from competition.page_forms import profile_label  # forms import models: load them lazily
+    from competition.compare.forms import profile_label  # forms import models: load them lazily
 
     return str(profile_label(profile)) if profile else ""

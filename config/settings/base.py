@@ -45,7 +45,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
-    # ours, in dependency order: operators <- plans <- competition
+    # ours, in dependency order: core <- operators <- plans <- competition
+    "core",
     "operators",
     "plans",
     "competition",
@@ -70,6 +71,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# The domain apps: their models get the analyst/viewer permissions and appear in the audit export.
+DOMAIN_APPS = ("operators", "plans", "competition")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -155,12 +159,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["operators.permissions.IsAnalystOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.IsAnalystOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "operators.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -172,7 +176,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_THROTTLE_USER", "5000/minute"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
-    "EXCEPTION_HANDLER": "operators.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

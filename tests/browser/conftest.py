@@ -77,7 +77,7 @@ def seeded(transactional_db) -> None:
     """The real seed and its computed benchmarks inside the live server's (transactional) database."""
     from django.core.management import call_command
 
-    from competition import services
+    from competition.benchmarks import services
 
     call_command("load_seed", verbosity=0)
     services.benchmarks_recompute(trigger="test")

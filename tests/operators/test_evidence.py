@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from operators.services import audited_save
+from core.services import audited_save
 from operators.validators import EVIDENCE_MAX_BYTES
 from plans.services import tier_create, tier_mark_reviewed, tier_update
 from tests.factories import AnalystFactory, PlanFactory, SourceFactory, ViewerFactory

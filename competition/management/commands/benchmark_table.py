@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from competition import selectors
+from competition.benchmarks import selectors
 from plans.pricing import BUCKET_LABELS
 
 COLUMNS = (

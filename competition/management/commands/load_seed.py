@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from competition.seed import DEFAULT_SEED_DIR, SeedError, seed_load
+from competition.seed.loader import DEFAULT_SEED_DIR, SeedError, seed_load
 
 
 class Command(BaseCommand):

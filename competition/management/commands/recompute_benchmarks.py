@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from competition import services
-from competition.analytics import BenchmarkParameters
+from competition.benchmarks import services
+from competition.benchmarks.analytics import BenchmarkParameters
 
 
 class Command(BaseCommand):

@@ -1,0 +1,203 @@
+"""The stored results of the analytics: runs, their rows, bucket summaries, matrix cells, basket costs, scheduling."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class BenchmarkRun(models.Model):
+    """One computation of every benchmark over the then-current tiers."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        COMPLETE = "complete", _("Complete")
+        FAILED = "failed", _("Failed")
+
+    class Stage(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        READING = "reading", _("Reading tiers")
+        COMPUTING = "computing", _("Computing")
+        STORING = "storing", _("Storing results")
+        DONE = "done", _("Done")
+
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    trigger = models.CharField(
+        _("trigger"), max_length=32, default="manual", help_text=_("What asked for it: cli, admin, change, nightly …")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True, db_index=True)
+    methodology_version = models.CharField(_("methodology version"), max_length=16)
+    input_fingerprint = models.CharField(_("input fingerprint"), max_length=64, blank=True)
+    input_tier_count = models.PositiveIntegerField(_("input tiers"), default=0)
+    row_count = models.PositiveIntegerField(_("benchmark rows"), default=0)
+    ranked_count = models.PositiveIntegerField(_("ranked rows"), default=0)
+    matrix_cell_count = models.PositiveIntegerField(_("matrix cells"), default=0)
+    basket_cost_count = models.PositiveIntegerField(_("basket costs"), default=0)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("benchmark run")
+        verbose_name_plural = _("benchmark runs")
+        indexes = [models.Index(fields=["status", "-computed_at"], name="benchmarkrun_status_computed")]
+
+    def __str__(self) -> str:
+        when = self.computed_at or self.started_at
+        return f"#{self.pk} {self.get_status_display()} {when:%Y-%m-%d %H:%M}"
+
+
+class BenchmarkRow(models.Model):
+    """One current tier in one validity bucket of a run: unit prices, rank and index."""
+
+    run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="rows", verbose_name=_("run"))
+    bucket = models.CharField(_("validity bucket"), max_length=8)
+    position = models.PositiveIntegerField(_("position"), help_text=_("Display order within the bucket."))
+    # Plain ids, not foreign keys: a stored run must survive the tier's later deletion.
+    tier_id = models.BigIntegerField(_("tier id"))
+    plan_id = models.BigIntegerField(_("plan id"))
+    branch_id = models.BigIntegerField(_("branch id"))
+    operator_code = models.CharField(_("operator"), max_length=16)
+    province_code = models.CharField(_("province"), max_length=2)
+    branch_name_zh = models.CharField(_("branch"), max_length=64)
+    plan_name_zh = models.CharField(_("plan"), max_length=150)
+    plan_name_en = models.CharField(_("plan (en)"), max_length=200, blank=True)
+    validity_days = models.PositiveIntegerField(_("validity (days)"))
+    price_cny = models.DecimalField(_("price (CNY)"), max_digits=10, decimal_places=2)
+    data_gb = models.DecimalField(_("data (GB)"), max_digits=10, decimal_places=3, null=True, blank=True)
+    data_unlimited = models.BooleanField(_("unlimited data"), default=False)
+    price_per_gb_cny = models.DecimalField(_("price per GB (CNY)"), max_digits=14, decimal_places=2, null=True)
+    per_gb_undefined_reason = models.CharField(_("why per-GB is undefined"), max_length=16, blank=True)
+    price_per_day_cny = models.DecimalField(_("price per day (CNY)"), max_digits=14, decimal_places=2)
+    price_per_30_days_cny = models.DecimalField(_("price per 30 days (CNY)"), max_digits=14, decimal_places=2)
+    rank = models.PositiveIntegerField(_("rank"), null=True, help_text=_("1 = cheapest per GB; ties share a rank."))
+    per_gb_index = models.DecimalField(
+        _("index"), max_digits=14, decimal_places=2, null=True, help_text=_("100 x per-GB / bucket median.")
+    )
+    is_promotional = models.BooleanField(_("promotional"), default=False)
+    confidence = models.CharField(_("confidence"), max_length=16)
+
+    class Meta:
+        ordering = ["run_id", "bucket", "position"]
+        verbose_name = _("benchmark row")
+        verbose_name_plural = _("benchmark rows")
+        indexes = [models.Index(fields=["run", "bucket", "position"], name="benchmarkrow_run_bucket_pos")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} #{self.position} {self.branch_name_zh} {self.plan_name_zh} {self.validity_days}d"
+
+
+class BenchmarkBucketSummary(models.Model):
+    """A bucket's per-GB median, minimum, maximum and sample count in one run."""
+
+    run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("run"))
+    bucket = models.CharField(_("validity bucket"), max_length=8)
+    tier_count = models.PositiveIntegerField(_("tiers"))
+    sample_count = models.PositiveIntegerField(_("ranked tiers"), help_text=_("Tiers behind the median."))
+    median_per_gb_cny = models.DecimalField(_("median per GB (CNY)"), max_digits=14, decimal_places=2, null=True)
+    min_per_gb_cny = models.DecimalField(_("minimum per GB (CNY)"), max_digits=14, decimal_places=2, null=True)
+    max_per_gb_cny = models.DecimalField(_("maximum per GB (CNY)"), max_digits=14, decimal_places=2, null=True)
+
+    class Meta:
+        ordering = ["run_id", "id"]
+        verbose_name = _("benchmark bucket summary")
+        verbose_name_plural = _("benchmark bucket summaries")
+        constraints = [models.UniqueConstraint(fields=["run", "bucket"], name="benchmarksummary_unique_bucket")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: median {self.median_per_gb_cny} ({self.sample_count})"
+
+
+class BenchmarkMatrixCell(models.Model):
+    """Province x operator: the cheapest tier in a bucket by a metric, with the sample count behind it."""
+
+    class Metric(models.TextChoices):
+        PER_GB = "per_gb", _("Price per GB")
+        PER_DAY = "per_day", _("Price per day")
+        PER_30_DAYS = "per_30_days", _("Price per 30 days")
+
+    run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="matrix_cells", verbose_name=_("run"))
+    bucket = models.CharField(_("validity bucket"), max_length=8)
+    metric = models.CharField(_("metric"), max_length=16, choices=Metric.choices)
+    province_code = models.CharField(_("province"), max_length=2)
+    operator_code = models.CharField(_("operator"), max_length=16)
+    value_cny = models.DecimalField(_("value (CNY)"), max_digits=14, decimal_places=2)
+    sample_count = models.PositiveIntegerField(_("tiers compared"))
+    tier_id = models.BigIntegerField(_("tier id"))
+    plan_id = models.BigIntegerField(_("plan id"))
+    branch_name_zh = models.CharField(_("branch"), max_length=64)
+    plan_name_zh = models.CharField(_("plan"), max_length=150)
+    validity_days = models.PositiveIntegerField(_("validity (days)"))
+    price_cny = models.DecimalField(_("price (CNY)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["run_id", "metric", "bucket", "province_code", "operator_code"]
+        verbose_name = _("benchmark matrix cell")
+        verbose_name_plural = _("benchmark matrix cells")
+        indexes = [models.Index(fields=["run", "metric", "bucket"], name="benchmarkcell_run_metric")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.metric} {self.province_code}/{self.operator_code}: {self.value_cny}"
+
+
+class BenchmarkBasketCost(models.Model):
+    """What a visitor profile costs with one operator in one province: the cheapest covering tier (or repeat)."""
+
+    run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="basket_costs", verbose_name=_("run"))
+    profile = models.SlugField(_("basket profile"), max_length=32)
+    province_code = models.CharField(_("province"), max_length=2)
+    operator_code = models.CharField(_("operator"), max_length=16)
+    cost_cny = models.DecimalField(_("cost (CNY)"), max_digits=14, decimal_places=2)
+    repeats = models.PositiveIntegerField(_("times bought"), help_text=_("How many of the tier span the stay."))
+    candidate_count = models.PositiveIntegerField(_("covering tiers"))
+    tier_id = models.BigIntegerField(_("tier id"))
+    plan_id = models.BigIntegerField(_("plan id"))
+    branch_name_zh = models.CharField(_("branch"), max_length=64)
+    plan_name_zh = models.CharField(_("plan"), max_length=150)
+    validity_days = models.PositiveIntegerField(_("validity (days)"))
+    price_cny = models.DecimalField(_("price (CNY)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["run_id", "profile", "province_code", "operator_code"]
+        verbose_name = _("benchmark basket cost")
+        verbose_name_plural = _("benchmark basket costs")
+        indexes = [models.Index(fields=["run", "profile"], name="benchmarkbasket_run_profile")]
+
+    def __str__(self) -> str:
+        return f"{self.profile} {self.province_code}/{self.operator_code}: {self.cost_cny}"
+
+
+class BenchmarkSchedule(models.Model):
+    """The singleton (pk=1) that serialises recomputes and debounces change triggers.
+
+    `lock_token`/`lock_expires_at` are a lease: taken and released by single conditional UPDATEs,
+    so two workers (or a worker and the CLI) never recompute at once, and a crashed holder's lease
+    lapses. `dirty` says data changed since the running computation read it; `queued_at` says a
+    task is already on its way, so a burst of changes enqueues one task.
+    """
+
+    lock_token = models.CharField(_("lock holder"), max_length=64, blank=True)
+    lock_expires_at = models.DateTimeField(_("lock expires at"), null=True, blank=True)
+    dirty = models.BooleanField(_("changes pending"), default=False)
+    queued_at = models.DateTimeField(_("task queued at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("benchmark schedule")
+        verbose_name_plural = _("benchmark schedule")
+
+    def __str__(self) -> str:
+        return f"lock={self.lock_token or '-'} dirty={self.dirty}"

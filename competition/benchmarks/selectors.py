@@ -1,0 +1,256 @@
+"""Reads for the benchmarks: the analytics' input frame, and the stored results of the latest complete run.
+
+Pages, the API and the CLI read results only through these functions; every one that takes
+`run=None` reads the latest complete run, so a reader never sees a run that is still being
+stored (a run is published by flipping its status once all its rows are in).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+import pandas as pd
+from django.db import connection
+from django.db.models import BigIntegerField, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Round
+from django.utils import timezone
+
+from competition.benchmarks import analytics
+from competition.models import (
+    BenchmarkBasketCost,
+    BenchmarkBucketSummary,
+    BenchmarkMatrixCell,
+    BenchmarkRow,
+    BenchmarkRun,
+)
+from operators.models import Operator, Province
+from plans import pricing
+from plans.models import Plan, Tier
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
+
+# Data plans for visitors. Perk packs are add-ons, not data plans, and "other" is not comparable.
+BENCHMARK_SEGMENTS: tuple[str, ...] = (Plan.Segment.INBOUND_SHORT_TERM, Plan.Segment.INBOUND_PROMOTIONAL)
+
+
+# --------------------------------------------------------------------------- input
+
+
+def benchmark_input_queryset() -> QuerySet[Tier, dict[str, Any]]:
+    """`.values()` rows of every benchmarked tier, in the analytics' input columns.
+
+    Benchmarked = current (effective_to empty), of a visitor data plan (short-term or welcome
+    card) that is not withdrawn. Money and data leave the database as integer cents and
+    milli-GB, so the analytics never sees a float and reading a million rows stays cheap.
+    """
+    today = timezone.localdate()
+    return (
+        Tier.objects.filter(effective_to__isnull=True, plan__segment__in=BENCHMARK_SEGMENTS)
+        .filter(Q(plan__withdrawn_on__isnull=True) | Q(plan__withdrawn_on__gt=today))
+        .annotate(
+            tier_id=F("id"),
+            branch_id=F("plan__branch_id"),
+            operator_code=F("plan__branch__operator__code"),
+            province_code=F("plan__branch__province__code"),
+            branch_name_zh=F("plan__branch__name_zh"),
+            plan_name_zh=F("plan__name_zh"),
+            plan_name_en=F("plan__name_en"),
+            price_cents=Cast(Round(F("price_cny") * Value(100)), output_field=BigIntegerField()),
+            data_mgb=Cast(Round(F("data_gb") * Value(1000)), output_field=BigIntegerField()),
+        )
+        .values(*analytics.INPUT_COLUMNS)
+        # No ORDER BY: sorting a million wide rows would spill to disk; normalise_input sorts by tier id.
+        .order_by()
+    )
+
+
+def benchmark_input_frame() -> pd.DataFrame:
+    """The analytics' input frame (`analytics.INPUT_DTYPES`) from `benchmark_input_queryset`.
+
+    On PostgreSQL the queryset's own SQL is streamed out with COPY (one round trip, no Python
+    object per value); elsewhere the `.values_list()` rows are read as usual.
+    """
+    queryset = benchmark_input_queryset()
+    if connection.vendor == "postgresql":
+        sql, params = queryset.query.sql_with_params()
+        # connection.ops is typed as the base class; compose_sql is PostgreSQL's own.
+        statement = cast("PostgresOperations", connection.ops).compose_sql(sql, params)
+        buffer = io.BytesIO()
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({statement}) TO STDOUT WITH CSV") as copy:
+            for block in copy:
+                buffer.write(block)
+        buffer.seek(0)
+        dtypes = {
+            column: ("float64" if dtype in {"Int64", "bool"} else dtype)
+            for column, dtype in analytics.INPUT_DTYPES.items()
+        }
+        frame = pd.read_csv(
+            buffer,
+            names=list(analytics.INPUT_COLUMNS),
+            header=None,
+            dtype={**dtypes, "data_unlimited": "str", "is_promotional": "str"},
+            keep_default_na=False,
+            na_values={column: [""] for column, dtype in analytics.INPUT_DTYPES.items() if dtype == "Int64"},
+        )
+        for column in ("data_unlimited", "is_promotional"):
+            frame[column] = frame[column] == "t"
+    else:
+        frame = pd.DataFrame.from_records(
+            queryset.values_list(*analytics.INPUT_COLUMNS), columns=list(analytics.INPUT_COLUMNS)
+        )
+    return analytics.normalise_input(frame)
+
+
+# --------------------------------------------------------------------------- stored results
+
+
+def bucket_validate(bucket: str) -> str:
+    """The bucket label itself; ValueError naming the valid labels (1-7, 8-14, 15-29, 30+) otherwise."""
+    pricing.bucket_bounds(bucket)
+    return bucket
+
+
+def benchmark_run_latest() -> BenchmarkRun | None:
+    """The latest complete run, or None before the first one has finished."""
+    return BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE).order_by("-computed_at", "-id").first()
+
+
+def benchmark_run_in_progress() -> BenchmarkRun | None:
+    """The run being computed right now, if any (for progress displays)."""
+    return BenchmarkRun.objects.filter(status=BenchmarkRun.Status.RUNNING).order_by("-started_at", "-id").first()
+
+
+def _run_or_latest(run: BenchmarkRun | None) -> BenchmarkRun | None:
+    return run if run is not None else benchmark_run_latest()
+
+
+def benchmark_row_list(
+    *,
+    bucket: str,
+    run: BenchmarkRun | None = None,
+    operator: str | None = None,
+    province: str | None = None,
+    ranked_only: bool = False,
+) -> QuerySet[BenchmarkRow]:
+    """A bucket's benchmark table in display order (cheapest per GB first, undefined per-GB last).
+
+    `operator` / `province` are codes (cmcc, 11); `ranked_only` drops promotional and undefined
+    rows. Empty when no run has completed. ValueError for an unknown bucket.
+    """
+    bucket_validate(bucket)
+    run = _run_or_latest(run)
+    if run is None:
+        return BenchmarkRow.objects.none()
+    rows = BenchmarkRow.objects.filter(run=run, bucket=bucket)
+    if operator:
+        rows = rows.filter(operator_code=operator)
+    if province:
+        rows = rows.filter(province_code=province)
+    if ranked_only:
+        rows = rows.filter(rank__isnull=False)
+    return rows.order_by("position")
+
+
+def benchmark_bucket_summary(*, bucket: str, run: BenchmarkRun | None = None) -> BenchmarkBucketSummary | None:
+    """A bucket's median/min/max per-GB and sample count, or None when no run has completed."""
+    bucket_validate(bucket)
+    run = _run_or_latest(run)
+    if run is None:
+        return None
+    return BenchmarkBucketSummary.objects.filter(run=run, bucket=bucket).first()
+
+
+def benchmark_bucket_summary_list(*, run: BenchmarkRun | None = None) -> list[BenchmarkBucketSummary]:
+    """All four bucket summaries of a run in bucket order (1-7, 8-14, 15-29, 30+)."""
+    run = _run_or_latest(run)
+    if run is None:
+        return []
+    by_bucket = {summary.bucket: summary for summary in BenchmarkBucketSummary.objects.filter(run=run)}
+    return [by_bucket[label] for label in pricing.BUCKET_LABELS if label in by_bucket]
+
+
+def benchmark_matrix_cell_list(
+    *, bucket: str, metric: str = BenchmarkMatrixCell.Metric.PER_GB, run: BenchmarkRun | None = None
+) -> QuerySet[BenchmarkMatrixCell]:
+    """The non-empty province x operator cells of a bucket and metric (per_gb, per_day, per_30_days)."""
+    bucket_validate(bucket)
+    metrics = [choice.value for choice in BenchmarkMatrixCell.Metric]
+    if metric not in metrics:
+        raise ValueError(f"unknown metric {metric!r}; expected one of {', '.join(metrics)}")
+    run = _run_or_latest(run)
+    if run is None:
+        return BenchmarkMatrixCell.objects.none()
+    return BenchmarkMatrixCell.objects.filter(run=run, bucket=bucket, metric=metric).order_by(
+        "province_code", "operator_code"
+    )
+
+
+@dataclass
+class ProvinceComparison:
+    """A provinces x operators grid: `cells[(province_code, operator_code)]` or a gap where none is sold."""
+
+    bucket: str
+    metric: str
+    run: BenchmarkRun | None
+    provinces: list[Province] = field(default_factory=list)
+    operators: list[Operator] = field(default_factory=list)
+    cells: dict[tuple[str, str], BenchmarkMatrixCell] = field(default_factory=dict)
+
+    def cell(self, province_code: str, operator_code: str) -> BenchmarkMatrixCell | None:
+        return self.cells.get((province_code, operator_code))
+
+    @property
+    def cheapest(self) -> BenchmarkMatrixCell | None:
+        """The cheapest cell of the grid (lowest value, then lowest tier id)."""
+        return min(self.cells.values(), key=lambda cell: (cell.value_cny, cell.tier_id), default=None)
+
+
+def province_comparison(
+    *, bucket: str, metric: str = BenchmarkMatrixCell.Metric.PER_GB, run: BenchmarkRun | None = None
+) -> ProvinceComparison:
+    """The province x operator comparison of the latest run: every province and operator, cells where sold.
+
+    Three queries (cells, provinces, operators). Rows with no cell at all are kept so the gaps show.
+    """
+    run = _run_or_latest(run)
+    cells = benchmark_matrix_cell_list(bucket=bucket, metric=metric, run=run)
+    return ProvinceComparison(
+        bucket=bucket,
+        metric=metric,
+        run=run,
+        provinces=list(Province.objects.order_by("code")),
+        operators=list(Operator.objects.order_by("code")),
+        cells={(cell.province_code, cell.operator_code): cell for cell in cells},
+    )
+
+
+def basket_profile_list(*, run: BenchmarkRun | None = None) -> list[dict[str, Any]]:
+    """The visitor profiles a run costed (slug, name, days, data_gb, domestic_min, intl_min)."""
+    run = _run_or_latest(run)
+    if run is None:
+        return [profile.as_dict() for profile in analytics.DEFAULT_BASKETS]
+    return list(run.parameters.get("baskets", []))
+
+
+def basket_cost_list(
+    *,
+    profile: str | None = None,
+    run: BenchmarkRun | None = None,
+    province: str | None = None,
+    operator: str | None = None,
+) -> QuerySet[BenchmarkBasketCost]:
+    """Basket costs per province and operator (cheapest covering tier or repeat), cheapest first per profile."""
+    run = _run_or_latest(run)
+    if run is None:
+        return BenchmarkBasketCost.objects.none()
+    costs = BenchmarkBasketCost.objects.filter(run=run)
+    if profile:
+        costs = costs.filter(profile=profile)
+    if province:
+        costs = costs.filter(province_code=province)
+    if operator:
+        costs = costs.filter(operator_code=operator)
+    return costs.order_by("profile", "cost_cny", "province_code", "operator_code")

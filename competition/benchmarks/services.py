@@ -1,0 +1,526 @@
+"""Writes for the benchmarks: compute a run over the current tiers and store it atomically, and schedule runs.
+
+Flow: a tier/plan change (plans.signals.tiers_changed) or a nightly beat, an analyst in the admin
+or the CLI asks for a run -> `benchmarks_request_recompute` queues one Celery task (debounced)
+-> the task calls `benchmarks_recompute`, which takes the lease, reads the selector's frame, runs
+`competition.benchmarks.analytics` and stores the result in one transaction, publishing it last.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from competition.benchmarks import analytics, selectors
+from competition.models import (
+    BenchmarkBasketCost,
+    BenchmarkBucketSummary,
+    BenchmarkMatrixCell,
+    BenchmarkRow,
+    BenchmarkRun,
+    BenchmarkSchedule,
+)
+
+logger = logging.getLogger(__name__)
+
+# How many complete runs to keep; older ones (and failures older than them) are deleted.
+KEEP_RUNS = int(getattr(settings, "BENCHMARK_KEEP_RUNS", 3))
+# A holder that dies keeps the lease at most this long.
+LEASE_SECONDS = int(getattr(settings, "BENCHMARK_LEASE_SECONDS", 15 * 60))
+# Changes within this window share one run.
+DEBOUNCE_SECONDS = int(getattr(settings, "BENCHMARK_DEBOUNCE_SECONDS", 5))
+# The holder recomputes while changes keep arriving, but not forever.
+MAX_PASSES = 5
+
+ROW_COLUMNS: tuple[str, ...] = (
+    "run_id",
+    "bucket",
+    "position",
+    "tier_id",
+    "plan_id",
+    "branch_id",
+    "operator_code",
+    "province_code",
+    "branch_name_zh",
+    "plan_name_zh",
+    "plan_name_en",
+    "validity_days",
+    "price_cny",
+    "data_gb",
+    "data_unlimited",
+    "price_per_gb_cny",
+    "per_gb_undefined_reason",
+    "price_per_day_cny",
+    "price_per_30_days_cny",
+    "rank",
+    "per_gb_index",
+    "is_promotional",
+    "confidence",
+)
+
+
+class BenchmarkBusy(Exception):
+    """Another recompute holds the lease; it will pick up the pending changes before it lets go."""
+
+
+# --------------------------------------------------------------------------- lease and debounce
+
+
+def _schedule() -> BenchmarkSchedule:
+    schedule, _ = BenchmarkSchedule.objects.get_or_create(pk=1)
+    return schedule
+
+
+def benchmarks_mark_stale() -> None:
+    """Note that the inputs changed since the running computation (if any) read them."""
+    if not BenchmarkSchedule.objects.filter(pk=1).update(dirty=True):
+        BenchmarkSchedule.objects.get_or_create(pk=1, defaults={"dirty": True})
+
+
+def _lease_acquire(token: str) -> bool:
+    now = timezone.now()
+    _schedule()
+    return bool(
+        BenchmarkSchedule.objects.filter(pk=1)
+        .filter(Q(lock_token="") | Q(lock_expires_at__lt=now))
+        .update(lock_token=token, lock_expires_at=now + timedelta(seconds=LEASE_SECONDS))
+    )
+
+
+def _lease_release_if_clean(token: str) -> bool:
+    """Let go unless changes arrived meanwhile (one conditional UPDATE, so no change can slip between)."""
+    return bool(
+        BenchmarkSchedule.objects.filter(pk=1, lock_token=token, dirty=False).update(
+            lock_token="", lock_expires_at=None
+        )
+    )
+
+
+def _lease_release(token: str) -> None:
+    BenchmarkSchedule.objects.filter(pk=1, lock_token=token).update(lock_token="", lock_expires_at=None)
+
+
+@contextmanager
+def benchmark_lease(*, wait_seconds: float = 0) -> Iterator[str]:
+    """Hold the recompute lease for the block; BenchmarkBusy if another holder keeps it past `wait_seconds`."""
+    token = uuid.uuid4().hex
+    deadline = time.monotonic() + wait_seconds
+    while not _lease_acquire(token):
+        if time.monotonic() >= deadline:
+            raise BenchmarkBusy("another benchmark recompute is running")
+        time.sleep(0.5)
+    try:
+        yield token
+    finally:
+        _lease_release(token)
+
+
+def benchmarks_request_recompute(*, trigger: str, requested_by_id: int | None = None, debounce: bool = True) -> bool:
+    """Ask for a recompute after the current transaction commits; True when this call queued a task.
+
+    With `debounce`, a burst of requests (a bulk import sends one tiers_changed per commit) queues
+    one task, `DEBOUNCE_SECONDS` later; the others only mark the inputs stale, which the queued or
+    running task sees. Without a broker (the embedded default) the task runs in-process at once.
+    """
+    benchmarks_mark_stale()
+    if debounce:
+        now = timezone.now()
+        # A queued mark older than the lease is a lost message: queue again rather than wait forever.
+        queued = BenchmarkSchedule.objects.filter(pk=1).filter(
+            Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=LEASE_SECONDS))
+        )
+        if not queued.update(queued_at=now):
+            return False
+    countdown = DEBOUNCE_SECONDS if debounce else 0
+    kwargs = {"trigger": trigger, "requested_by_id": requested_by_id}
+    # robust: whatever happens after the commit, the analyst's write has succeeded and must say so.
+    transaction.on_commit(lambda: _recompute_queue(kwargs=kwargs, countdown=countdown), robust=True)
+    return True
+
+
+def _recompute_queue(*, kwargs: dict[str, Any], countdown: int) -> None:
+    """Publish the recompute task; with the broker down, run it here instead (logged), so no change is lost."""
+    from competition.benchmarks.tasks import benchmarks_recompute_task
+
+    try:
+        benchmarks_recompute_task.apply_async(kwargs=kwargs, countdown=countdown, retry=False)
+    except (KombuOperationalError, ConnectionError, OSError) as error:
+        logger.warning("broker unavailable (%s); recomputing the benchmarks in this process instead", error)
+        BenchmarkSchedule.objects.filter(pk=1).update(queued_at=None)
+        result = benchmarks_recompute_task.apply(kwargs=kwargs, throw=False)
+        if result.failed():
+            logger.error("in-process benchmark recompute failed (%s); the inputs stay marked stale", result.result)
+
+
+# --------------------------------------------------------------------------- compute and store
+
+
+def benchmarks_recompute(
+    *,
+    trigger: str = "manual",
+    requested_by_id: int | None = None,
+    parameters: analytics.BenchmarkParameters | None = None,
+    skip_if_unchanged: bool = False,
+    wait_seconds: float = 0,
+) -> BenchmarkRun | None:
+    """Compute and store a run under the lease; again while changes arrived meanwhile. Returns the last run.
+
+    `skip_if_unchanged` returns the latest complete run instead of storing an identical one when
+    the input fingerprint, methodology and parameters match (what change triggers use: in eager
+    mode every commit of a bulk import triggers, but only the first sees new data).
+    Raises BenchmarkBusy when another holder keeps the lease past `wait_seconds`; the inputs are
+    marked stale first, so that holder recomputes once more before it lets go.
+    """
+    benchmarks_mark_stale()
+    with benchmark_lease(wait_seconds=wait_seconds) as token:
+        run = None
+        for _ in range(MAX_PASSES):
+            BenchmarkSchedule.objects.filter(pk=1).update(dirty=False, queued_at=None)
+            run = benchmark_run_compute(
+                trigger=trigger,
+                requested_by_id=requested_by_id,
+                parameters=parameters,
+                skip_if_unchanged=skip_if_unchanged or run is not None,
+            )
+            if _lease_release_if_clean(token):
+                break
+            trigger = "change"
+        return run
+
+
+def benchmark_run_compute(
+    *,
+    trigger: str = "manual",
+    requested_by_id: int | None = None,
+    parameters: analytics.BenchmarkParameters | None = None,
+    skip_if_unchanged: bool = False,
+) -> BenchmarkRun | None:
+    """One run without the lease (callers hold it): read, compute, store, publish, prune.
+
+    The run row is created before the work (status running) so the admin can show its stage; its results
+    are written in one transaction that ends by flipping it to complete. Any error rolls the
+    results back, marks the run failed with the error, and re-raises: the previous complete run
+    stays the one readers see. The number of queries does not depend on the number of tiers.
+    """
+    parameters = parameters or analytics.BenchmarkParameters(
+        include_promotional=bool(getattr(settings, "BENCHMARK_INCLUDE_PROMOTIONAL", False))
+    )
+    started = time.monotonic()
+    tiers = None
+    if skip_if_unchanged:
+        # Read first: most change triggers of a bulk import find the inputs already computed.
+        tiers = selectors.benchmark_input_frame()
+        latest = selectors.benchmark_run_latest()
+        if (
+            latest is not None
+            and latest.input_fingerprint == analytics.input_fingerprint(tiers)
+            and latest.methodology_version == analytics.METHODOLOGY_VERSION
+            and latest.parameters == parameters.as_dict()
+        ):
+            return latest
+    run = BenchmarkRun.objects.create(
+        trigger=trigger,
+        requested_by_id=requested_by_id,
+        stage=BenchmarkRun.Stage.READING,
+        progress=5,
+        methodology_version=analytics.METHODOLOGY_VERSION,
+        parameters=parameters.as_dict(),
+    )
+    try:
+        if tiers is None:
+            tiers = selectors.benchmark_input_frame()
+        _progress(run, BenchmarkRun.Stage.COMPUTING, 30)
+        result = analytics.benchmarks_compute(tiers, parameters=parameters)
+        del tiers
+        _progress(run, BenchmarkRun.Stage.STORING, 60)
+        with transaction.atomic():
+            _store(run=run, result=result)
+            run.status = BenchmarkRun.Status.COMPLETE
+            run.stage = BenchmarkRun.Stage.DONE
+            run.progress = 100
+            run.computed_at = timezone.now()
+            run.input_fingerprint = result.fingerprint
+            run.input_tier_count = len(result.rows)
+            run.row_count = len(result.rows)
+            run.ranked_count = int(result.rows["ranked"].sum()) if len(result.rows) else 0
+            run.matrix_cell_count = len(result.matrix)
+            run.basket_cost_count = len(result.baskets)
+            run.duration_ms = int((time.monotonic() - started) * 1000)
+            run.save()
+    except Exception as error:
+        logger.exception("benchmark run %s failed", run.pk)
+        BenchmarkRun.objects.filter(pk=run.pk).update(
+            status=BenchmarkRun.Status.FAILED,
+            error=f"{error.__class__.__name__}: {error}"[:4000],
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+        raise
+    benchmark_runs_prune(keep=KEEP_RUNS)
+    return run
+
+
+def _progress(run: BenchmarkRun, stage: str, progress: int) -> None:
+    run.stage, run.progress = stage, progress
+    BenchmarkRun.objects.filter(pk=run.pk).update(stage=stage, progress=progress)
+
+
+def benchmark_runs_prune(*, keep: int = KEEP_RUNS) -> int:
+    """Delete all but the newest `keep` complete runs, and failed runs older than the oldest kept; returns the count."""
+    kept = list(
+        BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE)
+        .order_by("-computed_at", "-id")
+        .values_list("id", "started_at")[:keep]
+    )
+    if len(kept) < keep:
+        return 0
+    oldest_started = kept[-1][1]
+    stale = BenchmarkRun.objects.exclude(status=BenchmarkRun.Status.RUNNING).filter(started_at__lt=oldest_started)
+    stale = stale.exclude(id__in=[run_id for run_id, _ in kept])
+    _total, per_model = stale.delete()
+    return per_model.get(BenchmarkRun._meta.label, 0)
+
+
+def _store(*, run: BenchmarkRun, result: analytics.BenchmarkResult) -> None:
+    """Write a run's rows (COPY on PostgreSQL, one executemany elsewhere) and its summaries, cells and baskets."""
+    frame = _row_frame(run.pk, result.rows)
+    if connection.vendor == "postgresql":
+        _copy_rows(frame)
+    else:
+        _insert_rows(frame)
+    BenchmarkBucketSummary.objects.bulk_create(
+        BenchmarkBucketSummary(
+            run=run,
+            bucket=summary["bucket"],
+            tier_count=summary["tier_count"],
+            sample_count=summary["sample_count"],
+            median_per_gb_cny=analytics.minor_to_decimal(summary["median_per_gb_cents"]),
+            min_per_gb_cny=analytics.minor_to_decimal(summary["min_per_gb_cents"]),
+            max_per_gb_cny=analytics.minor_to_decimal(summary["max_per_gb_cents"]),
+        )
+        for summary in result.summaries.to_dict("records")
+    )
+    BenchmarkMatrixCell.objects.bulk_create(
+        BenchmarkMatrixCell(
+            run=run,
+            bucket=cell["bucket"],
+            metric=cell["metric"],
+            province_code=cell["province_code"],
+            operator_code=cell["operator_code"],
+            value_cny=analytics.minor_to_decimal(cell["value_cents"]),
+            sample_count=cell["sample_count"],
+            tier_id=cell["tier_id"],
+            plan_id=cell["plan_id"],
+            branch_name_zh=cell["branch_name_zh"],
+            plan_name_zh=cell["plan_name_zh"],
+            validity_days=cell["validity_days"],
+            price_cny=analytics.minor_to_decimal(cell["price_cents"]),
+        )
+        for cell in result.matrix.to_dict("records")
+    )
+    BenchmarkBasketCost.objects.bulk_create(
+        BenchmarkBasketCost(
+            run=run,
+            profile=cost["profile"],
+            province_code=cost["province_code"],
+            operator_code=cost["operator_code"],
+            cost_cny=analytics.minor_to_decimal(cost["cost_cents"]),
+            repeats=cost["repeats"],
+            candidate_count=cost["candidate_count"],
+            tier_id=cost["tier_id"],
+            plan_id=cost["plan_id"],
+            branch_name_zh=cost["branch_name_zh"],
+            plan_name_zh=cost["plan_name_zh"],
+            validity_days=cost["validity_days"],
+            price_cny=analytics.minor_to_decimal(cost["price_cents"]),
+        )
+        for cost in result.baskets.to_dict("records")
+    )
+
+
+def _row_frame(run_id: int, rows: pd.DataFrame) -> pd.DataFrame:
+    """The analytics' rows in BenchmarkRow's columns; money in integer minor units, renamed to the field names."""
+    return pd.DataFrame(
+        {
+            "run_id": np.full(len(rows), run_id, dtype=np.int64),
+            "bucket": rows["bucket"].astype(str),
+            "position": rows["position"],
+            "tier_id": rows["tier_id"],
+            "plan_id": rows["plan_id"],
+            "branch_id": rows["branch_id"],
+            "operator_code": rows["operator_code"],
+            "province_code": rows["province_code"],
+            "branch_name_zh": rows["branch_name_zh"],
+            "plan_name_zh": rows["plan_name_zh"],
+            "plan_name_en": rows["plan_name_en"],
+            "validity_days": rows["validity_days"],
+            "price_cny": rows["price_cents"],
+            "data_gb": rows["data_mgb"],
+            "data_unlimited": rows["data_unlimited"],
+            "price_per_gb_cny": rows["price_per_gb_cents"],
+            "per_gb_undefined_reason": rows["per_gb_undefined"]
+            .astype(object)
+            .where(rows["per_gb_undefined"].notna(), ""),
+            "price_per_day_cny": rows["price_per_day_cents"],
+            "price_per_30_days_cny": rows["price_per_30_days_cents"],
+            "rank": rows["rank"],
+            "per_gb_index": rows["index_hundredths"],
+            "is_promotional": rows["is_promotional"],
+            "confidence": rows["confidence"],
+        },
+        columns=list(ROW_COLUMNS),
+    )
+
+
+# Columns held in integer minor units, and how many decimal places each has in the database.
+_MINOR_PLACES = {
+    "price_cny": 2,
+    "data_gb": 3,
+    "price_per_gb_cny": 2,
+    "price_per_day_cny": 2,
+    "price_per_30_days_cny": 2,
+    "per_gb_index": 2,
+}
+
+
+# The staging table's columns (a row's but run_id, which the INSERT supplies), all bigint so a row
+# has a fixed binary width; -1 stands for NULL (none of these can be negative). Text travels as an
+# index into a text[] parameter.
+_STAGE_COLUMNS: tuple[str, ...] = tuple(column for column in ROW_COLUMNS if column != "run_id")
+_TEXT_COLUMNS = (
+    "bucket",
+    "operator_code",
+    "province_code",
+    "branch_name_zh",
+    "plan_name_zh",
+    "plan_name_en",
+    "per_gb_undefined_reason",
+    "confidence",
+)
+_BOOL_COLUMNS = ("data_unlimited", "is_promotional")
+_NULLABLE_COLUMNS = ("data_gb", "price_per_gb_cny", "rank", "per_gb_index")
+_JOINED_TEXT_COLUMNS = ("branch_name_zh", "plan_name_zh", "plan_name_en")
+
+
+def _copy_rows(frame: pd.DataFrame) -> None:
+    """Store the rows on PostgreSQL: binary COPY of fixed-width integers into a temporary table, then one
+    INSERT ... SELECT that turns minor units into exact numerics and text indexes into text.
+
+    Formatting a million rows as CSV in Python costs more than the whole computation; a packed
+    numpy record array is written in one piece and the server does the conversions in C.
+    """
+    if frame.empty:
+        return
+    texts: dict[str, list[str]] = {}
+    columns: dict[str, np.ndarray] = {}
+    for column in _STAGE_COLUMNS:
+        series = frame[column]
+        if column in _TEXT_COLUMNS:
+            categorical = pd.Categorical(series.astype(object).where(series.notna(), ""))
+            texts[column] = [str(value) for value in categorical.categories]
+            columns[column] = categorical.codes.astype(np.int64) + 1  # PostgreSQL arrays start at 1
+        elif column in _BOOL_COLUMNS:
+            columns[column] = series.to_numpy(dtype=np.int64)
+        else:
+            columns[column] = series.astype("Int64").to_numpy(dtype=np.int64, na_value=-1)
+    count = len(frame)
+    # PGCOPY binary: signature, flags, header extension; per row a field count and (length, value)
+    # pairs, big-endian; then a -1 trailer.
+    layout = [("fields", ">i2")]
+    for name in _STAGE_COLUMNS:
+        layout += [(f"{name}__len", ">i4"), (name, ">i8")]
+    record = np.dtype(layout)
+    packed = np.empty(count, dtype=record)
+    packed["fields"] = len(_STAGE_COLUMNS)
+    for name in _STAGE_COLUMNS:
+        packed[f"{name}__len"] = 8
+        packed[name] = columns[name]
+    payload = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big") + packed.tobytes() + b"\xff\xff"
+
+    stage = "benchmark_row_stage"
+    table = connection.ops.quote_name(BenchmarkRow._meta.db_table)
+    target_columns = ", ".join(connection.ops.quote_name(column) for column in ROW_COLUMNS)
+    # Small dictionaries (buckets, codes, reasons) go inline as arrays; names, which grow with the data,
+    # as temporary tables joined by index: subscripting a huge array constant per row is quadratic.
+    # Always the same statements, so the query count does not depend on the number of tiers.
+    joined = list(_JOINED_TEXT_COLUMNS)
+    params: dict[str, Any] = {"run_id": int(frame["run_id"].iloc[0])}
+    params.update({name: texts[name] for name in _TEXT_COLUMNS if name not in joined})
+
+    def value(name: str) -> str:
+        quoted = f"s.{connection.ops.quote_name(name)}"
+        if name in joined:
+            return f"t_{name}.value"
+        if name in _TEXT_COLUMNS:
+            return f"(%({name})s::text[])[{quoted}]"
+        if name in _BOOL_COLUMNS:
+            return f"{quoted} = 1"
+        places = _MINOR_PLACES.get(name)
+        nullable = f"NULLIF({quoted}, -1)" if name in _NULLABLE_COLUMNS else quoted
+        if places:
+            return f"{nullable}::numeric / {10**places}"
+        return nullable
+
+    select = ", ".join(["%(run_id)s", *(value(name) for name in _STAGE_COLUMNS)])
+    joins = " ".join(
+        f"JOIN benchmark_text_{name} t_{name} ON t_{name}.idx = s.{connection.ops.quote_name(name)}" for name in joined
+    )
+    stage_columns = ", ".join(f"{connection.ops.quote_name(name)} bigint" for name in _STAGE_COLUMNS)
+    with connection.cursor() as cursor:
+        # Dropped explicitly as well: inside an outer transaction (tests, nested atomics) ON COMMIT comes late.
+        for name in (stage, *(f"benchmark_text_{column}" for column in joined)):
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({stage_columns}) ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY {stage} FROM STDIN WITH (FORMAT binary)") as copy:
+            view = memoryview(payload)
+            for start in range(0, len(payload), 1 << 22):
+                copy.write(view[start : start + (1 << 22)])
+        for name in joined:
+            cursor.execute(f"CREATE TEMPORARY TABLE benchmark_text_{name} (idx bigint, value text) ON COMMIT DROP")
+            with cursor.cursor.copy(f"COPY benchmark_text_{name} (idx, value) FROM STDIN") as copy:
+                for index, text in enumerate(texts[name], start=1):
+                    copy.write_row((index, text))
+            cursor.execute(f"ANALYZE benchmark_text_{name}")
+        cursor.execute(f"INSERT INTO {table} ({target_columns}) SELECT {select} FROM {stage} s {joins}", params)
+        for name in (stage, *(f"benchmark_text_{column}" for column in joined)):
+            cursor.execute(f"DROP TABLE pg_temp.{name}")
+
+
+def _insert_rows(frame: pd.DataFrame) -> None:
+    """One executemany of the rows (the embedded SQLite default), with exact Decimals for the money."""
+    if frame.empty:
+        return
+    columns = list(ROW_COLUMNS)
+    converters: dict[str, Any] = {
+        column: (lambda value, p=places: analytics.minor_to_decimal(None if pd.isna(value) else int(value), p))
+        for column, places in _MINOR_PLACES.items()
+    }
+    params = [
+        tuple(
+            converters[column](value) if column in converters else (None if value is pd.NA else _plain(value))
+            for column, value in zip(columns, record, strict=True)
+        )
+        for record in frame.itertuples(index=False, name=None)
+    ]
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    table = connection.ops.quote_name(BenchmarkRow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", params)
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python values for the DB driver."""
+    return value.item() if isinstance(value, np.generic) else value

@@ -1,0 +1,185 @@
+"""Tables of the analytics-backed pages: the province x operator matrix, a bucket's benchmark, a basket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from competition.compare.tables.base import Table, columns
+
+MATRIX_COLUMNS = columns(
+    "province_code",
+    "province_zh",
+    "province_en",
+    "operator",
+    "bucket",
+    "metric",
+    "profile",
+    "value_cny:money",
+    "cheapest_in_row",
+    "sample_count",
+    "tier_id",
+    "plan_id",
+    "branch_zh",
+    "plan_zh",
+    "plan_en",
+    "validity_days",
+    "price_cny:money",
+    "data_gb:amount",
+    "repeats",
+    "empty_reason",
+)
+
+
+def matrix_table(matrix: Any) -> Table:
+    """One CSV row per cell of the grid, empty cells included with the reason they are empty."""
+    is_basket = matrix.profile is not None
+    rows = []
+    for grid_row in matrix.rows:
+        for cell in grid_row.cells:
+            rows.append(
+                {
+                    "cell": cell,
+                    "province_code": cell.province.code,
+                    "province_zh": cell.province.name_zh,
+                    "province_en": cell.province.name_en,
+                    "operator": cell.operator.code,
+                    "bucket": "" if is_basket else matrix.bucket,
+                    "metric": matrix.metric,
+                    "profile": matrix.profile["slug"] if is_basket else "",
+                    "value_cny": cell.value,
+                    "cheapest_in_row": cell.cheapest_in_row,
+                    "sample_count": cell.sample_count,
+                    "tier_id": cell.tier_id,
+                    "plan_id": cell.plan_id,
+                    "branch_zh": cell.branch_name_zh,
+                    "plan_zh": cell.plan_name_zh,
+                    "plan_en": cell.plan.name_en if cell.plan else "",
+                    "validity_days": cell.validity_days,
+                    "price_cny": cell.price_cny,
+                    "data_gb": cell.data_gb,
+                    "repeats": cell.repeats,
+                    "empty_reason": cell.note,
+                }
+            )
+    return Table(name="matrix", columns=MATRIX_COLUMNS, rows=rows)
+
+
+BENCHMARK_COLUMNS = columns(
+    "position",
+    "rank",
+    "province_code",
+    "operator",
+    "branch_zh",
+    "plan_id",
+    "plan_zh",
+    "plan_en",
+    "tier_id",
+    "validity_days",
+    "price_cny:money",
+    "data_gb:amount",
+    "price_per_gb_cny:money",
+    "per_gb_undefined_reason",
+    "price_per_day_cny:money",
+    "index:money",
+    "is_promotional",
+    "confidence",
+)
+
+
+def benchmark_table(rows: Iterable[Any], plans: dict[int, Any]) -> Table:
+    """The stored rows of a bucket in their stored order: rank 1 is the cheapest per GB."""
+    out = []
+    for row in rows:
+        plan = plans.get(row.plan_id)
+        out.append(
+            {
+                "row": row,
+                "plan": plan,
+                "position": row.position,
+                "rank": row.rank,
+                "province_code": row.province_code,
+                "operator": row.operator_code,
+                "branch_zh": row.branch_name_zh,
+                "plan_id": row.plan_id,
+                "plan_zh": row.plan_name_zh,
+                "plan_en": row.plan_name_en,
+                "tier_id": row.tier_id,
+                "validity_days": row.validity_days,
+                "price_cny": row.price_cny,
+                "data_gb": row.data_gb,
+                "price_per_gb_cny": row.price_per_gb_cny,
+                "per_gb_undefined_reason": row.per_gb_undefined_reason,
+                "price_per_day_cny": row.price_per_day_cny,
+                "index": row.per_gb_index,
+                "is_promotional": row.is_promotional,
+                "confidence": row.confidence,
+            }
+        )
+    return Table(name="benchmark", columns=BENCHMARK_COLUMNS, rows=out)
+
+
+BASKET_COLUMNS = columns(
+    "position",
+    "province_code",
+    "province_zh",
+    "province_en",
+    "operator",
+    "covered",
+    "cost_cny:money",
+    "branch_zh",
+    "plan_id",
+    "plan_zh",
+    "plan_en",
+    "tier_id",
+    "validity_days",
+    "repeats",
+    "price_cny:money",
+    "candidate_count",
+)
+
+
+def basket_table(answer: Any) -> Table:
+    """Covered pairs cheapest first, then the pairs whose current tiers cannot cover the profile."""
+    rows = []
+    for position, cost in enumerate(answer.costs, start=1):
+        province = answer.provinces.get(cost["province_code"])
+        plan = answer.plans.get(int(cost["plan_id"]))
+        rows.append(
+            {
+                "province": province,
+                "operator_obj": answer.operators.get(cost["operator_code"]),
+                "plan": plan,
+                "position": position,
+                "province_code": cost["province_code"],
+                "province_zh": province.name_zh if province else "",
+                "province_en": province.name_en if province else "",
+                "operator": cost["operator_code"],
+                "covered": True,
+                "cost_cny": cost["cost_cny"],
+                "branch_zh": cost["branch_name_zh"],
+                "plan_id": int(cost["plan_id"]),
+                "plan_zh": cost["plan_name_zh"],
+                "plan_en": plan.name_en if plan else "",
+                "tier_id": int(cost["tier_id"]),
+                "validity_days": int(cost["validity_days"]),
+                "repeats": int(cost["repeats"]),
+                "price_cny": cost["price_cny"],
+                "candidate_count": int(cost["candidate_count"]),
+            }
+        )
+    for province_code, operator_code in answer.uncovered:
+        province = answer.provinces.get(province_code)
+        rows.append(
+            {
+                "province": province,
+                "operator_obj": answer.operators.get(operator_code),
+                "province_code": province_code,
+                "province_zh": province.name_zh if province else "",
+                "province_en": province.name_en if province else "",
+                "operator": operator_code,
+                "covered": False,
+                "candidate_count": 0,
+            }
+        )
+    return Table(name="basket", columns=BASKET_COLUMNS, rows=rows)

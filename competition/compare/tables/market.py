@@ -1,0 +1,120 @@
+"""Tables of the launches timeline and the strategies page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from competition.compare.tables.base import Table, columns
+
+LAUNCH_COLUMNS = columns(
+    "launch_id",
+    "launched_on",
+    "date_precision",
+    "operator",
+    "branch_zh",
+    "province_code",
+    "name_zh",
+    "name_en",
+    "kind",
+    "partners_zh",
+    "plans_zh",
+    "summary_zh",
+    "summary_en",
+    "source",
+    "source_url",
+)
+
+
+def launch_table(launches: Iterable[Any]) -> Table:
+    rows = []
+    for launch in launches:
+        partners = list(launch.partners.all())
+        plans = list(launch.plans.all())
+        rows.append(
+            {
+                "launch": launch,
+                "launch_id": launch.pk,
+                "launched_on": launch.launched_on,
+                "date_precision": launch.date_precision,
+                "operator": launch.operator.code,
+                "operator_obj": launch.operator,
+                "branch": launch.branch,
+                "branch_zh": launch.branch.name_zh if launch.branch else "",
+                "province_code": launch.branch.province.code if launch.branch else "",
+                "name_zh": launch.name_zh,
+                "name_en": launch.name_en,
+                "kind": launch.kind,
+                "kind_label": launch.get_kind_display(),
+                "partners": partners,
+                "partners_zh": "; ".join(p.name_zh for p in partners),
+                "plans": plans,
+                "plans_zh": "; ".join(f"{p.branch.name_zh} {p.name_zh}" for p in plans),
+                "summary_zh": launch.summary_zh,
+                "summary_en": launch.summary_en,
+                "source": launch.source.citation,
+                "source_obj": launch.source,
+                "source_url": launch.source.url,
+            }
+        )
+    return Table(name="launches", columns=LAUNCH_COLUMNS, rows=rows)
+
+
+STRATEGY_COLUMNS = columns(
+    "strategy_id", "theme", "operator", "title_zh", "title_en", "milestones", "key_figures", "source", "source_url"
+)
+MILESTONE_COLUMNS = columns(
+    "strategy_id", "theme", "operator", "happened_on", "date_precision", "description_zh", "description_en"
+)
+FIGURE_COLUMNS = columns("strategy_id", "theme", "operator", "label_zh", "label_en", "amount:amount", "unit", "as_of")
+
+
+def strategy_tables(groups: Iterable[Any]) -> dict[str, Table]:
+    """Three tables over the same strategies: the strategies, their milestones and their key figures."""
+    strategies = Table(name="strategies", columns=STRATEGY_COLUMNS)
+    milestones = Table(name="milestones", columns=MILESTONE_COLUMNS)
+    figures = Table(name="figures", columns=FIGURE_COLUMNS)
+    for group in groups:
+        for strategy in group.strategies:
+            who = strategy.operator.code if strategy.operator else "industry"
+            own_milestones = list(strategy.milestones.all())
+            own_figures = list(strategy.key_figures.all())
+            strategies.rows.append(
+                {
+                    "strategy_id": strategy.pk,
+                    "theme": strategy.theme,
+                    "operator": who,
+                    "title_zh": strategy.title_zh,
+                    "title_en": strategy.title_en,
+                    "milestones": len(own_milestones),
+                    "key_figures": len(own_figures),
+                    "source": strategy.source.citation,
+                    "source_url": strategy.source.url,
+                }
+            )
+            for m in own_milestones:
+                milestones.rows.append(
+                    {
+                        "strategy_id": strategy.pk,
+                        "theme": strategy.theme,
+                        "operator": who,
+                        "happened_on": m.happened_on,
+                        "date_precision": m.date_precision,
+                        "description_zh": m.description_zh,
+                        "description_en": m.description_en,
+                    }
+                )
+            for f in own_figures:
+                figures.rows.append(
+                    {
+                        "strategy_id": strategy.pk,
+                        "theme": strategy.theme,
+                        "operator": who,
+                        "label_zh": f.label_zh,
+                        "label_en": f.label_en,
+                        "amount": f.amount,
+                        "unit": f.unit,
+                        "as_of": f.as_of,
+                    }
+                )
+    return {"strategies": strategies, "milestones": milestones, "figures": figures}

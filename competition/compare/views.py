@@ -1,0 +1,232 @@
+"""The comparison pages under /compare/: thin views that validate a GET filter form, call selectors and render.
+
+Every page is login-protected and answers `?format=csv&table=<name>` with the rows of that table,
+built once in competition.compare.tables for both the HTML and the CSV.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from competition.benchmarks import selectors
+from competition.compare import plan_selectors, tables
+from competition.compare import selectors as page_selectors
+from competition.compare.forms import (
+    BUCKET_CHOICES,
+    BasketForm,
+    BucketForm,
+    LaunchFilterForm,
+    MatrixForm,
+    MetricChoices,
+    ProvinceCompareForm,
+    StrategyFilterForm,
+)
+from competition.compare.tables import Table
+from competition.templatetags.compare import loc
+from plans.models import Plan
+
+
+class ComparisonPage(LoginRequiredMixin, TemplateView):
+    """A page whose context holds `tables`; `?format=csv&table=name` downloads one of them."""
+
+    csv_basename = "table"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "csv":
+            page_tables: dict[str, Table] = context["tables"]
+            name = request.GET.get("table") or next(iter(page_tables), "")
+            if name not in page_tables:
+                raise Http404(_("This page has no table named %(name)s.") % {"name": name})
+            return page_tables[name].csv_response(filename=self.csv_filename(name, context))
+        return self.render_to_response(context)
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        return f"{self.csv_basename}-{table}"
+
+
+class ProvinceCompareView(ComparisonPage):
+    template_name = "compare/provinces.html"
+    csv_basename = "provinces"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = ProvinceCompareForm(self.request.GET or None, provinces=plan_selectors.provinces_with_tiers())
+        codes = form.province_codes() if form.is_bound else []
+        comparison = plan_selectors.province_side_by_side(province_codes=codes) if codes else None
+        chart = None
+        if comparison is not None:
+            chart = comparison.chart()
+            for dataset in chart["datasets"]:
+                dataset["label"] = loc(dataset, "label")
+            chart.update(
+                type="line",
+                xLabel=_("Validity (days)"),
+                yLabel=_("Cheapest CNY per GB"),
+                title=_("Price per GB by validity"),
+            )
+        context.update(
+            form=form,
+            comparison=comparison,
+            chart=chart,
+            tables={"tiers": tables.tier_table("tiers", comparison.tiers if comparison else [])},
+        )
+        return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        comparison = context["comparison"]
+        codes = "-".join(p.code for p in comparison.provinces) if comparison else "none"
+        return f"provinces-{codes}-{table}"
+
+
+class PlanListView(ComparisonPage):
+    template_name = "compare/plan_list.html"
+    csv_basename = "plans"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["tables"] = {"plans": tables.plan_table(plan_selectors.plan_list())}
+        return context
+
+
+class PlanDetailView(ComparisonPage):
+    template_name = "compare/plan_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        try:
+            plan = plan_selectors.plan_detail(plan_id=kwargs["plan_id"])
+        except Plan.DoesNotExist as error:
+            raise Http404(_("No such plan.")) from error
+        history = plan_selectors.plan_price_history(plan=plan)
+        chart = history.chart(undated_label=_("as published (no date)"))
+        for dataset in chart["datasets"]:
+            dataset["label"] = _("%(days)s days") % {"days": dataset["validity_days"]}
+        chart.update(type="line", xLabel=_("Effective from"), yLabel=_("Price (CNY)"), title=_("Price history"))
+        current = [t for t in history.rows if t.effective_to is None]
+        context.update(
+            plan=plan,
+            chart=chart,
+            tables={
+                "tiers": tables.tier_table("tiers", current),
+                "history": tables.price_history_table(history.rows),
+                "changes": tables.tier_change_table(plan_selectors.plan_tier_changes(plan=plan)),
+            },
+        )
+        return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        return f"plan-{context['plan'].pk}-{table}"
+
+
+class LaunchTimelineView(ComparisonPage):
+    template_name = "compare/launches.html"
+    csv_basename = "launches"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = LaunchFilterForm(
+            self.request.GET or None,
+            operators=page_selectors.operator_list(),
+            provinces=plan_selectors.province_list(),
+        )
+        launches = page_selectors.launch_timeline(**(form.filters() if form.is_bound else {}))
+        context.update(form=form, tables={"launches": tables.launch_table(launches)})
+        return context
+
+
+class StrategyView(ComparisonPage):
+    template_name = "compare/strategies.html"
+    csv_basename = "strategies"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = StrategyFilterForm(self.request.GET or None, operators=list(page_selectors.operator_list()))
+        groups = page_selectors.strategies_by_theme(**(form.filters() if form.is_bound else {}))
+        context.update(form=form, groups=groups, tables=tables.strategy_tables(groups))
+        return context
+
+
+class MatrixView(ComparisonPage):
+    """The landing page: provinces x operators for a validity bucket and a metric, from the latest run."""
+
+    template_name = "compare/matrix.html"
+    csv_basename = "matrix"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = MatrixForm(self.request.GET or None, profiles=selectors.basket_profile_list())
+        matrix = page_selectors.province_operator_matrix(
+            bucket=form.value("bucket"),
+            metric=form.value("metric"),
+            profile=form.value("profile"),
+            all_provinces=form.value("all"),
+        )
+        context.update(
+            form=form,
+            matrix=matrix,
+            buckets=BUCKET_CHOICES,
+            metrics=MetricChoices.choices,
+            tables={"matrix": tables.matrix_table(matrix)},
+        )
+        return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        matrix = context["matrix"]
+        if matrix.metric == MetricChoices.BASKET:
+            return f"matrix-basket-{matrix.profile['slug'] if matrix.profile else 'none'}"
+        return f"matrix-{matrix.bucket}-{matrix.metric}"
+
+
+class BenchmarkView(ComparisonPage):
+    """A bucket's benchmark table as the latest run stored it: rank, per GB, index, min/median/max."""
+
+    template_name = "compare/benchmarks.html"
+    csv_basename = "benchmark"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = BucketForm(self.request.GET or None)
+        bucket = form.value("bucket")
+        run, rows, summary, plans = page_selectors.benchmark_page(bucket=bucket)
+        context.update(
+            form=form,
+            bucket=bucket,
+            buckets=BUCKET_CHOICES,
+            run=run,
+            summary=summary,
+            tables={"benchmark": tables.benchmark_table(rows, plans)},
+        )
+        return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        return f"benchmark-{context['bucket']}"
+
+
+class BasketView(ComparisonPage):
+    """A visitor profile in, the cheapest way to cover it in each province and operator out."""
+
+    template_name = "compare/basket.html"
+    csv_basename = "basket"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = BasketForm(self.request.GET or None)
+        answer = page_selectors.basket_answer(
+            days=form.value("days"),
+            data_gb=Decimal(form.value("data_gb")),
+            domestic_min=form.value("domestic_min"),
+            intl_min=form.value("intl_min"),
+        )
+        context.update(form=form, answer=answer, tables={"basket": tables.basket_table(answer)})
+        return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        profile = context["answer"].profile
+        return f"basket-{profile.days}d-{profile.data_gb}gb-{profile.domestic_min}-{profile.intl_min}"

@@ -1,0 +1,237 @@
+"""The two view shapes every API resource uses, and the schema class that documents them.
+
+A resource is a list endpoint (`ListCreateApi`: GET filtered list, POST create) and a
+detail endpoint (`DetailApi`: GET, PUT, PATCH, DELETE). Views stay a few lines: they name
+a selector (`get_queryset`), a FilterSet, an input and an output serializer, and, where
+the default audited write is not enough, the service to call. Every write goes through a
+service with `actor=request.user`, so validation (full_clean) and the history record
+happen in one place, inside one transaction.
+
+Lists answer JSON pages (`page`, `page_size` up to StandardPagination.max_page_size), or,
+with `?format=csv` / `?format=xlsx`, every filtered row in one file: exports are not
+paginated, up to EXPORT_MAX_ROWS rows; a larger export is refused with a 400 on `format`
+so a table is never silently cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, cast
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.pagination import StandardPagination
+from core.api.renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
+from core.services import audited_delete, audited_update
+
+EXPORT_FORMATS = frozenset({"csv", "xlsx"})
+EXPORT_MAX_ROWS = 50_000
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        allow_null=True,
+        help_text="The request field or query parameter at fault (dotted for nested input), "
+        "or null when the error concerns the whole request.",
+    )
+    message = serializers.CharField(help_text="What is wrong, in words a person can act on.")
+    code = serializers.CharField(help_text="A stable machine-readable code, e.g. `invalid`, `required`, `not_found`.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx response."""
+
+    detail = serializers.CharField(help_text="One sentence: the first error, prefixed with its field.")
+    # The metaclass turns this into a field, so Serializer.errors (the property) stays intact.
+    errors = ErrorItemSerializer(many=True, help_text="Every problem found, one item each.")  # type: ignore[assignment]
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input or query parameter; `errors[].field` names it. Nothing was written.",
+    "401": "Not authenticated: send a session cookie or `Authorization: Token <key>`.",
+    "403": "Authenticated, but writing requires the analyst role.",
+    "404": "No such object (or page).",
+    "406": "The Accept header and `format` ask for different formats.",
+    "409": "The row is still referenced by others (delete those first), or a concurrent change conflicted.",
+    "415": "The body's Content-Type is not JSON, form or multipart data.",
+    "429": "Too many requests: slow down (see the Retry-After header).",
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    """Documents input and output serializers separately, the export formats and the error bodies."""
+
+    def get_request_serializer(self) -> Any:
+        input_class = getattr(self.view, "input_serializer_class", None)
+        if self.method in ("POST", "PUT", "PATCH") and input_class is not None:
+            return input_class
+        return super().get_request_serializer()
+
+    def get_response_serializers(self) -> Any:
+        output_class = getattr(self.view, "output_serializer_class", None)
+        return output_class or super().get_response_serializers()
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        # Our views are plain GenericAPIViews: say which GETs are lists, so they are paginated in the schema.
+        if isinstance(self.view, ListCreateApi):
+            return self.method == "GET"
+        if isinstance(self.view, DetailApi):
+            return False
+        return super()._is_list_view(serializer)
+
+    def _is_create_operation(self) -> bool:
+        return isinstance(self.view, ListCreateApi) and self.method == "POST"
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self.method == "GET" and isinstance(self.view, ListCreateApi):
+            parameters.append(
+                OpenApiParameter(
+                    "format",
+                    str,
+                    enum=["json", "csv", "xlsx"],
+                    description="Answer as JSON pages (default), or every filtered row as CSV (UTF-8 with BOM) "
+                    f"or XLSX, with the same columns, unpaginated up to {EXPORT_MAX_ROWS} rows.",
+                )
+            )
+        return parameters
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        for code, response in responses.items():
+            content = response.get("content", {}) if code.startswith("2") else {}
+            if "text/csv" in content:
+                content["text/csv"] = {"schema": {"type": "string", "description": "CSV, UTF-8 with BOM"}}
+            if XLSX_MEDIA_TYPE in content:
+                content[XLSX_MEDIA_TYPE] = {"schema": {"type": "string", "format": "binary"}}
+        for code in self._error_codes():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code]),
+                    code,
+                    media_types=["application/json"],
+                )
+        return responses
+
+    def _error_codes(self) -> list[str]:
+        codes = ["400", "401", "403", "404", "406"]
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            codes.append("409")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("415")
+        codes.append("429")  # the user and anonymous throttles of REST_FRAMEWORK apply everywhere
+        return codes
+
+
+class BaseApi(GenericAPIView):
+    schema = ApiAutoSchema()
+    output_serializer_class: ClassVar[type[serializers.BaseSerializer]]
+    input_serializer_class: ClassVar[type[serializers.BaseSerializer] | None] = None
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        if self.request is not None and self.request.method in ("POST", "PUT", "PATCH") and self.input_serializer_class:
+            return self.input_serializer_class
+        return self.output_serializer_class
+
+    def output(self, instance: models.Model) -> dict[str, Any]:
+        """Serialize one row as the list shows it (reloaded through the selector, so computed columns match)."""
+        instance = self.get_queryset().get(pk=instance.pk)
+        return self.output_serializer_class(instance, context=self.get_serializer_context()).data
+
+    def validated_input(self, *, instance: models.Model | None = None, partial: bool = False) -> dict[str, Any]:
+        assert self.input_serializer_class is not None, f"{type(self).__name__} takes no input"
+        serializer = self.input_serializer_class(
+            instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    @property
+    def actor(self) -> AbstractBaseUser:
+        """The user a write is attributed to (the permission class lets only analysts write)."""
+        return cast(AbstractBaseUser, self.request.user)
+
+    # The write hooks: the default is the audited write of core.services; views whose
+    # models have their own services (plans, tiers) override them.
+    def perform_create(self, data: dict[str, Any]) -> models.Model:
+        model = self.get_queryset().model
+        return audited_update(instance=model(), changes=data, actor=self.actor)
+
+    def perform_update(self, instance: Any, data: dict[str, Any]) -> models.Model:
+        return audited_update(instance=instance, changes=data, actor=self.actor)
+
+    def perform_destroy(self, instance: Any) -> None:
+        audited_delete(instance=instance, actor=self.actor)
+
+
+class ListCreateApi(BaseApi):
+    """GET: the filtered list (JSON pages or a full CSV/XLSX export). POST: create one row."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = StandardPagination
+    export_basename: ClassVar[str] = ""
+
+    def get_export_fields(self) -> Mapping[str, serializers.Field]:
+        return self.output_serializer_class().fields  # type: ignore[attr-defined]
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        if request.accepted_renderer.format in EXPORT_FORMATS:
+            return Response(self.export_rows(queryset))
+        page = self.paginate_queryset(queryset)
+        data = self.output_serializer_class(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
+
+    def export_rows(self, queryset: QuerySet) -> list[dict[str, Any]]:
+        count = queryset.count()
+        if count > EXPORT_MAX_ROWS:
+            raise exceptions.ValidationError(
+                {
+                    "format": [
+                        _("The export would have %(count)d rows; the limit is %(limit)d. Narrow the filters.")
+                        % {"count": count, "limit": EXPORT_MAX_ROWS}
+                    ]
+                }
+            )
+        return self.output_serializer_class(queryset, many=True, context=self.get_serializer_context()).data
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.perform_create(self.validated_input())
+        return Response(self.output(instance), status=status.HTTP_201_CREATED)
+
+
+class DetailApi(BaseApi):
+    """GET one row; PUT replaces the fields it names (all required ones), PATCH changes some; DELETE."""
+
+    renderer_classes = [JSONRenderer]
+    filter_backends: list[Any] = []
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.output(self.get_object()))
+
+    def put(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._update(partial=False)
+
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._update(partial=True)
+
+    def _update(self, *, partial: bool) -> Response:
+        instance = self.get_object()
+        data = self.validated_input(instance=instance, partial=partial)
+        return Response(self.output(self.perform_update(instance, data)))
+
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.perform_destroy(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,240 @@
+"""Faults: the broker down, a worker killed mid-recompute, a task failing past its retries.
+
+These run with real commits (transaction=True) because what they check happens after a commit:
+the on_commit hook that queues the recompute, and a second process reading what was published.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from django.conf import settings
+from django.db import OperationalError, connection
+from django.test import Client
+from rest_framework.test import APIClient
+
+from competition.benchmarks import analytics, selectors, services
+from competition.benchmarks.tasks import benchmarks_recompute_task
+from competition.models import BenchmarkRow, BenchmarkRun, BenchmarkSchedule
+from plans.models import Tier
+from tests.factories import AnalystFactory, PlanFactory, TierFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY_KEYS = ("broker_url", "result_backend", "task_always_eager", "task_eager_propagates")
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connection refused at once
+
+
+def _forget_connections(app: Celery) -> None:
+    """Drop every connection pool Celery cached for the previous broker (the producer pool too)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
+def celery_on(request) -> Iterator:
+    """Point the project's Celery app at a broker (eager mode off); restore it afterwards."""
+    from config.celery_app import app
+
+    saved = {key: app.conf[key] for key in CELERY_KEYS}
+
+    def use(broker: str) -> Celery:
+        app.conf.update(broker_url=broker, result_backend=None, task_always_eager=False, task_eager_propagates=False)
+        _forget_connections(app)
+        return app
+
+    yield use
+    app.conf.update(saved)
+    _forget_connections(app)
+
+
+def live_broker() -> str:
+    broker = getattr(settings, "TEST_CELERY_BROKER_URL", "")
+    if not broker:
+        if getattr(settings, "REQUIRE_SERVICES", False):
+            pytest.fail("REQUIRE_SERVICES=1 but no Redis broker answers")
+        pytest.skip("Redis does not answer at 127.0.0.1:6379")
+    return broker
+
+
+@pytest.fixture
+def priced(transactional_db):
+    analyst = AnalystFactory(username="lin")
+    plan = PlanFactory(name_zh="熊猫卡")
+    tier = TierFactory(plan=plan, validity_days=7, price_cny=Decimal("50.00"), data_gb=Decimal("20"))
+    return {"analyst": analyst, "plan": plan, "tier": tier}
+
+
+def new_tier_body(plan, validity_days: int = 15) -> dict:
+    return {
+        "plan": plan.pk,
+        "validity_days": validity_days,
+        "price_cny": "88.00",
+        "data_gb": "40",
+        "source": plan.source_id,
+    }
+
+
+def test_with_the_broker_down_an_api_write_succeeds_and_the_recompute_runs_in_process(priced, celery_on, caplog):
+    celery_on(DEAD_BROKER)
+    client = APIClient()
+    client.force_authenticate(priced["analyst"])
+    runs_before = BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE).count()
+
+    with caplog.at_level(logging.WARNING, logger="competition.benchmarks.services"):
+        response = client.post("/api/v1/tiers/", new_tier_body(priced["plan"]), format="json")
+
+    assert response.status_code == 201, response.content
+    assert Tier.objects.filter(plan=priced["plan"], validity_days=15, price_cny=Decimal("88.00")).exists()
+    assert any("broker unavailable" in message for message in caplog.messages)
+    latest = selectors.benchmark_run_latest()
+    assert BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE).count() == runs_before + 1
+    assert BenchmarkRow.objects.filter(run=latest, tier_id=response.json()["id"]).exists()
+    assert BenchmarkSchedule.objects.get(pk=1).queued_at is None  # the next change queues again
+
+
+def test_with_the_broker_down_an_admin_write_succeeds(priced, celery_on, caplog):
+    celery_on(DEAD_BROKER)
+    client = Client()
+    client.force_login(priced["analyst"])
+    plan = priced["plan"]
+
+    with caplog.at_level(logging.WARNING, logger="competition.benchmarks.services"):
+        response = client.post(
+            "/admin/plans/tier/add/",
+            {**new_tier_body(plan, 30), "confidence": "confirmed"},
+        )
+
+    assert response.status_code == 302
+    tier = Tier.objects.get(plan=plan, validity_days=30)
+    assert tier.history.latest().history_user == priced["analyst"]
+    assert any("broker unavailable" in message for message in caplog.messages)
+    assert BenchmarkRow.objects.filter(run=selectors.benchmark_run_latest(), tier_id=tier.pk).exists()
+
+
+def test_once_the_broker_is_back_a_change_is_queued_for_the_worker_again(priced, celery_on):
+    broker = live_broker()
+    celery_on(DEAD_BROKER)
+    client = APIClient()
+    client.force_authenticate(priced["analyst"])
+    assert client.post("/api/v1/tiers/", new_tier_body(priced["plan"], 15), format="json").status_code == 201
+
+    app = celery_on(broker)
+    with app.connection_for_write() as broker_connection:
+        broker_connection.default_channel.queue_purge(app.conf.task_default_queue)
+        runs_before = BenchmarkRun.objects.count()
+        assert client.post("/api/v1/tiers/", new_tier_body(priced["plan"], 30), format="json").status_code == 201
+        queued = broker_connection.default_channel.queue_purge(app.conf.task_default_queue)
+
+    assert queued == 1  # published to Redis for a worker, not run in the request
+    assert BenchmarkRun.objects.count() == runs_before
+    assert BenchmarkSchedule.objects.get(pk=1).queued_at is not None
+
+
+KILLABLE_RECOMPUTE = """
+import sys, time
+import django
+django.setup()
+from competition.benchmarks import services
+
+real_store = services._store
+
+def store_then_hang(*, run, result):
+    real_store(run=run, result=result)  # every row written, inside the still-open transaction
+    print(f"STORED {run.pk}", flush=True)
+    time.sleep(120)
+
+services._store = store_then_hang
+services.benchmarks_recompute(trigger="manual")
+"""
+
+
+def test_a_worker_killed_mid_recompute_leaves_the_previous_run_published(priced):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database a second process can share (PostgreSQL)")
+    previous = services.benchmarks_recompute(trigger="manual")
+    previous_rows = BenchmarkRow.objects.filter(run=previous).count()
+    TierFactory(plan=priced["plan"], validity_days=30, price_cny=Decimal("120.00"), data_gb=Decimal("60"))
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+
+    worker = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE_RECOMPUTE], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = worker.stdout.readline()
+        assert line.startswith("STORED "), line
+        killed_run = int(line.split()[1])
+        os.kill(worker.pid, signal.SIGKILL)  # what the OOM killer or a lost node does: no cleanup at all
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+    assert selectors.benchmark_run_latest() == previous
+    assert BenchmarkRow.objects.filter(run=previous).count() == previous_rows
+    assert BenchmarkRow.objects.filter(run_id=killed_run).count() == 0  # its transaction died with it
+    assert BenchmarkRun.objects.get(pk=killed_run).status == BenchmarkRun.Status.RUNNING
+    api = APIClient()
+    api.force_authenticate(priced["analyst"])
+    published = api.get("/api/v1/benchmarks/per-gb/", {"bucket": "30+"})
+    assert published.status_code == 200
+    assert f'"run_id":{previous.pk}' in published.content.decode().replace(" ", "")
+    # The dead holder's lease runs out; the next recompute then publishes the new tier.
+    BenchmarkSchedule.objects.filter(pk=1).update(lock_expires_at="2000-01-01T00:00:00Z")
+    recovered = services.benchmarks_recompute(trigger="manual")
+    assert selectors.benchmark_run_latest() == recovered
+    assert BenchmarkRow.objects.filter(run=recovered, validity_days=30).exists()
+
+
+def test_a_failing_task_retries_with_backoff_then_reports_in_admin(priced, monkeypatch):
+    published = services.benchmarks_recompute(trigger="manual")
+
+    def broken(*args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr(analytics, "benchmarks_compute", broken)
+    countdowns: list[float] = []
+    real_retry = benchmarks_recompute_task.retry
+
+    def recording_retry(*args, **kwargs):
+        countdowns.append(kwargs.get("countdown"))
+        return real_retry(*args, **kwargs)
+
+    monkeypatch.setattr(benchmarks_recompute_task, "retry", recording_retry)
+    app = benchmarks_recompute_task.app
+    propagates = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False  # as on a worker: each retry's failure is recorded, not raised
+    try:
+        result = benchmarks_recompute_task.apply(kwargs={"trigger": "nightly"}, throw=False)
+    finally:
+        app.conf.task_eager_propagates = propagates
+
+    assert result.failed()
+    assert isinstance(result.result, OperationalError)
+    max_retries = benchmarks_recompute_task.max_retries
+    assert len(countdowns) == max_retries + 1  # the last call finds the retries spent and gives up
+    for attempt, countdown in enumerate(countdowns[:max_retries]):
+        assert 0 <= countdown <= min(2**attempt, benchmarks_recompute_task.retry_backoff_max)
+    failed = BenchmarkRun.objects.filter(status=BenchmarkRun.Status.FAILED)
+    assert failed.count() == max_retries + 1
+    assert {run.error for run in failed} == {"OperationalError: could not connect to server: Connection refused"}
+    assert selectors.benchmark_run_latest() == published
+
+    admin = Client()
+    admin.force_login(priced["analyst"])
+    page = admin.get("/admin/competition/benchmarkrun/").content.decode()
+    assert 'id="benchmark-failed"' in page
+    assert "failed after its retries: OperationalError: could not connect to server: Connection refused" in page
+    assert f"Latest complete run #{published.pk}" in page

@@ -1,0 +1,221 @@
+"""The landing matrix, the benchmark tables and the basket calculator, on the seed's stored benchmark run."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from competition.benchmarks import services
+from competition.models import BenchmarkRun
+from tests.factories import BranchFactory, PlanFactory, TierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(seed) -> BenchmarkRun:
+    """The seed's benchmarks, computed as `make run` and `recompute_benchmarks` do."""
+    return services.benchmarks_recompute(trigger="test")
+
+
+@pytest.fixture
+def signed_in(client: Client, viewer, run) -> Client:
+    client.force_login(viewer)
+    return client
+
+
+def csv_rows(response) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+
+
+def cells_by_place(response) -> dict[tuple[str, str], object]:
+    return {
+        (cell.province.code, cell.operator.code): cell for row in response.context["matrix"].rows for cell in row.cells
+    }
+
+
+def test_it_shows_the_1_to_7_day_per_gb_matrix_by_default(signed_in: Client) -> None:
+    response = signed_in.get("/compare/")
+    matrix = response.context["matrix"]
+    assert (matrix.bucket, matrix.metric) == ("1-7", "per_gb")
+    cells = cells_by_place(response)
+    assert cells[("11", "cmcc")].value == Decimal("3.33")
+    assert cells[("36", "cmcc")].value == Decimal("2.33")
+    assert cells[("31", "cmcc")].value == Decimal("3.00")
+    assert cells[("33", "cucc")].value == Decimal("1.67")
+    shenzhen = cells[("44", "cucc")]
+    assert (shenzhen.value, shenzhen.branch_name_zh, shenzhen.price_cny, shenzhen.data_gb) == (
+        Decimal("4.39"),
+        "深圳联通",
+        Decimal("79.00"),
+        Decimal("18.000"),
+    )
+    html = response.content.decode()
+    assert 'data-value="3.33"' in html and 'data-value="2.33"' in html
+    assert '<th scope="col">' in html and "<caption>" in html
+
+
+def test_it_says_which_run_and_methodology_the_figures_come_from(signed_in: Client, run: BenchmarkRun) -> None:
+    html = signed_in.get("/compare/").content.decode()
+    assert f"benchmark run #{run.pk}, methodology version {run.methodology_version}" in html
+    chinese = signed_in.get("/compare/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert chinese.count(f"（基准计算 #{run.pk}，方法版本 {run.methodology_version}，") == 1
+
+
+def test_it_marks_the_cheapest_operator_of_each_province(signed_in: Client) -> None:
+    cells = cells_by_place(signed_in.get("/compare/?bucket=30%2B&metric=per_gb"))
+    shanghai = {op: cell for (province, op), cell in cells.items() if province == "31" and cell.value is not None}
+    cheapest = [op for op, cell in shanghai.items() if cell.cheapest_in_row]
+    assert cheapest == [min(shanghai, key=lambda op: shanghai[op].value)]
+
+
+def test_it_explains_empty_cells(signed_in: Client) -> None:
+    cells = cells_by_place(signed_in.get("/compare/"))
+    # 上海电信's short-term card names no data volume: it cannot have a per-GB figure.
+    assert cells[("31", "ctcc")].value is None
+    assert cells[("31", "ctcc")].note == "data_unknown"
+    assert cells[("11", "ctcc")].note == "no_tiers"
+    html = signed_in.get("/compare/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "每GB价格无法计算：来源未给出流量" in html
+
+
+def test_it_changes_bucket_and_metric_from_the_url(signed_in: Client) -> None:
+    response = signed_in.get("/compare/?bucket=15-29&metric=per_day")
+    cells = cells_by_place(response)
+    assert (response.context["matrix"].bucket, response.context["matrix"].metric) == ("15-29", "per_day")
+    # 北京移动 灵动卡 15 days at 150 CNY: 10.00 a day.
+    assert cells[("11", "cmcc")].value == Decimal("10.00")
+    assert cells[("11", "cmcc")].validity_days == 15
+
+
+def test_it_costs_a_stored_visitor_basket_per_province_and_operator(signed_in: Client) -> None:
+    cells = cells_by_place(signed_in.get("/compare/?metric=basket&profile=week-data"))
+    assert cells[("36", "cmcc")].value == Decimal("70.00")
+    assert cells[("44", "cucc")].value == Decimal("100.00")
+    assert cells[("44", "cucc")].validity_days == 15
+
+
+def test_it_falls_back_to_the_defaults_for_an_unknown_bucket(signed_in: Client) -> None:
+    response = signed_in.get("/compare/?bucket=99&metric=nope")
+    assert (response.context["matrix"].bucket, response.context["matrix"].metric) == ("1-7", "per_gb")
+
+
+def test_its_matrix_csv_has_the_cells_of_the_table(signed_in: Client) -> None:
+    page = signed_in.get("/compare/?bucket=1-7")
+    rows = csv_rows(signed_in.get("/compare/?bucket=1-7&format=csv&table=matrix"))
+    shown = [(c.province.code, c.operator.code, c.value) for r in page.context["matrix"].rows for c in r.cells]
+    assert [(r["province_code"], r["operator"]) for r in rows] == [(p, o) for p, o, _ in shown]
+    values = {(r["province_code"], r["operator"]): r["value_cny"] for r in rows}
+    assert values[("11", "cmcc")] == "3.33"
+    assert values[("36", "cmcc")] == "2.33"
+    beijing = next(r for r in rows if (r["province_code"], r["operator"]) == ("11", "cmcc"))
+    assert (beijing["plan_zh"], beijing["cheapest_in_row"], beijing["sample_count"]) == ("灵动卡", "true", "1")
+
+
+def test_it_says_so_before_any_benchmark_has_run(client: Client, viewer, seed) -> None:
+    client.force_login(viewer)
+    html = client.get("/compare/").content.decode()
+    assert "No benchmark run has completed yet" in html
+
+
+def test_it_ranks_the_1_to_7_day_benchmark_by_price_per_gb(signed_in: Client) -> None:
+    response = signed_in.get("/compare/benchmarks/?bucket=1-7")
+    rows = response.context["tables"]["benchmark"].rows
+    ranked = [(r["rank"], r["branch_zh"], r["price_per_gb_cny"], r["index"]) for r in rows if r["rank"]]
+    assert ranked == [
+        (1, "浙江联通", Decimal("1.67"), Decimal("55.56")),
+        (2, "江西移动", Decimal("2.33"), Decimal("77.78")),
+        (3, "上海移动", Decimal("3.00"), Decimal("100.00")),
+        (4, "北京移动", Decimal("3.33"), Decimal("111.11")),
+        (5, "深圳联通", Decimal("4.39"), Decimal("146.30")),
+    ]
+    summary = response.context["summary"]
+    assert (summary.min_per_gb_cny, summary.median_per_gb_cny, summary.max_per_gb_cny) == (
+        Decimal("1.67"),
+        Decimal("3.00"),
+        Decimal("4.39"),
+    )
+    # Listed but unranked: the free first-day card (promotional) and 上海电信's card (data unknown).
+    unranked = {r["plan_zh"]: r["per_gb_undefined_reason"] for r in rows if r["rank"] is None}
+    assert unranked == {"首日3GB免费流量体验卡": "", "中国电信短期卡": "data_unknown"}
+
+
+def test_its_benchmark_csv_has_the_rows_in_rank_order(signed_in: Client) -> None:
+    rows = csv_rows(signed_in.get("/compare/benchmarks/?bucket=1-7&format=csv&table=benchmark"))
+    assert [(r["rank"], r["branch_zh"], r["price_per_gb_cny"]) for r in rows if r["rank"]][:2] == [
+        ("1", "浙江联通", "1.67"),
+        ("2", "江西移动", "2.33"),
+    ]
+    response = signed_in.get("/compare/benchmarks/?bucket=1-7&format=csv&table=benchmark")
+    assert response["Content-Disposition"] == 'attachment; filename="benchmark-1-7.csv"'
+
+
+def test_it_answers_a_week_with_20_gb_with_the_cheapest_cover_per_province(signed_in: Client) -> None:
+    response = signed_in.get("/compare/basket/?days=7&data_gb=20&domestic_min=30&intl_min=0")
+    rows = response.context["tables"]["basket"].rows
+    covered = [(r["province_code"], r["operator"], r["cost_cny"], r["plan_zh"]) for r in rows if r["covered"]]
+    assert covered[:4] == [
+        ("33", "cucc", Decimal("50.00"), "表1 浙江联通 第15-17行套餐"),
+        ("36", "cmcc", Decimal("70.00"), "畅行卡"),
+        ("31", "cmcc", Decimal("90.00"), "熊猫卡"),
+        ("11", "cmcc", Decimal("100.00"), "灵动卡"),
+    ]
+    # 上海电信 states no data volume, so none of its tiers can be shown to cover 20 GB.
+    assert ("31", "ctcc") in [(r["province_code"], r["operator"]) for r in rows if not r["covered"]]
+
+
+def test_it_buys_a_tier_as_often_as_the_stay_needs(signed_in: Client) -> None:
+    rows = signed_in.get("/compare/basket/?days=14&data_gb=1&domestic_min=0&intl_min=0").context["tables"]["basket"]
+    jiangxi = next(r for r in rows.rows if (r["province_code"], r["operator"]) == ("36", "cmcc"))
+    assert (jiangxi["repeats"], jiangxi["validity_days"], jiangxi["cost_cny"]) == (2, 7, Decimal("140.00"))
+
+
+def test_its_basket_csv_has_the_rows_of_the_table(signed_in: Client) -> None:
+    url = "/compare/basket/?days=7&data_gb=20&domestic_min=30&intl_min=0"
+    page = signed_in.get(url).context["tables"]["basket"].rows
+    rows = csv_rows(signed_in.get(f"{url}&format=csv&table=basket"))
+    assert [(r["province_code"], r["operator"], r["covered"]) for r in rows] == [
+        (r["province_code"], r["operator"], "true" if r["covered"] else "false") for r in page
+    ]
+    assert (rows[0]["branch_zh"], rows[0]["cost_cny"]) == ("浙江联通", "50.00")
+
+
+def test_it_shows_what_it_did_not_accept_in_the_profile(signed_in: Client) -> None:
+    response = signed_in.get("/compare/basket/?days=0&data_gb=-1")
+    assert response.status_code == 200
+    assert response.context["answer"].profile.days == 7  # the default stay
+    assert response.context["form"].errors.keys() == {"days", "data_gb"}
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/compare/", 12),
+        ("/compare/?metric=basket&profile=week-data", 12),
+        ("/compare/benchmarks/?bucket=1-7", 6),
+        ("/compare/basket/?days=7&data_gb=20", 5),
+    ],
+)
+def test_its_query_count_does_not_grow_with_the_data(
+    signed_in: Client, django_assert_max_num_queries, url: str, queries: int
+) -> None:
+    with django_assert_max_num_queries(queries):
+        assert signed_in.get(url).status_code == 200
+    for code in ("12", "13", "14"):  # three more provinces with a tier each, then a fresh run
+        plan = PlanFactory(branch=BranchFactory(province__code=code))
+        TierFactory(plan=plan, validity_days=7)
+    services.benchmarks_recompute(trigger="test")
+    with django_assert_max_num_queries(queries):
+        assert signed_in.get(url).status_code == 200
+
+
+def test_it_names_the_stored_visitor_profile_in_the_readers_language(signed_in: Client) -> None:
+    url = "/compare/?metric=basket&profile=week-data"
+    chinese = signed_in.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = signed_in.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "用户篮子“7 天、20 GB、国内 30 分钟、国际 0 分钟”的费用（元）" in chinese
+    assert "Basket cost (CNY) of “7 days, 20 GB, 30 domestic min, 0 international min”" in english
