@@ -19,8 +19,10 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import BaseForm, BaseModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import exports
 from core.services import audited_delete, audited_update
 
 if TYPE_CHECKING:
@@ -278,3 +280,22 @@ def code_filter(*, title: StrOrPromise, parameter: str, model: type[models.Model
     CodeFilter.title = title
     CodeFilter.parameter_name = parameter
     return CodeFilter
+
+
+class SafeCSV(base_formats.CSV):
+    """The admin's CSV export, written by core.exports (BOM, cell spelling, no formulas)."""
+
+    def export_data(self, dataset: Any, **kwargs: Any) -> str:
+        return exports.csv_text(header=dataset.headers or [], rows=dataset)
+
+
+class SafeXLSX(base_formats.XLSX):
+    """The admin's XLSX export, written by core.exports (formula-like text stays text)."""
+
+    def export_data(self, dataset: Any, **kwargs: Any) -> bytes:
+        title = dataset.title or "data"
+        return exports.xlsx_bytes([exports.Sheet(title=title, header=dataset.headers or [], rows=dataset)])
+
+
+# What the import/export admins offer for download; imports read through the apps' own import engines.
+EXPORT_FORMATS = [SafeCSV, SafeXLSX]

@@ -7,9 +7,7 @@ period costs one query per model rather than one per record.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from core import exports
 from core.roles import domain_apps
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -168,14 +167,8 @@ def _related_id(item: object) -> object:
 
 
 def audit_csv(entries: Iterable[AuditEntry]) -> str:
-    """The entries as CSV with a BOM, so Excel (zh-CN) opens the Chinese names correctly."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for entry in entries:
-        writer.writerow(entry.as_row())
-    return buffer.getvalue()
+    """The entries as CSV, written by the one export writer (an edited value may start with "=")."""
+    return exports.csv_text(header=CSV_COLUMNS, rows=(entry.as_row() for entry in entries))
 
 
 @admin.action(description=_("Download the audit trail of the selected rows (CSV)"))

@@ -23,6 +23,7 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 from import_export.results import Result, RowResult
 
+from core.admin import EXPORT_FORMATS
 from operators.models import Branch, Source
 from plans import pricing
 from plans.importing import MAX_IMPORT_BYTES, ImportResult, RowOutcome, TierRowImporter, cell_text, header_problem
@@ -77,7 +78,8 @@ class LimitedImportForm(ImportForm):
 class AnalystImportExportMixin(ImportExportMixin):
     """Import/export buttons for a domain admin: CSV and XLSX, the import's size limit, service writes."""
 
-    formats = [base_formats.CSV, base_formats.XLSX]
+    import_formats = [base_formats.CSV, base_formats.XLSX]
+    export_formats = EXPORT_FORMATS
     import_form_class = LimitedImportForm
 
 

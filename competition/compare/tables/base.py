@@ -8,14 +8,15 @@ script reads the same file whichever language the analyst browsed in.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import HttpResponse
 
 from competition.templatetags.compare import amount, cny
+from core import exports
 
 Row = dict[str, Any]
 
@@ -45,6 +46,16 @@ class Column:
     def format(self, value: Any) -> str:
         return FORMATTERS[self.kind](value)
 
+    def cell(self, value: Any) -> Any:
+        """The value for the CSV: money and amounts as their rounded decimal, text as it is."""
+        if self.kind == "text" or value is None:
+            return value
+        shown = self.format(value)
+        try:
+            return Decimal(shown)
+        except InvalidOperation:
+            return shown
+
 
 @dataclass
 class Table:
@@ -55,14 +66,13 @@ class Table:
     rows: list[Row] = field(default_factory=list)
 
     def csv_response(self, *, filename: str) -> HttpResponse:
-        # UTF-8 with a byte-order mark: Excel then reads the Chinese names right; pandas skips the mark.
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = HttpResponse(content_type=exports.CSV_MEDIA_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow([column.key for column in self.columns])
-        for row in self.rows:
-            writer.writerow([column.format(row.get(column.key)) for column in self.columns])
+        exports.csv_write(
+            response,
+            header=[column.key for column in self.columns],
+            rows=([column.cell(row.get(column.key)) for column in self.columns] for row in self.rows),
+        )
         return response
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import unicodedata
 from decimal import Decimal
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from competition.benchmarks import selectors
+from core import exports
 from plans.pricing import BUCKET_LABELS
 
 COLUMNS = (
@@ -29,8 +29,11 @@ COLUMNS = (
 
 
 def _text(value: Any) -> str:
+    """A cell of the human-readable table (the CSV spells values as core.exports does)."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, Decimal):
         return f"{value:f}"
     return str(value)
@@ -74,17 +77,15 @@ class Command(BaseCommand):
                 "price_per_gb_cny": row.price_per_gb_cny,
                 "index": row.per_gb_index,
                 "price_per_day_cny": row.price_per_day_cny,
-                "promotional": "yes" if row.is_promotional else "no",
+                "promotional": row.is_promotional,
                 "confidence": row.confidence,
                 "note": row.per_gb_undefined_reason,
             }
             for row in rows
         ]
         if options["format"] == "csv":
-            writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            for record in records:
-                writer.writerow({column: _text(record[column]) for column in COLUMNS})
+            lines = ([record[column] for column in COLUMNS] for record in records)
+            self.stdout.write(exports.csv_text(header=COLUMNS, rows=lines), ending="")
             return
         summary = selectors.benchmark_bucket_summary(bucket=bucket, run=run)
         self.stdout.write(
