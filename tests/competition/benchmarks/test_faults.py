@@ -28,7 +28,7 @@ from competition.models import BenchmarkRow, BenchmarkRun, BenchmarkSchedule
 from plans.models import Tier
 from tests.factories import AnalystFactory, PlanFactory, TierFactory
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(settings.BASE_DIR)
 CELERY_KEYS = ("broker_url", "result_backend", "task_always_eager", "task_eager_propagates")
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connection refused at once
 

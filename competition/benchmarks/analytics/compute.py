@@ -1,0 +1,28 @@
+"""Everything at once: the benchmark tables, the matrix and the baskets of one input frame."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from competition.benchmarks.analytics.baskets import basket_costs_compute
+from competition.benchmarks.analytics.contract import BenchmarkParameters, BenchmarkResult
+from competition.benchmarks.analytics.frames import input_fingerprint, normalise_input
+from competition.benchmarks.analytics.matrix import province_comparison_compute
+from competition.benchmarks.analytics.tables import benchmark_table_compute
+
+
+def benchmarks_compute(tiers: pd.DataFrame, *, parameters: BenchmarkParameters | None = None) -> BenchmarkResult:
+    """Run every analysis over the input frame (see `INPUT_DTYPES`)."""
+    parameters = parameters or BenchmarkParameters()
+    tiers = normalise_input(tiers)
+    rows, summaries = benchmark_table_compute(tiers, include_promotional=parameters.include_promotional)
+    return BenchmarkResult(
+        rows=rows,
+        summaries=summaries,
+        matrix=province_comparison_compute(rows, include_promotional=parameters.include_promotional),
+        baskets=basket_costs_compute(
+            tiers, profiles=parameters.baskets, include_promotional=parameters.include_promotional
+        ),
+        fingerprint=input_fingerprint(tiers),
+        parameters=parameters,
+    )
