@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# pytest-xdist workers for `make test`: one per core of the 2-core CI machine.
+TEST_WORKERS ?= 2
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test lint install install-dev migrate seed worker bench load browser-deps messages screenshots clean
@@ -55,7 +57,7 @@ messages: install
 test: install browser-deps messages
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest --create-db -q $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest --create-db -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # 50 readers + 5 writers for 60 s against gunicorn on 127.0.0.1 (PostgreSQL); figures to docs/load.md.
 load: install

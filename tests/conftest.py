@@ -6,6 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import AnalystFactory, UserFactory, ViewerFactory
+from tests.seeding import SeedSnapshot, seed_snapshot_restore, seed_snapshot_take
 
 
 @pytest.fixture
@@ -43,12 +44,18 @@ def viewer_client(viewer) -> APIClient:
     return client
 
 
-@pytest.fixture
-def seed(db, django_db_blocker):
-    """The real seed data (fixtures/), loaded through `load_seed`."""
-    from django.core.management import call_command
+@pytest.fixture(scope="session")
+def seed_snapshot(django_db_setup, django_db_blocker) -> SeedSnapshot:
+    """The real seed data (fixtures/), loaded through `load_seed` once per test session."""
+    with django_db_blocker.unblock():
+        return seed_snapshot_take()
 
-    call_command("load_seed", verbosity=0)
+
+@pytest.fixture
+def seed(db, seed_snapshot: SeedSnapshot) -> SeedSnapshot:
+    """The seed's rows in this test's database, as `load_seed` wrote them (see tests/seeding.py)."""
+    seed_snapshot_restore(seed_snapshot)
+    return seed_snapshot
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

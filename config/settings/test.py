@@ -38,9 +38,13 @@ elif REQUIRE_SERVICES:
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "test.sqlite3")}}
 
+# pytest-xdist workers (gw0, gw1, ...) each get a Redis database of their own, counting down from
+# TEST_REDIS_DB, as pytest-django gives each its own test database (suffix _gw0, _gw1, ...).
+_xdist_worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_redis_db = int(os.environ.get("TEST_REDIS_DB", "15")) - _xdist_worker
 _broker_url = os.environ.get("CELERY_BROKER_URL")
 if not _broker_url and _answers("127.0.0.1", 6379):
-    _broker_url = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '15')}"
+    _broker_url = f"redis://127.0.0.1:6379/{_redis_db}"
 if not _broker_url and REQUIRE_SERVICES:
     raise ImproperlyConfigured("REQUIRE_SERVICES=1 but Redis does not answer at 127.0.0.1:6379")
 # Tests talk to the real broker only where they ask for a worker; everything else runs eagerly.
