@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.forms import BaseModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +33,7 @@ from core.audit import AuditTrailActionMixin
 from operators.admin import operator_filter, province_filter
 from plans import pricing
 from plans.models import Perk, Plan, Tier
+from plans.periods import TierQuerySet
 from plans.resources import AnalystImportExportMixin, PlanResource, TierResource
 from plans.services import (
     PRICE_FIELDS,
@@ -55,7 +69,8 @@ def tier_save(*, request: HttpRequest, form: BaseModelForm, change: bool) -> Tie
     stored = Tier.objects.get(pk=form.instance.pk)
     changes = form_changes(form, add=False)
     effective_on = None
-    supersedes = stored.is_current and PRICE_FIELDS & changes.keys() and "effective_to" not in changes
+    # As in tier_update: a price change of the open tier (no end date) starts a successor.
+    supersedes = stored.effective_to is None and PRICE_FIELDS & changes.keys() and "effective_to" not in changes
     if supersedes and "effective_from" in changes:
         effective_on = changes.pop("effective_from")
     current = tier_update(tier=stored, changes=changes, actor=actor_of(request), effective_on=effective_on)
@@ -112,19 +127,19 @@ class ValidityBucketFilter(admin.SimpleListFilter):
         return queryset if last is None else queryset.filter(validity_days__lte=last)
 
 
-class CurrentFilter(admin.SimpleListFilter):
-    title = _("current")
-    parameter_name = "current"
+class StatusFilter(admin.SimpleListFilter):
+    """Today's status of a tier: scheduled (upcoming), in effect (current) or ended (plans.periods)."""
+
+    title = _("status")
+    parameter_name = "status"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [("yes", gettext("Current")), ("no", gettext("Superseded / ended"))]
+        return [(str(value), str(label)) for value, label in Tier.Status.choices]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Tier]) -> QuerySet[Tier]:
-        if self.value() == "yes":
-            return queryset.filter(effective_to__isnull=True)
-        if self.value() == "no":
-            return queryset.filter(effective_to__isnull=False)
-        return queryset
+        if self.value() not in Tier.Status.values:
+            return queryset
+        return cast(TierQuerySet, queryset).with_status(status=str(self.value()), on=timezone.localdate())
 
 
 class TierDisplayMixin:
@@ -142,9 +157,15 @@ class TierDisplayMixin:
     def per_day(self, obj: Tier) -> str:
         return format_cny(obj.price_per_day) if obj.pk else "—"
 
-    @admin.display(description=_("current"), boolean=True)
-    def current(self, obj: Tier) -> bool:
-        return obj.is_current
+    @admin.display(description=_("status"))
+    def status(self, obj: Tier) -> str:
+        """Today's status; a scheduled tier says when it takes over."""
+        if not obj.pk:
+            return "—"
+        status = obj.status
+        if status == Tier.Status.SCHEDULED and obj.effective_from:
+            return gettext("upcoming from %(day)s") % {"day": obj.effective_from.isoformat()}
+        return str(status.label)
 
 
 class TierInline(TierDisplayMixin, ServiceInline):
@@ -217,11 +238,9 @@ class PlanAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin):
     date_hierarchy = "launched_on"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Plan]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(current_tiers=Count("tiers", filter=Q(tiers__effective_to__isnull=True), distinct=True))
-        )
+        # Counted by the one definition of "in effect" (a subquery, so the join stays out of the list query).
+        in_effect = Tier.objects.current().filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk"))
+        return super().get_queryset(request).annotate(current_tiers=Coalesce(Subquery(in_effect.values("n")), Value(0)))
 
     @admin.display(description=_("operator"), ordering="branch__operator__code")
     def operator_code(self, obj: Plan) -> str:
@@ -270,7 +289,7 @@ class TierAdmin(AnalystImportExportMixin, AuditTrailActionMixin, TierDisplayMixi
         "intl_voice_min",
         "confidence",
         "is_promotional",
-        "current",
+        "status",
         "effective_from",
         "effective_to",
         "reviewed",
@@ -283,7 +302,7 @@ class TierAdmin(AnalystImportExportMixin, AuditTrailActionMixin, TierDisplayMixi
         "validity_days",
         "confidence",
         "is_promotional",
-        CurrentFilter,
+        StatusFilter,
         "data_unlimited",
         ("reviewed_by", admin.EmptyFieldListFilter),
     )
@@ -298,7 +317,7 @@ class TierAdmin(AnalystImportExportMixin, AuditTrailActionMixin, TierDisplayMixi
     )
     autocomplete_fields = ("plan", "source")
     list_select_related = ("plan__branch", "source")
-    readonly_fields = ("per_gb", "per_day", "current", "reviewed_by", "reviewed_at")
+    readonly_fields = ("per_gb", "per_day", "status", "reviewed_by", "reviewed_at")
     fieldsets = (
         (None, {"fields": ("plan", "validity_days", "confidence", "is_promotional", "source")}),
         (
@@ -314,7 +333,7 @@ class TierAdmin(AnalystImportExportMixin, AuditTrailActionMixin, TierDisplayMixi
                 ),
             },
         ),
-        (_("Validity period"), {"fields": (("effective_from", "effective_to"), "current")}),
+        (_("Validity period"), {"fields": (("effective_from", "effective_to"), "status")}),
         (None, {"fields": ("notes",)}),
         # Set only by the "mark reviewed" action, which enforces the second pair of eyes.
         (_("Review"), {"fields": (("reviewed_by", "reviewed_at"),)}),

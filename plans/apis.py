@@ -49,6 +49,7 @@ TIER_ROW_EXAMPLE = {
     "effective_from": "2025-05-01",
     "effective_to": None,
     "is_current": True,
+    "status": "in_effect",
     "source": 3,
     "source_citation": "«免签政策红利下，运营商该如何把握机遇？», 通信竞争 Communications Competition, 表1",
     "notes": "",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from core.filters import AmountFilter, IntegerFilter, StrictBooleanFilter, ordering, text_search
 from operators.filters import operator_filter, province_filter
 from operators.models import Branch
 from plans.models import Perk, Plan, Tier
+from plans.periods import TierQuerySet
 from plans.pricing import BUCKET_LABELS, bucket_bounds
 
 
@@ -55,7 +58,9 @@ def _bucket(queryset: QuerySet, name: str, value: str) -> QuerySet:
 
 
 def _current(queryset: QuerySet, name: str, value: bool) -> QuerySet:
-    return queryset.filter(effective_to__isnull=value)
+    tiers = cast(TierQuerySet, queryset)
+    current = tiers.current()
+    return current if value else tiers.exclude(pk__in=current.values("pk"))
 
 
 def _reviewed(queryset: QuerySet, name: str, value: bool) -> QuerySet:
@@ -63,9 +68,11 @@ def _reviewed(queryset: QuerySet, name: str, value: bool) -> QuerySet:
 
 
 def _in_effect_on(queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
-    started = Q(effective_from__isnull=True) | Q(effective_from__lte=value)
-    not_ended = Q(effective_to__isnull=True) | Q(effective_to__gt=value)
-    return queryset.filter(started & not_ended)
+    return cast(TierQuerySet, queryset).in_effect(on=value)
+
+
+def _status(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    return cast(TierQuerySet, queryset).with_status(status=value, on=timezone.localdate())
 
 
 class TierFilter(django_filters.FilterSet):
@@ -100,15 +107,22 @@ class TierFilter(django_filters.FilterSet):
     )
     is_promotional = StrictBooleanFilter(help_text="Free trials and welcome offers (true) or regular tiers (false).")
     current = StrictBooleanFilter(
-        method=_current, help_text="true: tiers still on sale (no end date); false: superseded ones."
+        method=_current,
+        help_text="true: tiers in effect today (started, not ended, plan on sale); "
+        "false: the rest (scheduled and ended ones).",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Tier.Status.choices,
+        method=_status,
+        help_text="Status today: scheduled (a future-dated price, listed as upcoming), in_effect or ended.",
     )
     reviewed = StrictBooleanFilter(
         method=_reviewed, help_text="true: checked by a second analyst; false: still awaiting review."
     )
     in_effect_on = django_filters.DateFilter(
         method=_in_effect_on,
-        help_text="Tiers in effect on this date (YYYY-MM-DD): started on or before it (or no start date) "
-        "and not ended by it (end date after it, or none).",
+        help_text="Tiers in effect on this date (YYYY-MM-DD): started on or before it (or no start date), "
+        "not ended by it (end date after it, or none), and their plan on sale that day.",
     )
     q = text_search(["plan__name_zh", "plan__name_en", "plan__branch__name_zh", "plan__branch__name_en"])
     ordering = ordering(

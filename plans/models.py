@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.contrib.postgres.fields import RangeOperators
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from operators.models import Branch, Source
 from plans import pricing
+from plans.periods import (
+    DateRange,
+    PostgresExclusionConstraint,
+    TierQuerySet,
+    TierStatus,
+    period_label,
+    period_status,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -109,7 +119,12 @@ class Plan(models.Model):
 
 
 class Tier(models.Model):
-    """One price point of a plan. A price change is a new tier; the old one keeps its dates."""
+    """One price point of a plan over a period. A price change is a new tier; the old one keeps its dates.
+
+    Which tier applies on a day is decided in plans.periods (`Tier.objects.in_effect(on=...)`).
+    """
+
+    Status = TierStatus
 
     # Visitor SIMs run for days to months; anything past two years is a typo (days for a price, say).
     MAX_VALIDITY_DAYS = 731
@@ -152,7 +167,10 @@ class Tier(models.Model):
     )
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effective_to = models.DateField(
-        _("effective to"), null=True, blank=True, help_text=_("Empty while the tier is current.")
+        _("effective to"),
+        null=True,
+        blank=True,
+        help_text=_("The first day the price no longer applies; empty while no end is known."),
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="tiers", verbose_name=_("source"))
     notes = models.TextField(_("notes"), blank=True)
@@ -167,6 +185,7 @@ class Tier(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
+    objects = TierQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -200,21 +219,42 @@ class Tier(models.Model):
                 | Q(effective_to__gt=F("effective_from")),
                 name="tier_effective_to_after_from",
             ),
-            models.UniqueConstraint(
-                fields=["plan", "validity_days"],
-                condition=Q(effective_to__isnull=True),
-                name="tier_one_current_per_plan_validity",
-                violation_error_code="duplicate_current_tier",
-                violation_error_message=_("This plan already has a current tier with this validity."),
+            # Periods [from, to) of one plan and validity never overlap; an empty bound is unbounded.
+            # Two open-ended periods always overlap, so this also keeps one open tier per plan and
+            # validity (the job of the partial unique constraint it replaced). PostgreSQL only;
+            # Tier.clean gives the field message on every database.
+            PostgresExclusionConstraint(
+                name="tier_periods_do_not_overlap",
+                expressions=[
+                    ("plan", RangeOperators.EQUAL),
+                    ("validity_days", RangeOperators.EQUAL),
+                    (DateRange("effective_from", "effective_to", models.Value("[)")), RangeOperators.OVERLAPS),
+                ],
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.validity_days}d · ¥{self.price_cny}"
 
+    def status_on(self, day: datetime.date) -> TierStatus:
+        """Scheduled, in effect or ended on `day`; the same rules as TierQuerySet (reads self.plan)."""
+        return period_status(
+            on=day,
+            effective_from=self.effective_from,
+            effective_to=self.effective_to,
+            launched_on=self.plan.launched_on,
+            withdrawn_on=self.plan.withdrawn_on,
+        )
+
+    @property
+    def status(self) -> TierStatus:
+        """The status today."""
+        return self.status_on(timezone.localdate())
+
     @property
     def is_current(self) -> bool:
-        return self.effective_to is None
+        """In effect today. Not "has no end date": a future-dated price is scheduled, not current."""
+        return self.status == TierStatus.IN_EFFECT
 
     @property
     def price_per_gb(self) -> pricing.PerGb:
@@ -223,20 +263,6 @@ class Tier(models.Model):
     @property
     def price_per_day(self) -> Decimal:
         return pricing.price_per_day(price_cny=self.price_cny, validity_days=self.validity_days)
-
-    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
-        """Report a second current tier of the same validity under `validity_days`, not as a form-wide error."""
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict({})
-            general = errors.pop(NON_FIELD_ERRORS, [])
-            for item in general:
-                target = (
-                    "validity_days" if getattr(item, "code", None) == "duplicate_current_tier" else NON_FIELD_ERRORS
-                )
-                errors.setdefault(target, []).append(item)
-            raise ValidationError(errors) from error
 
     def clean(self) -> None:
         """Field-specific messages for every rule the database also enforces."""
@@ -261,5 +287,22 @@ class Tier(models.Model):
             errors["intl_discount_cap_cny"] = _("The discount cap cannot be negative.")
         if self.effective_from and self.effective_to and self.effective_to <= self.effective_from:
             errors["effective_to"] = _("The end date must be after the start date.")
+        elif (overlap := self._overlapping_sibling()) is not None:
+            errors["effective_from"] = _(
+                "This period overlaps another tier of this plan with the same validity (¥%(price)s, %(period)s)."
+            ) % {
+                "price": overlap.price_cny,
+                "period": period_label(effective_from=overlap.effective_from, effective_to=overlap.effective_to),
+            }
         if errors:
             raise ValidationError(errors)
+
+    def _overlapping_sibling(self) -> Tier | None:
+        """Another tier of the same plan and validity whose period shares a day with this one's."""
+        if self.plan_id is None or self.validity_days is None:
+            return None
+        siblings = Tier.objects.filter(plan_id=self.plan_id, validity_days=self.validity_days)
+        if self.pk is not None:
+            siblings = siblings.exclude(pk=self.pk)
+        overlapping = siblings.overlapping(effective_from=self.effective_from, effective_to=self.effective_to)
+        return overlapping.order_by(F("effective_from").asc(nulls_first=True), "pk").first()

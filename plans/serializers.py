@@ -136,7 +136,16 @@ class TierOutputSerializer(DescribedModelSerializer):
         help_text="price × 30 / validity_days (ITU/OECD validity normalisation), half-up to cents."
     )
     validity_bucket = serializers.SerializerMethodField(help_text="Bucket of comparable tiers: 1-7, 8-14, 15-29, 30+.")
-    is_current = serializers.BooleanField(read_only=True, help_text="True while the tier has no end date.")
+    is_current = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the tier is in effect today: started, not ended, and its plan on sale. "
+        "A future-dated price is false until its day.",
+    )
+    status = serializers.ChoiceField(
+        choices=Tier.Status.choices,
+        read_only=True,
+        help_text="Today: scheduled (starts later; an upcoming price), in_effect, or ended.",
+    )
     source_citation = serializers.CharField(source="source.citation", read_only=True, help_text="Citation.")
     reviewed_by = serializers.CharField(
         source="reviewed_by.username",
@@ -174,6 +183,7 @@ class TierOutputSerializer(DescribedModelSerializer):
             "effective_from",
             "effective_to",
             "is_current",
+            "status",
             "source",
             "source_citation",
             "notes",
@@ -221,5 +231,5 @@ class TierInputSerializer(DescribedModelSerializer):
     class Meta:
         model = Tier
         fields = [*TIER_EDITABLE_FIELDS, "effective_on"]
-        # One current tier per plan and validity: the model reports a duplicate under validity_days.
+        # Periods of one plan and validity never overlap: the model reports an overlap under effective_from.
         validators: list[Any] = []

@@ -124,7 +124,9 @@ def tier_update(
     changed = {name: value for name, value in changes.items() if getattr(tier, name) != value}
     if not changed:
         return tier
-    if tier.is_current and PRICE_FIELDS & changed.keys() and "effective_to" not in changed:
+    # The open tier (no end date) is the latest observation: a new price supersedes it. Not `is_current`,
+    # which is "in effect today" and false for a scheduled price.
+    if tier.effective_to is None and PRICE_FIELDS & changed.keys() and "effective_to" not in changed:
         return _tier_supersede(tier=tier, changes=changed, actor=actor, effective_on=effective_on)
     audited_update(instance=tier, changes=changed, actor=actor)
     notify_tiers_changed(plan_ids=[tier.plan_id])

@@ -552,8 +552,6 @@ def measure_duckdb() -> dict[str, Any]:
 
 def measure_naive() -> dict[str, Any]:
     from django.db import connection, transaction
-    from django.db.models import Q
-    from django.utils import timezone
 
     from competition.benchmarks.selectors import BENCHMARK_SEGMENTS
     from competition.models import BenchmarkRow, BenchmarkRun
@@ -570,9 +568,7 @@ def measure_naive() -> dict[str, Any]:
     began = time.perf_counter()
     with connection.execute_wrapper(count), transaction.atomic():
         run = BenchmarkRun.objects.create(trigger="bench-naive", methodology_version="naive")
-        tiers = Tier.objects.filter(effective_to__isnull=True, plan__segment__in=BENCHMARK_SEGMENTS).filter(
-            Q(plan__withdrawn_on__isnull=True) | Q(plan__withdrawn_on__gt=timezone.localdate())
-        )
+        tiers = Tier.objects.current().filter(plan__segment__in=BENCHMARK_SEGMENTS)
         saved: list[BenchmarkRow] = []
         for tier in tiers:
             plan = tier.plan

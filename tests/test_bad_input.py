@@ -163,7 +163,7 @@ CASES: list[Case] = [
     Case(
         "admin duplicate current tier",
         "admin",
-        "This plan already has a current tier with this validity.",
+        "This period overlaps another tier of this plan with the same validity",
         {"model": "plans/tier", "validity_days": "7"},
         200,
     ),
@@ -239,7 +239,7 @@ CASES: list[Case] = [
     Case(
         "api duplicate current tier",
         "api",
-        "This plan already has a current tier with this validity.",
+        "This period overlaps another tier of this plan with the same validity",
         {"method": "post", "path": "/api/v1/tiers/", "validity_days": 7},
     ),
     Case(

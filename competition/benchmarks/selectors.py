@@ -7,13 +7,14 @@ stored (a run is published by flipping its status once all its rows are in).
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 from django.db import connection
-from django.db.models import BigIntegerField, F, Q, QuerySet, Value
+from django.db.models import BigIntegerField, F, QuerySet, Value
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
@@ -39,17 +40,17 @@ BENCHMARK_SEGMENTS: tuple[str, ...] = (Plan.Segment.INBOUND_SHORT_TERM, Plan.Seg
 # --------------------------------------------------------------------------- input
 
 
-def benchmark_input_queryset() -> QuerySet[Tier, dict[str, Any]]:
+def benchmark_input_queryset(*, on: datetime.date | None = None) -> QuerySet[Tier, dict[str, Any]]:
     """`.values()` rows of every benchmarked tier, in the analytics' input columns.
 
-    Benchmarked = current (effective_to empty), of a visitor data plan (short-term or welcome
-    card) that is not withdrawn. Money and data leave the database as integer cents and
+    Benchmarked = in effect on `on` (default today: started, not ended, plan on sale; see
+    plans.periods), of a visitor data plan (short-term or welcome card). A future-dated price is
+    scheduled and stays out until its day. Money and data leave the database as integer cents and
     milli-GB, so the analytics never sees a float and reading a million rows stays cheap.
     """
-    today = timezone.localdate()
     return (
-        Tier.objects.filter(effective_to__isnull=True, plan__segment__in=BENCHMARK_SEGMENTS)
-        .filter(Q(plan__withdrawn_on__isnull=True) | Q(plan__withdrawn_on__gt=today))
+        Tier.objects.in_effect(on=on or timezone.localdate())
+        .filter(plan__segment__in=BENCHMARK_SEGMENTS)
         .annotate(
             tier_id=F("id"),
             branch_id=F("plan__branch_id"),
@@ -67,13 +68,13 @@ def benchmark_input_queryset() -> QuerySet[Tier, dict[str, Any]]:
     )
 
 
-def benchmark_input_frame() -> pd.DataFrame:
-    """The analytics' input frame (`analytics.INPUT_DTYPES`) from `benchmark_input_queryset`.
+def benchmark_input_frame(*, on: datetime.date | None = None) -> pd.DataFrame:
+    """The analytics' input frame (`analytics.INPUT_DTYPES`) from `benchmark_input_queryset(on=on)`.
 
     On PostgreSQL the queryset's own SQL is streamed out with COPY (one round trip, no Python
     object per value); elsewhere the `.values_list()` rows are read as usual.
     """
-    queryset = benchmark_input_queryset()
+    queryset = benchmark_input_queryset(on=on)
     if connection.vendor == "postgresql":
         sql, params = queryset.query.sql_with_params()
         # connection.ops is typed as the base class; compose_sql is PostgreSQL's own.

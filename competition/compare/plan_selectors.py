@@ -11,20 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from operators.models import Province
 from plans.models import Plan, Tier
-
-
-def _current_on(day: datetime.date) -> Q:
-    """A tier is current when it has no end date, has started, and its plan is not withdrawn."""
-    return (
-        Q(effective_to__isnull=True)
-        & (Q(effective_from__isnull=True) | Q(effective_from__lte=day))
-        & (Q(plan__withdrawn_on__isnull=True) | Q(plan__withdrawn_on__gt=day))
-    )
 
 
 def province_list() -> QuerySet[Province]:
@@ -33,16 +24,14 @@ def province_list() -> QuerySet[Province]:
 
 def provinces_with_tiers() -> QuerySet[Province]:
     """Provinces where at least one branch sells a current tier: the useful choices for a comparison."""
-    today = timezone.localdate()
-    current = Tier.objects.filter(_current_on(today))
-    return Province.objects.filter(branches__plans__tiers__in=current).distinct().order_by("code")
+    return Province.objects.filter(branches__plans__tiers__in=Tier.objects.current()).distinct().order_by("code")
 
 
 def current_tiers_in_provinces(*, province_codes: Sequence[str]) -> list[Tier]:
-    """Every current tier of the given provinces with plan, branch, operator, province, perks and source loaded."""
-    today = timezone.localdate()
+    """Every tier in effect today in the given provinces, with plan, branch, operator, province, perks and source."""
     return list(
-        Tier.objects.filter(_current_on(today), plan__branch__province__code__in=list(province_codes))
+        Tier.objects.current()
+        .filter(plan__branch__province__code__in=list(province_codes))
         .select_related("plan__branch__operator", "plan__branch__province", "source")
         .prefetch_related("plan__perks")
         .order_by("validity_days", "plan__branch__operator__code", "plan__branch__name_zh", "plan__name_zh")
@@ -122,6 +111,32 @@ def plan_detail(*, plan_id: int) -> Plan:
             ),
         )
         .get(pk=plan_id)
+    )
+
+
+@dataclass
+class PlanTiersOn:
+    """A plan's tiers on one day: the prices in effect, and the scheduled ones still to come."""
+
+    day: datetime.date
+    in_effect: list[Tier]
+    upcoming: list[Tier]
+
+
+def plan_tiers_on(*, plan: Plan, day: datetime.date | None = None) -> PlanTiersOn:
+    """Split the plan's loaded tiers (plan_detail prefetches them) by their status on `day` (default today).
+
+    No query: each tier's status comes from Tier.status_on, the row-level twin of TierQuerySet.
+    Upcoming tiers are in the order they start.
+    """
+    day = day or timezone.localdate()
+    tiers = list(plan.tiers.all())
+    upcoming = [t for t in tiers if t.status_on(day) == Tier.Status.SCHEDULED]
+    upcoming.sort(key=lambda t: (t.effective_from or datetime.date.min, t.validity_days, t.pk))
+    return PlanTiersOn(
+        day=day,
+        in_effect=[t for t in tiers if t.status_on(day) == Tier.Status.IN_EFFECT],
+        upcoming=upcoming,
     )
 
 

@@ -109,12 +109,14 @@ class PlanDetailView(ComparisonPage):
         for dataset in chart["datasets"]:
             dataset["label"] = _("%(days)s days") % {"days": dataset["validity_days"]}
         chart.update(type="line", xLabel=_("Effective from"), yLabel=_("Price (CNY)"), title=_("Price history"))
-        current = [t for t in history.rows if t.effective_to is None]
+        # Today's prices in the first table; a future-dated price is listed as upcoming, never as current.
+        today = plan_selectors.plan_tiers_on(plan=plan)
         context.update(
             plan=plan,
             chart=chart,
             tables={
-                "tiers": tables.tier_table("tiers", current),
+                "tiers": tables.tier_table("tiers", today.in_effect),
+                "upcoming": tables.tier_table("upcoming", today.upcoming),
                 "history": tables.price_history_table(history.rows),
                 "changes": tables.tier_change_table(plan_selectors.plan_tier_changes(plan=plan)),
             },

@@ -219,7 +219,7 @@ class TierRowImporter:
             return
         outcome.changes = {name: (_show(getattr(tier, name)), _show(value)) for name, value in changes.items()}
         effective_on = None
-        if tier.is_current and PRICE_FIELDS & changes.keys() and "effective_to" not in changes:
+        if tier.effective_to is None and PRICE_FIELDS & changes.keys() and "effective_to" not in changes:
             # A new price starts on the file's effective_from (or today); the old tier closes that day.
             effective_on = changes.pop("effective_from", None)
         current = tier_update(tier=tier, changes=changes, actor=self.actor, effective_on=effective_on)

@@ -132,6 +132,9 @@ CASES: list[tuple[type[models.Model], Callable[[], models.Model], Callable[[], d
     (Tier, TierFactory, tier_payload, {"plan__name_zh": "灵动卡", "validity_days": 7}),
 ]
 IDS = [case[0].__name__ for case in CASES]
+OVERLAPS_AN_OPEN_TIER = (
+    "This period overlaps another tier of this plan with the same validity (¥100.00, undated, open-ended)."
+)
 
 
 class TestTariffAdminContract(AdminContract):
@@ -204,7 +207,7 @@ def test_it_filters_tiers_by_bucket_current_operator_and_province(client, analys
     client.force_login(analyst)
 
     response = client.get(
-        admin_url(Tier, "changelist"), {"bucket": "1-7", "current": "yes", "operator": "cmcc", "province": "11"}
+        admin_url(Tier, "changelist"), {"bucket": "1-7", "status": "in_effect", "operator": "cmcc", "province": "11"}
     )
 
     assert list(response.context["cl"].result_list) == [week]
@@ -306,7 +309,7 @@ def test_the_tier_add_form_shows_a_negative_price_on_its_field(client, analyst):
 
 
 @pytest.mark.django_db
-def test_a_second_current_tier_of_the_same_validity_is_an_error_on_validity(client, analyst):
+def test_a_second_open_tier_of_the_same_validity_is_an_overlap_on_effective_from(client, analyst):
     existing = TierFactory(validity_days=7)
     data = {**tier_form(existing), "price_cny": "50.00"}
     client.force_login(analyst)
@@ -314,9 +317,7 @@ def test_a_second_current_tier_of_the_same_validity_is_an_error_on_validity(clie
     response = client.post(admin_url(Tier, "add"), data)
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors == {
-        "validity_days": ["This plan already has a current tier with this validity."]
-    }
+    assert response.context["adminform"].form.errors == {"effective_from": [OVERLAPS_AN_OPEN_TIER]}
 
 
 @pytest.mark.django_db
@@ -370,7 +371,7 @@ def test_two_new_inline_tiers_of_one_validity_show_the_error_on_the_second_row(c
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0].formset
     assert formset.forms[0].errors == {}
-    assert formset.forms[1].errors == {"validity_days": ["This plan already has a current tier with this validity."]}
+    assert formset.forms[1].errors == {"effective_from": [OVERLAPS_AN_OPEN_TIER]}
     # The whole save was rolled back: no tier, and the plan's own change did not stick either.
     assert not plan.tiers.exists()
     plan.refresh_from_db()

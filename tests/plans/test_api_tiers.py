@@ -86,7 +86,7 @@ SEED_FILTERS: list[tuple[dict[str, Any], set[Row]]] = [
     ({"q": "熊猫"}, {row for row in SHANGHAI if row[1] == "熊猫卡"}),
     ({"q": "panda card"}, {row for row in SHANGHAI if row[1] == "熊猫卡"}),
     ({"q": "China Mobile Jiangxi"}, {("江西移动", "畅行卡", 7, "70.00")}),
-    ({"current": "false"}, set()),  # the seed has no superseded prices yet
+    ({"current": "false"}, set()),  # every seed tier is in effect today: none scheduled, none ended
     ({"in_effect_on": "2025-05-01", "province": "36"}, {("江西移动", "畅行卡", 7, "70.00")}),
 ]
 
@@ -258,7 +258,11 @@ def snapshot() -> list[tuple[Any, ...]]:
         ({"price_cny": "abc"}, "price_cny", "A valid number is required."),
         ({"data_gb": "-3"}, "data_gb", "Data must be greater than 0 GB; leave it empty when unknown."),
         ({"plan": 999999}, "plan", 'Invalid pk "999999" - object does not exist.'),
-        ({"validity_days": 7}, "validity_days", "This plan already has a current tier with this validity."),
+        (
+            {"validity_days": 7},
+            "effective_from",
+            "This period overlaps another tier of this plan with the same validity (¥50.00, undated, open-ended).",
+        ),
         ({"intl_voice_min": -5}, "intl_voice_min", "Ensure this value is greater than or equal to 0."),
         (
             {"effective_from": "2025-05-01", "effective_to": "2025-04-01"},

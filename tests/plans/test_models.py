@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from plans.models import Plan, Tier
 from plans.pricing import PerGbUndefined
 from tests.factories import BranchFactory, PlanFactory, TierFactory
 
 GTE_ZERO = "Ensure this value is greater than or equal to 0."
+OVERLAPS = "This period overlaps another tier of this plan with the same validity"
 
 
 def tier_errors(**values: Any) -> dict[str, list[str]]:
@@ -118,14 +119,14 @@ def test_it_rejects_an_end_date_not_after_the_start(effective_to):
 
 
 @pytest.mark.django_db
-def test_it_rejects_a_second_current_tier_of_the_same_plan_and_validity():
+def test_it_rejects_a_second_open_tier_of_the_same_plan_and_validity_on_effective_from():
     current = TierFactory(validity_days=7)
     second = Tier(plan=current.plan, validity_days=7, price_cny=Decimal("90"), source=current.source)
 
     with pytest.raises(ValidationError) as caught:
         second.full_clean()
 
-    assert caught.value.message_dict == {"validity_days": ["This plan already has a current tier with this validity."]}
+    assert caught.value.message_dict == {"effective_from": [f"{OVERLAPS} (¥100.00, undated, open-ended)."]}
 
 
 @pytest.mark.django_db
@@ -205,7 +206,9 @@ def test_the_database_refuses_a_bad_tier_in_bulk_create(label, values):
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_a_second_current_tier_without_clean():
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the exclusion constraint is PostgreSQL's")
+def test_the_database_refuses_a_second_open_tier_without_clean():
+    # Two open-ended periods always overlap: the exclusion constraint keeps one open tier per validity.
     current = TierFactory(validity_days=7)
 
     with pytest.raises(IntegrityError), transaction.atomic():

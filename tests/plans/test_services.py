@@ -58,13 +58,17 @@ def test_tier_create_validates_and_saves_nothing_on_a_bad_value(analyst, signals
 
 
 @pytest.mark.django_db
-def test_tier_create_refuses_a_second_current_tier_of_the_same_validity(analyst):
+def test_tier_create_refuses_a_second_open_tier_of_the_same_validity(analyst):
     current = TierFactory(validity_days=7)
 
     with pytest.raises(ValidationError) as caught:
         tier_create(actor=analyst, plan=current.plan, validity_days=7, price_cny=Decimal("90"), source=current.source)
 
-    assert caught.value.message_dict == {"validity_days": ["This plan already has a current tier with this validity."]}
+    assert caught.value.message_dict == {
+        "effective_from": [
+            "This period overlaps another tier of this plan with the same validity (¥100.00, undated, open-ended)."
+        ]
+    }
 
 
 @pytest.mark.django_db

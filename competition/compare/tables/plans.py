@@ -112,7 +112,7 @@ def plan_table(plans: Iterable[Any]) -> Table:
                 "segment": plan.segment,
                 "segment_label": plan.get_segment_display(),
                 "validity_options_days": " ".join(str(days) for days in plan.validity_options_days or []),
-                "current_tiers": sum(1 for t in tiers if t.effective_to is None),
+                "current_tiers": sum(1 for t in tiers if t.is_current),
                 "launched_on": plan.launched_on,
                 "withdrawn_on": plan.withdrawn_on,
             }
@@ -129,29 +129,33 @@ HISTORY_COLUMNS = columns(
     "effective_from",
     "effective_to",
     "current",
+    "status",
     "confidence",
     "source",
 )
 
 
 def price_history_table(tiers: Iterable[Any]) -> Table:
-    rows = [
-        {
-            "tier_id": t.pk,
-            "validity_days": t.validity_days,
-            "price_cny": t.price_cny,
-            "data_gb": t.data_gb,
-            "price_per_gb_cny": t.price_per_gb.value,
-            "effective_from": t.effective_from,
-            "effective_to": t.effective_to,
-            "current": t.effective_to is None,
-            "confidence": t.confidence,
-            "confidence_label": t.get_confidence_display(),
-            "source": t.source.citation,
-            "source_obj": t.source,
-        }
-        for t in tiers
-    ]
+    rows = []
+    for t in tiers:
+        status = t.status  # today's: scheduled, in_effect or ended
+        rows.append(
+            {
+                "tier_id": t.pk,
+                "validity_days": t.validity_days,
+                "price_cny": t.price_cny,
+                "data_gb": t.data_gb,
+                "price_per_gb_cny": t.price_per_gb.value,
+                "effective_from": t.effective_from,
+                "effective_to": t.effective_to,
+                "current": status == "in_effect",
+                "status": status,
+                "confidence": t.confidence,
+                "confidence_label": t.get_confidence_display(),
+                "source": t.source.citation,
+                "source_obj": t.source,
+            }
+        )
     return Table(name="history", columns=HISTORY_COLUMNS, rows=rows)
 
 
