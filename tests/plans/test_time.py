@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from competition import selectors
+from competition.benchmarks import selectors
 from plans.models import Tier
 from plans.periods import period_status
 from plans.services import tier_create
