@@ -198,7 +198,8 @@ class TierImportAdminMixin:
             "token": token,
         }
         if result is not None:
-            shown = [outcome for outcome in result.outcomes if outcome.action != "unchanged"]
+            labels = {"new": _("new"), "changed": _("changed"), "error": _("error")}
+            shown = [(outcome, labels[outcome.action]) for outcome in result.outcomes if outcome.action != "unchanged"]
             context["preview_rows"] = shown[:PREVIEW_ROWS]
             context["preview_hidden"] = max(len(shown) - PREVIEW_ROWS, 0)
             if result.errors:
