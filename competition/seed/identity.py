@@ -10,7 +10,8 @@ Everything the loader writes is attributed to one user, SEED_USERNAME (inactive,
 so the audit history tells the seed's writes from everyone else's. For each row of the files:
 
 - found by its key, or (when an analyst changed the key, e.g. renamed a plan) by a history
-  record the seed wrote under that key, the row is the seed's;
+  record the seed wrote under that key, the row is the seed's (a creation record that names no
+  user counts too: loads made before the seed had its own user wrote those);
 - its values equal the file's: unchanged, nothing is written;
 - they differ, and somebody other than the seed wrote any version of it (an analyst in the
   admin or API, an import, a script without a user): skipped and reported. The analyst's
@@ -37,6 +38,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 SEED_USERNAME = "load_seed"
@@ -103,7 +105,10 @@ class SeedIdentity:
         if row is not None or not self.had_history(model):
             return Lookup(row=row)
         history = self._history(model)
-        record = history.filter(**lookup, history_user_id=self.actor_id).order_by("-history_id").values("id").first()
+        # The seed's records; and creations no user is named for, which is how loads made before the
+        # seed had its own user look (so a database loaded then still recognises its renamed rows).
+        ours = Q(history_user_id=self.actor_id) | Q(history_user__isnull=True, history_type="+")
+        record = history.filter(ours, **lookup).order_by("-history_id").values("id").first()
         if record is None:
             return Lookup()
         row = model._default_manager.filter(pk=record["id"]).first()

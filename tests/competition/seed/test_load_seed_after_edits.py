@@ -268,3 +268,18 @@ def test_a_seed_tier_an_analyst_deleted_is_not_recreated(seed, lin_browser):
 
     assert any(line.startswith("skipped: tier 北京移动 灵动卡 7d (deleted by lin on ") for line in lines)
     assert not Tier.objects.filter(plan=tier.plan, validity_days=7).exists()
+
+
+def test_a_database_loaded_before_the_seed_had_a_user_still_recognises_its_renamed_plan(seed, lin):
+    for model in apps.get_models():
+        names = {field.name for field in model._meta.fields}
+        if model._meta.app_label in {"operators", "plans", "competition"} and "history_user" in names:
+            model._default_manager.update(history_user=None)  # as the loader wrote them before it had a user
+    plan = Plan.objects.get(branch__name_zh="江西移动", name_zh="畅行卡")
+    plan_update(plan=plan, changes={"name_zh": "畅行卡（江西）"}, actor=lin)
+
+    lines = load_seed()
+
+    assert any(line.startswith("skipped: plan 江西移动 畅行卡 (changed by lin on ") for line in lines)
+    assert Plan.objects.count() == 12
+    assert "tiers                created   0  updated   0  unchanged  23  skipped   0" in lines
