@@ -32,6 +32,7 @@ from core.admin import ServiceAdmin, ServiceInline, actor_of, adopt, form_change
 from core.audit import AuditTrailActionMixin
 from operators.admin import operator_filter, province_filter
 from plans import pricing
+from plans.importing.admin_views import TierImportAdminMixin
 from plans.models import Perk, Plan, Tier
 from plans.periods import TierQuerySet
 from plans.resources import AnalystImportExportMixin, PlanResource, TierResource
@@ -274,9 +275,8 @@ class PlanAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin):
 
 
 @admin.register(Tier)
-class TierAdmin(AnalystImportExportMixin, AuditTrailActionMixin, TierDisplayMixin, ServiceAdmin):
-    resource_classes = [TierResource]
-    import_template_name = "admin/plans/tier/import.html"  # adds the failed-rows download
+class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailActionMixin, TierDisplayMixin, ServiceAdmin):
+    resource_classes = [TierResource]  # the export; imports go through TierImportAdminMixin's engine view
     list_display = (
         "branch",
         "plan_name",

@@ -1,32 +1,26 @@
-"""django-import-export resources for plans and tiers: the admin's import and export.
+"""django-import-export resources for plans and tiers: the admin's export, and the plan import.
 
-Both write through plans.services, like the admin forms, the API and `import_tiers`. The tier
-resource hands each row to the same TierRowImporter as `import_tiers`, so the admin preview shows
-exactly what the command would do (new, changed with old -> new, unchanged as skipped), its errors
-name the file's line (header = line 1) and the field, and a failed file can be downloaded with
-its errors. import-export runs the whole file in one transaction and only commits on confirm.
+Tiers are exported here but never imported through import-export: the admin's tier import is
+plans.importing.admin_views, which hands the file to the same engine as `import_tiers`
+(plans.importing.tier_import). TierResource refuses import_data so no third way in appears.
+Plans import through import-export and write through plans.services, like the admin forms.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
-from import_export.results import Result, RowResult
 
 from core.admin import EXPORT_FORMATS
 from operators.models import Branch, Source
 from plans import pricing
-from plans.importing import MAX_IMPORT_BYTES, ImportResult, RowOutcome, TierRowImporter, cell_text, header_problem
+from plans.importing import size_problem
 from plans.models import Plan, Tier
 from plans.services import plan_create, plan_update
 
@@ -54,24 +48,16 @@ TIER_COLUMNS = (
     "source",
     "notes",
 )
-IMPORT_TYPES = {
-    "new": RowResult.IMPORT_TYPE_NEW,
-    "changed": RowResult.IMPORT_TYPE_UPDATE,
-    "unchanged": RowResult.IMPORT_TYPE_SKIP,
-    "error": RowResult.IMPORT_TYPE_INVALID,
-}
 
 
 class LimitedImportForm(ImportForm):
-    """The admin's import form with the import's own size limit, checked before the file is parsed."""
+    """import-export's import form (plans, launches) with the tier import's size limit, checked unparsed."""
 
     def clean_import_file(self) -> Any:
         upload = self.cleaned_data["import_file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(
-                _("The file is %(size)s bytes; the import accepts at most %(limit)s bytes (5 MB).")
-                % {"size": upload.size, "limit": MAX_IMPORT_BYTES}
-            )
+        problem = size_problem(upload.size)
+        if problem:
+            raise ValidationError(problem)
         return upload
 
 
@@ -97,11 +83,6 @@ class TierResource(resources.ModelResource):
         model = Tier
         fields = TIER_COLUMNS
         export_order = TIER_COLUMNS
-        # Rows are matched by the importer (id, else plan + validity), not by import-export's loader.
-        import_id_fields: tuple[str, ...] = ()
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
 
     def get_queryset(self):
         return Tier.objects.select_related("plan__branch__operator", "plan__branch__province")
@@ -119,58 +100,8 @@ class TierResource(resources.ModelResource):
     def dehydrate_is_promotional(self, tier: Tier) -> str:
         return "true" if tier.is_promotional else "false"
 
-    # --- import: every row through the same importer as `import_tiers`
-
-    def before_import(self, dataset: Any, **kwargs: Any) -> None:
-        header = [str(name or "").strip().lower() for name in dataset.headers or []]
-        problem = header_problem(header)
-        if problem:
-            while len(dataset):
-                dataset.rpop()  # refuse the file whole: no row is tried, the error says why
-            raise ValidationError(problem)
-        self._header = header
-        self._outcomes: list[RowOutcome] = []
-        origin = "admin import"
-        self._importer = TierRowImporter(actor=kwargs.get("user"), reason=f"{origin}: {kwargs.get('file_name') or '-'}")
-
-    def import_row(self, row: dict[str, Any], instance_loader: Any, **kwargs: Any) -> RowResult:
-        line = kwargs["row_number"] + 1  # row 1 of the data is line 2 of the file
-        values = {str(name or "").strip().lower(): cell_text(value).strip() for name, value in row.items()}
-        outcome = self._importer.run(line=line, values=values)
-        self._outcomes.append(outcome)
-        result = RowResult()
-        result.import_type = IMPORT_TYPES[outcome.action]
-        result.object_id = outcome.tier_id
-        result.object_repr = f"line {line}" + (f" · tier {outcome.tier_id}" if outcome.tier_id else "")
-        result.diff = self._diff(outcome)
-        if outcome.action in {"new", "changed"}:
-            # The admin writes a LogEntry per saved row from it ("recent actions").
-            assert outcome.tier_id is not None  # a saved row names its tier
-            result.instance = Tier.objects.get(pk=outcome.tier_id)
-        if outcome.errors:
-            messages: dict[str, list[str]] = {}
-            for error in outcome.errors:
-                messages.setdefault(error.field or NON_FIELD_ERRORS, []).append(str(error))
-            result.validation_error = ValidationError(messages)
-        return result
-
-    def after_import(self, dataset: Any, result: Result, **kwargs: Any) -> None:
-        outcomes = getattr(self, "_outcomes", [])
-        if any(outcome.errors for outcome in outcomes):
-            failed = ImportResult(filename="", dry_run=True, header=self._header, outcomes=outcomes).failed_rows_csv()
-            # Carried on the result so the preview page can offer it for download without storing a file.
-            result.failed_rows_csv_base64 = base64.b64encode(("\ufeff" + failed).encode()).decode()
-
-    def _diff(self, outcome: RowOutcome) -> list[SafeString | str]:
-        cells: list[SafeString | str] = []
-        for column in self.get_diff_headers():
-            name = column.strip().lower()
-            if name in outcome.changes:
-                old, new = outcome.changes[name]
-                cells.append(format_html("<del>{}</del> <ins>{}</ins>", old, new))
-            else:
-                cells.append(outcome.values.get(name, ""))
-        return cells
+    def import_data(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("Tier files are imported by plans.importing.tier_import (admin and import_tiers).")
 
 
 class KnownForeignKeyWidget(widgets.ForeignKeyWidget):

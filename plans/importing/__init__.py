@@ -1,9 +1,19 @@
-"""Bulk import of price tiers from CSV/XLSX: one transaction per file, dry-run and preview.
+"""Bulk import of price tiers from CSV/XLSX: one reader, one engine, one transaction per file.
 
-`tier_import` is the entry point for the admin, the `import_tiers` command and the tests.
+`tier_import` is the entry point for the admin, the `import_tiers` command and the tests; `read_table`
+is the only way an import file becomes rows.
 """
 
-from plans.importing.reading import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, FileRejected, cell_text, read_table
+from plans.importing.reading import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    FileRejected,
+    cell_text,
+    max_import_bytes,
+    max_import_rows,
+    read_table,
+    size_problem,
+)
 from plans.importing.tiers import (
     ImportResult,
     RowError,
@@ -25,6 +35,9 @@ __all__ = [
     "cell_text",
     "header_problem",
     "ignored_columns",
+    "max_import_bytes",
+    "max_import_rows",
     "read_table",
+    "size_problem",
     "tier_import",
 ]

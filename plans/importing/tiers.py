@@ -1,5 +1,10 @@
 """Import price tiers from the API's tier CSV/XLSX export (or a sheet with the same columns).
 
+`tier_import` is the one import engine: the admin's tier import (plans.importing.admin_views) and
+`manage.py import_tiers` both call it with the file's bytes and show its ImportResult: the same
+reader (plans.importing.reading), the same row validation, the same messages
+("line 4, price_cny: The price cannot be negative.") and the same summary line.
+
 Every row goes through the write services (tier_create / tier_update), so the model's full_clean,
 the one-current-tier rule and the price-change-closes-the-old-tier rule apply exactly as in admin
 and the API. The whole file runs in one transaction: any invalid row, or a dry run, rolls it all
@@ -50,6 +55,9 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        """The one wording of an import error, in the command's output and on the admin's page alike."""
+        if not self.line:
+            return self.message  # the file as a whole (too big, too many rows, not a table)
         where = _("line %(line)s") % {"line": self.line}
         return f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
@@ -73,6 +81,7 @@ class ImportResult:
     outcomes: list[RowOutcome] = field(default_factory=list)
     file_errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     committed: bool = False
 
     @property
@@ -89,6 +98,24 @@ class ImportResult:
         for outcome in self.outcomes:
             counts[outcome.action] += 1
         return counts
+
+    @property
+    def summary(self) -> str:
+        """One line saying what the import did or would do, e.g. "tiers.csv: imported 3 rows: 1 new, …"."""
+        counts = self.counts
+        if not self.ok:
+            return _("%(file)s: %(count)s error(s); nothing was imported") % {
+                "file": self.filename,
+                "count": len(self.errors),
+            }
+        verb = _("would import") if self.dry_run else _("imported")
+        text = _("%(file)s: %(verb)s %(rows)s rows: %(new)s new, %(changed)s changed, %(unchanged)s unchanged") % {
+            "file": self.filename,
+            "verb": verb,
+            "rows": len(self.outcomes),
+            **counts,
+        }
+        return text + (_(" (dry run, nothing saved)") if self.dry_run else "")
 
     def failed_rows_csv(self) -> str:
         """The rows that failed, as they were in the file, with their line number and errors first."""
@@ -131,11 +158,16 @@ def tier_import(
         result.file_errors.append(RowError(line=rejected.line or 0, field="", message=rejected.message))
         return result
     result.header = table.header
+    result.notices.extend(table.notices)
     problem = header_problem(table.header)
     if problem:
         result.file_errors.append(RowError(line=1, field="", message=problem))
         return result
     result.ignored_columns = ignored_columns(table.header)
+    if result.ignored_columns:
+        result.notices.append(
+            _("Ignored columns (computed or unknown): %(names)s.") % {"names": ", ".join(result.ignored_columns)}
+        )
 
     importer = TierRowImporter(actor=actor, reason=f"{origin}: {filename}")
     with transaction.atomic():

@@ -132,5 +132,5 @@ def test_it_refuses_an_oversized_file_without_reading_it(tmp_path):
     with path.open("wb") as handle:
         handle.truncate(MAX_IMPORT_BYTES + 1)
 
-    with pytest.raises(CommandError, match=r"dump.csv: 5242881 bytes; the import accepts at most 5242880"):
+    with pytest.raises(CommandError, match=r"dump.csv: The file is 5242881 bytes; the import accepts at most 5242880"):
         run(str(path))

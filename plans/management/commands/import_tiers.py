@@ -1,4 +1,8 @@
-"""`python manage.py import_tiers FILE [--dry-run] [--user NAME] [--failed-rows PATH]`."""
+"""`python manage.py import_tiers FILE [--dry-run] [--user NAME] [--failed-rows PATH]`.
+
+One of the two doors of the tier import; the admin's Import button is the other. Both hand the
+file's bytes to plans.importing.tier_import and print its errors, notices and summary as they are.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from plans.importing import MAX_IMPORT_BYTES, ImportResult, tier_import
+from plans.importing import ImportResult, size_problem, tier_import
 
 # Below this many rows a progress line is noise; above it an analyst wants to see the import move.
 PROGRESS_FROM_ROWS = 200
@@ -30,11 +34,10 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        if path.stat().st_size > MAX_IMPORT_BYTES:
+        problem = size_problem(path.stat().st_size)
+        if problem:
             # Refuse before reading: a stray dump should not be loaded into memory to be rejected.
-            raise CommandError(
-                f"{path.name}: {path.stat().st_size} bytes; the import accepts at most {MAX_IMPORT_BYTES}"
-            )
+            raise CommandError(f"{path.name}: {problem}")
         actor = None
         if options["user"]:
             actor = get_user_model().objects.filter(username=options["user"]).first()
@@ -53,7 +56,7 @@ class Command(BaseCommand):
             if options["failed_rows"]:
                 options["failed_rows"].write_text(result.failed_rows_csv(), encoding="utf-8")
                 self.stderr.write(f"failed rows written to {options['failed_rows']}")
-            raise CommandError(f"{path.name}: {len(result.errors)} error(s); nothing was imported")
+            raise CommandError(result.summary)
 
     def _progress(self, done: int, total: int) -> None:
         step = max(total // 10, 1)
@@ -63,19 +66,14 @@ class Command(BaseCommand):
     def _report(self, result: ImportResult, *, verbosity: int) -> None:
         for error in result.errors:
             self.stderr.write(str(error))
-        if result.ignored_columns and verbosity >= 1:
-            self.stdout.write(f"ignored columns (computed or unknown): {', '.join(result.ignored_columns)}")
+        if verbosity >= 1:
+            for notice in result.notices:
+                self.stdout.write(notice)
         if verbosity >= 2:
             for outcome in result.outcomes:
                 if outcome.action in {"new", "changed"}:
                     changes = ", ".join(f"{name} {old!r} -> {new!r}" for name, (old, new) in outcome.changes.items())
                     detail = "; ".join(part for part in (changes, outcome.note) if part)
                     self.stdout.write(f"line {outcome.line}: {outcome.action} tier {outcome.tier_id} {detail}".rstrip())
-        counts = result.counts
         if result.ok:
-            verb = "would import" if result.dry_run else "imported"
-            self.stdout.write(
-                f"{result.filename}: {verb} {len(result.outcomes)} rows: {counts['new']} new, "
-                f"{counts['changed']} changed, {counts['unchanged']} unchanged"
-                + (" (dry run, nothing saved)" if result.dry_run else "")
-            )
+            self.stdout.write(result.summary)

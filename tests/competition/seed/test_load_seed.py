@@ -131,8 +131,8 @@ def test_it_reports_everything_unchanged_on_a_second_run(seed) -> None:
     call_command("load_seed", stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert "tiers                created   0  updated   0  unchanged  23" in lines
-    assert "key figures          created   0  updated   0  unchanged  55" in lines
+    assert "tiers                created   0  updated   0  unchanged  23  skipped   0" in lines
+    assert "key figures          created   0  updated   0  unchanged  55  skipped   0" in lines
 
 
 def test_it_reports_what_it_created_on_a_first_run() -> None:
@@ -140,7 +140,7 @@ def test_it_reports_what_it_created_on_a_first_run() -> None:
 
     call_command("load_seed", stdout=out)
 
-    assert "provinces            created  31  updated   0  unchanged   0" in out.getvalue().splitlines()
+    assert "provinces            created  31  updated   0  unchanged   0  skipped   0" in out.getvalue().splitlines()
 
 
 def test_every_tier_launch_and_strategy_cites_an_article_of_the_may_2025_issue(seed) -> None:
@@ -256,7 +256,7 @@ def test_it_corrects_only_the_row_whose_value_differs(seed, seed_copy: Path) -> 
 
     call_command("load_seed", path=seed_copy, stdout=out)
 
-    assert "tiers                created   0  updated   1  unchanged  22" in out.getvalue().splitlines()
+    assert "tiers                created   0  updated   1  unchanged  22  skipped   0" in out.getvalue().splitlines()
     tier.refresh_from_db()
     # A corrected data file corrects the tier it names in place; it is not a dated price change.
     assert (tier.price_cny, tier.effective_from, tier.effective_to) == (Decimal("75.00"), None, None)
