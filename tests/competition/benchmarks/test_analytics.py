@@ -346,7 +346,7 @@ def _frame(draw: list[tuple[int, int, int]]) -> pd.DataFrame:
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(tiers_strategy)
 def test_ranks_are_consistent_with_exact_per_gb_order(draw):
     rows, _ = analytics.benchmark_table_compute(_frame(draw))
@@ -360,7 +360,7 @@ def test_ranks_are_consistent_with_exact_per_gb_order(draw):
         assert sorted(ranks.values()) == list(range(1, len(values) + 1))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(tiers_strategy.filter(lambda draw: len(draw) % 2 == 1))
 def test_the_median_tier_has_an_index_of_100(draw):
     rows, summaries = analytics.benchmark_table_compute(_frame(draw))
