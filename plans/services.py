@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.roles import is_analyst
 from core.services import attribute_history, audited_delete, audited_update
 from plans.models import Plan, Tier
-from plans.signals import tiers_changed
+from plans.signals import tiers_changed, tiers_changing
 
 # A change to any of these is a new price point: the old tier is closed, not overwritten.
 PRICE_FIELDS = frozenset(
@@ -51,12 +51,15 @@ class _TiersChangedNotice:
 
 
 def notify_tiers_changed(*, plan_ids: Iterable[int]) -> None:
-    """Tell subscribers (the benchmarks) once the current transaction commits.
+    """Tell subscribers (the benchmarks) now, inside the transaction, and once it commits.
 
+    `tiers_changing` goes out at once, so what its receivers write commits with the change.
     A bulk write (load_seed, an import) touches many plans in one transaction; subscribers hear
-    about all of them in one signal instead of one signal per row. Django drops a rolled-back
-    block's callbacks from `run_on_commit`, so a notice found there is still live.
+    about all of them in one `tiers_changed` instead of one signal per row. Django drops a
+    rolled-back block's callbacks from `run_on_commit`, so a notice found there is still live.
     """
+    plan_ids = sorted(set(plan_ids))
+    tiers_changing.send(sender=Tier, plan_ids=plan_ids)
     connection = transaction.get_connection()
     for _savepoints, callback, _robust in connection.run_on_commit:
         if isinstance(callback, _TiersChangedNotice):

@@ -5,7 +5,7 @@ In one throwaway PostgreSQL database (default `bench_telecom`, created and dropp
 dev database and fixtures/ are never touched), for each size it generates synthetic tiers with
 `manage.py generate_synthetic --tiers N` and measures, each in a fresh process:
 
-  (a) recompute: the real service (`competition.benchmarks.services.benchmarks_recompute`): read the
+  (a) recompute: the real service (`competition.benchmarks.scheduling.benchmarks_recompute`): read the
       current tiers, compute with pandas, store the run; with its read/compute/store split and
       the process's peak RSS;
   (b) reference: the same rows COPYed out of PostgreSQL, the same computation in DuckDB SQL
@@ -251,8 +251,8 @@ def render(results: list[dict[str, Any]], naive: dict[str, Any] | None, info: di
         "  most common), data growing with validity, log-normal per-GB prices around 3 CNY, 3% unknown data,",
         "  1% unlimited, 1% promotional, 10% inferred, 5% superseded tiers, 4% perk packs, 2% withdrawn plans.",
         "  Benchmarked rows are the tiers the selector keeps (current tiers of visitor data plans on sale).",
-        "- (a) calls `competition.benchmarks.services.benchmarks_recompute` as the Celery task and the CLI do (lease,",
-        "  read, compute, store, publish). Read: the selector's `.values()` query streamed with COPY into",
+        "- (a) calls `competition.benchmarks.scheduling.benchmarks_recompute` as the Celery task and the CLI do",
+        "  (lease, read, compute, store, publish). Read: the selector's `.values()` query streamed with COPY into",
         "  pandas. Compute: `competition.benchmarks.analytics` (integer cents and milli-GB, exact ranks and medians).",
         "  Store: rows by binary COPY into a staging table and one INSERT ... SELECT, then summaries,",
         "  matrix cells and basket costs, in one transaction.",
@@ -297,7 +297,7 @@ def _peak_rss_mb() -> float:
 
 
 def measure_recompute() -> dict[str, Any]:
-    from competition.benchmarks import analytics, selectors, services
+    from competition.benchmarks import analytics, scheduling, selectors, services
 
     _truncate_results()
     phases: dict[str, float] = {"read": 0.0, "compute": 0.0, "store": 0.0}
@@ -316,7 +316,7 @@ def measure_recompute() -> dict[str, Any]:
     analytics.benchmarks_compute = timed("compute", analytics.benchmarks_compute)
     services._store = timed("store", services._store)
     began = time.perf_counter()
-    run = services.benchmarks_recompute(trigger="bench")
+    run = scheduling.benchmarks_recompute(trigger="bench")
     total = time.perf_counter() - began
     assert run is not None  # nothing else holds the lease in the throwaway database
     return {"total": total, **phases, "rows": run.row_count, "peak_rss_mb": _peak_rss_mb()}

@@ -182,22 +182,24 @@ class BenchmarkBasketCost(models.Model):
 
 
 class BenchmarkSchedule(models.Model):
-    """The singleton (pk=1) that serialises recomputes and debounces change triggers.
+    """The singleton (pk=1) that says a recompute is owed; competition.benchmarks.scheduling reads and writes it.
 
-    `lock_token`/`lock_expires_at` are a lease: taken and released by single conditional UPDATEs,
-    so two workers (or a worker and the CLI) never recompute at once, and a crashed holder's lease
-    lapses. `dirty` says data changed since the running computation read it; `queued_at` says a
-    task is already on its way, so a burst of changes enqueues one task.
+    `pending_since` is set inside the transaction that changes the benchmarks' input (and by an
+    analyst's or a busy run's request), and cleared when a run starts reading the input: a change
+    that commits during a run sets it again, so exactly one more run follows. Who may run is not
+    stored here: that is the recompute lease, which lives in the database server or the OS.
     """
 
-    lock_token = models.CharField(_("lock holder"), max_length=64, blank=True)
-    lock_expires_at = models.DateTimeField(_("lock expires at"), null=True, blank=True)
-    dirty = models.BooleanField(_("changes pending"), default=False)
-    queued_at = models.DateTimeField(_("task queued at"), null=True, blank=True)
+    pending_since = models.DateTimeField(
+        _("recompute pending since"),
+        null=True,
+        blank=True,
+        help_text=_("Set by a change to the benchmarks' input; cleared when a run starts reading it."),
+    )
 
     class Meta:
         verbose_name = _("benchmark schedule")
         verbose_name_plural = _("benchmark schedule")
 
     def __str__(self) -> str:
-        return f"lock={self.lock_token or '-'} dirty={self.dirty}"
+        return f"pending since {self.pending_since:%Y-%m-%d %H:%M:%S}" if self.pending_since else "nothing pending"

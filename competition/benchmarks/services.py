@@ -1,28 +1,20 @@
-"""Writes for the benchmarks: compute a run over the current tiers and store it atomically, and schedule runs.
+"""What a benchmark run does: read the current tiers, compute, store the result atomically, prune old runs.
 
-Flow: a tier/plan change (plans.signals.tiers_changed) or a nightly beat, an analyst in the admin
-or the CLI asks for a run -> `benchmarks_request_recompute` queues one Celery task (debounced)
--> the task calls `benchmarks_recompute`, which takes the lease, reads the selector's frame, runs
-`competition.benchmarks.analytics` and stores the result in one transaction, publishing it last.
+When a run happens and who runs it (the lease, the pending flag, the Celery task) is
+`competition.benchmarks.scheduling`; it calls `benchmark_run_compute` under the lease.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from competition.benchmarks import analytics, selectors
 from competition.models import (
@@ -31,19 +23,12 @@ from competition.models import (
     BenchmarkMatrixCell,
     BenchmarkRow,
     BenchmarkRun,
-    BenchmarkSchedule,
 )
 
 logger = logging.getLogger(__name__)
 
 # How many complete runs to keep; older ones (and failures older than them) are deleted.
 KEEP_RUNS = int(getattr(settings, "BENCHMARK_KEEP_RUNS", 3))
-# A holder that dies keeps the lease at most this long.
-LEASE_SECONDS = int(getattr(settings, "BENCHMARK_LEASE_SECONDS", 15 * 60))
-# Changes within this window share one run.
-DEBOUNCE_SECONDS = int(getattr(settings, "BENCHMARK_DEBOUNCE_SECONDS", 5))
-# The holder recomputes while changes keep arriving, but not forever.
-MAX_PASSES = 5
 
 ROW_COLUMNS: tuple[str, ...] = (
     "run_id",
@@ -72,133 +57,7 @@ ROW_COLUMNS: tuple[str, ...] = (
 )
 
 
-class BenchmarkBusy(Exception):
-    """Another recompute holds the lease; it will pick up the pending changes before it lets go."""
-
-
-# --------------------------------------------------------------------------- lease and debounce
-
-
-def _schedule() -> BenchmarkSchedule:
-    schedule, _ = BenchmarkSchedule.objects.get_or_create(pk=1)
-    return schedule
-
-
-def benchmarks_mark_stale() -> None:
-    """Note that the inputs changed since the running computation (if any) read them."""
-    if not BenchmarkSchedule.objects.filter(pk=1).update(dirty=True):
-        BenchmarkSchedule.objects.get_or_create(pk=1, defaults={"dirty": True})
-
-
-def _lease_acquire(token: str) -> bool:
-    now = timezone.now()
-    _schedule()
-    return bool(
-        BenchmarkSchedule.objects.filter(pk=1)
-        .filter(Q(lock_token="") | Q(lock_expires_at__lt=now))
-        .update(lock_token=token, lock_expires_at=now + timedelta(seconds=LEASE_SECONDS))
-    )
-
-
-def _lease_release_if_clean(token: str) -> bool:
-    """Let go unless changes arrived meanwhile (one conditional UPDATE, so no change can slip between)."""
-    return bool(
-        BenchmarkSchedule.objects.filter(pk=1, lock_token=token, dirty=False).update(
-            lock_token="", lock_expires_at=None
-        )
-    )
-
-
-def _lease_release(token: str) -> None:
-    BenchmarkSchedule.objects.filter(pk=1, lock_token=token).update(lock_token="", lock_expires_at=None)
-
-
-@contextmanager
-def benchmark_lease(*, wait_seconds: float = 0) -> Iterator[str]:
-    """Hold the recompute lease for the block; BenchmarkBusy if another holder keeps it past `wait_seconds`."""
-    token = uuid.uuid4().hex
-    deadline = time.monotonic() + wait_seconds
-    while not _lease_acquire(token):
-        if time.monotonic() >= deadline:
-            raise BenchmarkBusy("another benchmark recompute is running")
-        time.sleep(0.5)
-    try:
-        yield token
-    finally:
-        _lease_release(token)
-
-
-def benchmarks_request_recompute(*, trigger: str, requested_by_id: int | None = None, debounce: bool = True) -> bool:
-    """Ask for a recompute after the current transaction commits; True when this call queued a task.
-
-    With `debounce`, a burst of requests (a bulk import sends one tiers_changed per commit) queues
-    one task, `DEBOUNCE_SECONDS` later; the others only mark the inputs stale, which the queued or
-    running task sees. Without a broker (the embedded default) the task runs in-process at once.
-    """
-    benchmarks_mark_stale()
-    if debounce:
-        now = timezone.now()
-        # A queued mark older than the lease is a lost message: queue again rather than wait forever.
-        queued = BenchmarkSchedule.objects.filter(pk=1).filter(
-            Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=LEASE_SECONDS))
-        )
-        if not queued.update(queued_at=now):
-            return False
-    countdown = DEBOUNCE_SECONDS if debounce else 0
-    kwargs = {"trigger": trigger, "requested_by_id": requested_by_id}
-    # robust: whatever happens after the commit, the analyst's write has succeeded and must say so.
-    transaction.on_commit(lambda: _recompute_queue(kwargs=kwargs, countdown=countdown), robust=True)
-    return True
-
-
-def _recompute_queue(*, kwargs: dict[str, Any], countdown: int) -> None:
-    """Publish the recompute task; with the broker down, run it here instead (logged), so no change is lost."""
-    from competition.benchmarks.tasks import benchmarks_recompute_task
-
-    try:
-        benchmarks_recompute_task.apply_async(kwargs=kwargs, countdown=countdown, retry=False)
-    except (KombuOperationalError, ConnectionError, OSError) as error:
-        logger.warning("broker unavailable (%s); recomputing the benchmarks in this process instead", error)
-        BenchmarkSchedule.objects.filter(pk=1).update(queued_at=None)
-        result = benchmarks_recompute_task.apply(kwargs=kwargs, throw=False)
-        if result.failed():
-            logger.error("in-process benchmark recompute failed (%s); the inputs stay marked stale", result.result)
-
-
 # --------------------------------------------------------------------------- compute and store
-
-
-def benchmarks_recompute(
-    *,
-    trigger: str = "manual",
-    requested_by_id: int | None = None,
-    parameters: analytics.BenchmarkParameters | None = None,
-    skip_if_unchanged: bool = False,
-    wait_seconds: float = 0,
-) -> BenchmarkRun | None:
-    """Compute and store a run under the lease; again while changes arrived meanwhile. Returns the last run.
-
-    `skip_if_unchanged` returns the latest complete run instead of storing an identical one when
-    the input fingerprint, methodology and parameters match (what change triggers use: in eager
-    mode every commit of a bulk import triggers, but only the first sees new data).
-    Raises BenchmarkBusy when another holder keeps the lease past `wait_seconds`; the inputs are
-    marked stale first, so that holder recomputes once more before it lets go.
-    """
-    benchmarks_mark_stale()
-    with benchmark_lease(wait_seconds=wait_seconds) as token:
-        run = None
-        for _ in range(MAX_PASSES):
-            BenchmarkSchedule.objects.filter(pk=1).update(dirty=False, queued_at=None)
-            run = benchmark_run_compute(
-                trigger=trigger,
-                requested_by_id=requested_by_id,
-                parameters=parameters,
-                skip_if_unchanged=skip_if_unchanged or run is not None,
-            )
-            if _lease_release_if_clean(token):
-                break
-            trigger = "change"
-        return run
 
 
 def benchmark_run_compute(
@@ -206,9 +65,8 @@ def benchmark_run_compute(
     trigger: str = "manual",
     requested_by_id: int | None = None,
     parameters: analytics.BenchmarkParameters | None = None,
-    skip_if_unchanged: bool = False,
-) -> BenchmarkRun | None:
-    """One run without the lease (callers hold it): read, compute, store, publish, prune.
+) -> BenchmarkRun:
+    """One run (the caller holds the lease: `scheduling.benchmarks_recompute`): read, compute, store, publish, prune.
 
     The run row is created before the work (status running) so the admin can show its stage; its results
     are written in one transaction that ends by flipping it to complete. Any error rolls the
@@ -219,18 +77,6 @@ def benchmark_run_compute(
         include_promotional=bool(getattr(settings, "BENCHMARK_INCLUDE_PROMOTIONAL", False))
     )
     started = time.monotonic()
-    tiers = None
-    if skip_if_unchanged:
-        # Read first: most change triggers of a bulk import find the inputs already computed.
-        tiers = selectors.benchmark_input_frame()
-        latest = selectors.benchmark_run_latest()
-        if (
-            latest is not None
-            and latest.input_fingerprint == analytics.input_fingerprint(tiers)
-            and latest.methodology_version == analytics.METHODOLOGY_VERSION
-            and latest.parameters == parameters.as_dict()
-        ):
-            return latest
     run = BenchmarkRun.objects.create(
         trigger=trigger,
         requested_by_id=requested_by_id,
@@ -240,8 +86,7 @@ def benchmark_run_compute(
         parameters=parameters.as_dict(),
     )
     try:
-        if tiers is None:
-            tiers = selectors.benchmark_input_frame()
+        tiers = selectors.benchmark_input_frame()
         _progress(run, BenchmarkRun.Stage.COMPUTING, 30)
         result = analytics.benchmarks_compute(tiers, parameters=parameters)
         del tiers

@@ -1,13 +1,14 @@
-"""Celery tasks of the competition app: they take ids and call the services."""
+"""Celery tasks of the benchmarks: they take ids and call the scheduling service."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from competition.benchmarks import services
+from competition.benchmarks import scheduling
 
 logger = logging.getLogger(__name__)
 
@@ -16,23 +17,30 @@ TASK_NAME = "competition.benchmarks_recompute"
 
 @shared_task(
     name=TASK_NAME,
+    bind=True,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     retry_backoff_max=300,
     max_retries=5,
     acks_late=True,
 )
-def benchmarks_recompute_task(trigger: str = "change", requested_by_id: int | None = None) -> int | None:
-    """Recompute the benchmarks; returns the id of the run readers now see (None when another holder runs).
+def benchmarks_recompute_task(
+    self: Any, trigger: str = "manual", requested_by_id: int | None = None, only_if_pending: bool = False
+) -> int | None:
+    """Recompute the benchmarks; returns the id of the run it stored (None when nothing was owed or it was busy).
 
-    Database hiccups are retried with backoff. A busy lease is not an error: the inputs were marked
-    stale, so the holder recomputes once more before it lets go.
+    Change triggers and the catch-up beat pass `only_if_pending`; the nightly beat recomputes
+    whatever changed, so edits made outside the services are caught too. Database hiccups are
+    retried with backoff, and a retry always runs: its first attempt cleared the pending flag. A
+    busy lease is not an error: the request stays pending and the holder runs once more.
     """
     try:
-        run = services.benchmarks_recompute(
-            trigger=trigger, requested_by_id=requested_by_id, skip_if_unchanged=trigger == "change"
+        run = scheduling.benchmarks_recompute(
+            trigger=trigger,
+            requested_by_id=requested_by_id,
+            only_if_pending=only_if_pending and not self.request.retries,
         )
-    except services.BenchmarkBusy:
-        logger.info("benchmark recompute already running; it will include the changes that triggered %s", trigger)
+    except scheduling.BenchmarkBusy:
+        logger.info("benchmark recompute already running; it will run once more for %s", trigger)
         return None
     return run.pk if run is not None else None

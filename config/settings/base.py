@@ -142,14 +142,23 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Benchmarks are recomputed after tier changes (debounced: changes within this many seconds share
-# one run) and every night whatever changed, so edits made outside the services are caught too.
-BENCHMARK_DEBOUNCE_SECONDS = int(os.environ.get("BENCHMARK_DEBOUNCE_SECONDS", "5"))
+# Benchmarks are recomputed after tier changes (competition.benchmarks.scheduling: the change marks
+# a recompute pending and publishes it on commit), every minute if one is still pending (say the
+# broker was down), and every night whatever changed, so edits made outside the services are caught too.
+# An edit waits at most this long for the broker before it leaves the recompute pending.
+BENCHMARK_PUBLISH_TIMEOUT_SECONDS = float(os.environ.get("BENCHMARK_PUBLISH_TIMEOUT_SECONDS", "0.5"))
 CELERY_BEAT_SCHEDULE = {
     "benchmarks-nightly": {
         "task": "competition.benchmarks_recompute",
         "schedule": crontab(hour=3, minute=30),
         "kwargs": {"trigger": "nightly"},
+    },
+    "benchmarks-pending": {
+        "task": "competition.benchmarks_recompute",
+        "schedule": 60.0,
+        "kwargs": {"trigger": "catch-up", "only_if_pending": True},
+        # A minute later the next one is on its way: never let them pile up behind a stopped worker.
+        "options": {"expires": 55},
     },
 }
 

@@ -77,10 +77,10 @@ def seeded(transactional_db) -> None:
     """The real seed and its computed benchmarks inside the live server's (transactional) database."""
     from django.core.management import call_command
 
-    from competition.benchmarks import services
+    from competition.benchmarks import scheduling
 
     call_command("load_seed", verbosity=0)
-    services.benchmarks_recompute(trigger="test")
+    scheduling.benchmarks_recompute(trigger="test")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from competition.benchmarks import services
+from competition.benchmarks import scheduling
 from competition.benchmarks.analytics import BenchmarkParameters
 
 
@@ -32,10 +32,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         parameters = BenchmarkParameters(include_promotional=options["include_promotional"])
         try:
-            run = services.benchmarks_recompute(trigger="cli", parameters=parameters, wait_seconds=options["wait"])
-        except services.BenchmarkBusy as error:
-            raise CommandError(f"{error}; try again later or raise --wait") from error
-        if run is None:  # pragma: no cover - a run is always returned when not skipping
+            run = scheduling.benchmarks_recompute(trigger="cli", parameters=parameters, wait_seconds=options["wait"])
+        except scheduling.BenchmarkBusy as error:
+            raise CommandError(f"{error}; it will run once more when it finishes, or raise --wait") from error
+        if run is None:  # pragma: no cover - a forced run always stores one
             raise CommandError("no run was stored")
         self.stdout.write(
             self.style.SUCCESS(

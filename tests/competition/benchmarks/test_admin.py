@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from competition.benchmarks import services
+from competition.benchmarks import scheduling
 from competition.models import BenchmarkRun
 from tests.factories import TierFactory
 
@@ -31,7 +31,7 @@ def viewer_browser(viewer) -> Client:
 
 def test_it_shows_when_the_latest_run_was_computed(viewer_browser):
     TierFactory(validity_days=7)
-    run = services.benchmarks_recompute()
+    run = scheduling.benchmarks_recompute()
     page = viewer_browser.get(CHANGELIST).content.decode()
     assert f"Latest complete run #{run.pk}, computed" in page
     assert "from 1 tiers (methodology 1.0)" in page
@@ -68,8 +68,16 @@ def test_it_shows_a_running_runs_progress_and_refreshes(viewer_browser):
 
 def test_runs_are_read_only(analyst_browser):
     TierFactory(validity_days=7)
-    run = services.benchmarks_recompute()
+    run = scheduling.benchmarks_recompute()
     page = analyst_browser.get(f"{CHANGELIST}{run.pk}/change/")
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
     assert analyst_browser.get(f"{CHANGELIST}{run.pk}/delete/").status_code == 403
+
+
+def test_it_says_since_when_a_recompute_is_pending(viewer_browser):
+    assert 'id="benchmark-pending"' not in viewer_browser.get(CHANGELIST).content.decode()
+    scheduling.benchmarks_mark_pending()
+    page = viewer_browser.get(CHANGELIST).content.decode()
+    assert 'id="benchmark-pending"' in page
+    assert "wait for a recompute." in page

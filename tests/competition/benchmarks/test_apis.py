@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from competition.benchmarks import services
+from competition.benchmarks import scheduling
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ PER_GB = "/api/v1/benchmarks/per-gb/"
 
 @pytest.fixture
 def computed(seed):
-    return services.benchmarks_recompute(trigger="cli")
+    return scheduling.benchmarks_recompute(trigger="cli")
 
 
 def test_it_requires_login(api_client, computed):

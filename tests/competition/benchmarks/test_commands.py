@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from competition.benchmarks import selectors, services
+from competition.benchmarks import scheduling, selectors
 from competition.models import BenchmarkRun
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_recompute_benchmarks_can_rank_promotional_tiers(seed):
 
 
 def test_recompute_benchmarks_gives_up_when_another_run_keeps_the_lease(seed):
-    with services.benchmark_lease(), pytest.raises(CommandError, match="another benchmark recompute is running"):
+    with scheduling.benchmark_lease(), pytest.raises(CommandError, match="another benchmark recompute is running"):
         run_command("recompute_benchmarks", "--wait", "0")
 
 
@@ -105,7 +105,7 @@ def test_generate_synthetic_creates_exactly_the_tiers_asked_for_over_every_provi
             "GROUP BY plan_id, validity_days HAVING count(*) > 1) AS duplicates"
         )
         assert cursor.fetchone()[0] == 0
-    run = services.benchmarks_recompute()
+    run = scheduling.benchmarks_recompute()
     assert 2500 < run.input_tier_count < 3000  # closed tiers, perk packs and withdrawn plans are left out
     assert selectors.benchmark_bucket_summary(bucket="1-7").sample_count > 0
 

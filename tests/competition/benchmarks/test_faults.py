@@ -1,7 +1,7 @@
-"""Faults: the broker down, a worker killed mid-recompute, a task failing past its retries.
+"""Faults: the broker down or hanging, a worker killed mid-recompute, a task failing past its retries.
 
 These run with real commits (transaction=True) because what they check happens after a commit:
-the on_commit hook that queues the recompute, and a second process reading what was published.
+the on_commit hook that publishes the recompute, and a second process reading what was published.
 """
 
 from __future__ import annotations
@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from celery import Celery
@@ -22,9 +25,9 @@ from django.db import OperationalError, connection
 from django.test import Client
 from rest_framework.test import APIClient
 
-from competition.benchmarks import analytics, selectors, services
+from competition.benchmarks import analytics, scheduling, selectors
 from competition.benchmarks.tasks import benchmarks_recompute_task
-from competition.models import BenchmarkRow, BenchmarkRun, BenchmarkSchedule
+from competition.models import BenchmarkRow, BenchmarkRun
 from plans.models import Tier
 from tests.factories import AnalystFactory, PlanFactory, TierFactory
 
@@ -48,8 +51,10 @@ def celery_on(request) -> Iterator:
 
     saved = {key: app.conf[key] for key in CELERY_KEYS}
 
-    def use(broker: str) -> Celery:
-        app.conf.update(broker_url=broker, result_backend=None, task_always_eager=False, task_eager_propagates=False)
+    def use(broker: str, result_backend: str | None = None) -> Celery:
+        app.conf.update(
+            broker_url=broker, result_backend=result_backend, task_always_eager=False, task_eager_propagates=False
+        )
         _forget_connections(app)
         return app
 
@@ -85,31 +90,75 @@ def new_tier_body(plan, validity_days: int = 15) -> dict:
     }
 
 
-def test_with_the_broker_down_an_api_write_succeeds_and_the_recompute_runs_in_process(priced, celery_on, caplog):
-    celery_on(DEAD_BROKER)
+@pytest.fixture
+def hanging_broker() -> Iterator[str]:
+    """A broker that accepts connections and never answers (a stuck Redis, a half-open network path)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    try:
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    finally:
+        listener.close()
+
+
+def post_timed(client: APIClient, body: dict) -> tuple[Any, float]:
+    started = time.monotonic()
+    response = client.post("/api/v1/tiers/", body, format="json")
+    return response, time.monotonic() - started
+
+
+def test_with_the_broker_down_an_edit_answers_fast_and_the_benchmarks_catch_up_once_it_returns(
+    priced, celery_on, caplog
+):
+    before = scheduling.benchmarks_recompute(trigger="manual")
+    # As in production, the result backend is the (dead) broker too: publishing must not touch it.
+    celery_on(DEAD_BROKER, result_backend=DEAD_BROKER)
     client = APIClient()
     client.force_authenticate(priced["analyst"])
-    runs_before = BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE).count()
 
-    with caplog.at_level(logging.WARNING, logger="competition.benchmarks.services"):
-        response = client.post("/api/v1/tiers/", new_tier_body(priced["plan"]), format="json")
+    with caplog.at_level(logging.WARNING, logger="competition.benchmarks.scheduling"):
+        first, _ = post_timed(client, new_tier_body(priced["plan"], 15))  # warms up what a first request loads
+        second, seconds = post_timed(client, new_tier_body(priced["plan"], 30))
+
+    assert (first.status_code, second.status_code) == (201, 201), second.content
+    assert seconds < 1.0  # was 6 s and more: publish retries, then the recompute inside the request
+    assert any("broker unavailable" in message for message in caplog.messages)
+    assert BenchmarkRun.objects.count() == 1  # nothing computed in the requests
+    assert scheduling.benchmarks_pending_since() is not None
+    assert selectors.benchmark_run_latest() == before
+
+    # The broker returns: the catch-up beat's task reaches a worker, and one run covers both edits.
+    run_id = benchmarks_recompute_task.apply(kwargs={"trigger": "catch-up", "only_if_pending": True}).get()
+
+    latest = selectors.benchmark_run_latest()
+    assert latest.pk == run_id
+    edits = {first.json()["id"], second.json()["id"]}
+    assert set(BenchmarkRow.objects.filter(run=latest, tier_id__in=edits).values_list("tier_id", flat=True)) == edits
+    assert scheduling.benchmarks_pending_since() is None
+
+
+def test_with_the_broker_hanging_an_edit_waits_no_longer_than_the_publish_timeout(priced, celery_on, hanging_broker):
+    celery_on(hanging_broker)
+    client = APIClient()
+    client.force_authenticate(priced["analyst"])
+
+    post_timed(client, new_tier_body(priced["plan"], 15))  # warm-up
+    response, seconds = post_timed(client, new_tier_body(priced["plan"], 30))
 
     assert response.status_code == 201, response.content
-    assert Tier.objects.filter(plan=priced["plan"], validity_days=15, price_cny=Decimal("88.00")).exists()
-    assert any("broker unavailable" in message for message in caplog.messages)
-    latest = selectors.benchmark_run_latest()
-    assert BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE).count() == runs_before + 1
-    assert BenchmarkRow.objects.filter(run=latest, tier_id=response.json()["id"]).exists()
-    assert BenchmarkSchedule.objects.get(pk=1).queued_at is None  # the next change queues again
+    assert seconds < scheduling.PUBLISH_TIMEOUT_SECONDS + 1.0
+    assert not BenchmarkRun.objects.exists()
+    assert scheduling.benchmarks_pending_since() is not None
 
 
-def test_with_the_broker_down_an_admin_write_succeeds(priced, celery_on, caplog):
+def test_with_the_broker_down_an_admin_write_succeeds_and_stays_pending(priced, celery_on, caplog):
     celery_on(DEAD_BROKER)
     client = Client()
     client.force_login(priced["analyst"])
     plan = priced["plan"]
 
-    with caplog.at_level(logging.WARNING, logger="competition.benchmarks.services"):
+    with caplog.at_level(logging.WARNING, logger="competition.benchmarks.scheduling"):
         response = client.post(
             "/admin/plans/tier/add/",
             {**new_tier_body(plan, 30), "confidence": "confirmed"},
@@ -119,7 +168,20 @@ def test_with_the_broker_down_an_admin_write_succeeds(priced, celery_on, caplog)
     tier = Tier.objects.get(plan=plan, validity_days=30)
     assert tier.history.latest().history_user == priced["analyst"]
     assert any("broker unavailable" in message for message in caplog.messages)
-    assert BenchmarkRow.objects.filter(run=selectors.benchmark_run_latest(), tier_id=tier.pk).exists()
+    assert not BenchmarkRun.objects.exists()
+    assert scheduling.benchmarks_pending_since() is not None
+
+
+def test_with_the_broker_down_the_admin_recompute_button_says_the_run_is_pending(priced, celery_on):
+    celery_on(DEAD_BROKER)
+    client = Client()
+    client.force_login(priced["analyst"])
+
+    page = client.post("/admin/competition/benchmarkrun/recompute/", follow=True).content.decode()
+
+    assert "The task queue does not answer: the recompute is pending" in page
+    assert 'id="benchmark-pending"' in page
+    assert not BenchmarkRun.objects.exists()
 
 
 def test_once_the_broker_is_back_a_change_is_queued_for_the_worker_again(priced, celery_on):
@@ -138,14 +200,14 @@ def test_once_the_broker_is_back_a_change_is_queued_for_the_worker_again(priced,
 
     assert queued == 1  # published to Redis for a worker, not run in the request
     assert BenchmarkRun.objects.count() == runs_before
-    assert BenchmarkSchedule.objects.get(pk=1).queued_at is not None
+    assert scheduling.benchmarks_pending_since() is not None  # until the worker's run starts reading
 
 
 KILLABLE_RECOMPUTE = """
 import sys, time
 import django
 django.setup()
-from competition.benchmarks import services
+from competition.benchmarks import scheduling, services
 
 real_store = services._store
 
@@ -155,14 +217,14 @@ def store_then_hang(*, run, result):
     time.sleep(120)
 
 services._store = store_then_hang
-services.benchmarks_recompute(trigger="manual")
+scheduling.benchmarks_recompute(trigger="manual")
 """
 
 
-def test_a_worker_killed_mid_recompute_leaves_the_previous_run_published(priced):
+def test_a_worker_killed_mid_recompute_leaves_the_previous_run_published_and_the_next_starts_at_once(priced):
     if connection.vendor != "postgresql":
         pytest.skip("needs a database a second process can share (PostgreSQL)")
-    previous = services.benchmarks_recompute(trigger="manual")
+    previous = scheduling.benchmarks_recompute(trigger="manual")
     previous_rows = BenchmarkRow.objects.filter(run=previous).count()
     TierFactory(plan=priced["plan"], validity_days=30, price_cny=Decimal("120.00"), data_gb=Decimal("60"))
     db = settings.DATABASES["default"]
@@ -176,6 +238,9 @@ def test_a_worker_killed_mid_recompute_leaves_the_previous_run_published(priced)
         line = worker.stdout.readline()
         assert line.startswith("STORED "), line
         killed_run = int(line.split()[1])
+        with pytest.raises(scheduling.BenchmarkBusy):  # a live holder keeps the lease, and its run
+            scheduling.benchmarks_recompute(trigger="manual")
+        assert BenchmarkRun.objects.get(pk=killed_run).status == BenchmarkRun.Status.RUNNING
         os.kill(worker.pid, signal.SIGKILL)  # what the OOM killer or a lost node does: no cleanup at all
         worker.wait(timeout=30)
     finally:
@@ -191,15 +256,19 @@ def test_a_worker_killed_mid_recompute_leaves_the_previous_run_published(priced)
     published = api.get("/api/v1/benchmarks/per-gb/", {"bucket": "30+"})
     assert published.status_code == 200
     assert f'"run_id":{previous.pk}' in published.content.decode().replace(" ", "")
-    # The dead holder's lease runs out; the next recompute then publishes the new tier.
-    BenchmarkSchedule.objects.filter(pk=1).update(lock_expires_at="2000-01-01T00:00:00Z")
-    recovered = services.benchmarks_recompute(trigger="manual")
+    # The dead holder's advisory lock went with its session: the next recompute starts at once,
+    # fails the abandoned run with the reason, and publishes the new tier.
+    started = time.monotonic()
+    recovered = scheduling.benchmarks_recompute(trigger="manual", wait_seconds=60)
+    assert time.monotonic() - started < 60
+    killed = BenchmarkRun.objects.get(pk=killed_run)
+    assert (killed.status, killed.error) == (BenchmarkRun.Status.FAILED, scheduling.ABANDONED_ERROR)
     assert selectors.benchmark_run_latest() == recovered
     assert BenchmarkRow.objects.filter(run=recovered, validity_days=30).exists()
 
 
 def test_a_failing_task_retries_with_backoff_then_reports_in_admin(priced, monkeypatch):
-    published = services.benchmarks_recompute(trigger="manual")
+    published = scheduling.benchmarks_recompute(trigger="manual")
 
     def broken(*args, **kwargs):
         raise OperationalError("could not connect to server: Connection refused")

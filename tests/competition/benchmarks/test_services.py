@@ -1,4 +1,4 @@
-"""The recompute service and the selectors over stored runs."""
+"""A run: what it computes and stores from the current tiers, and the selectors over stored runs."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from competition.benchmarks import selectors, services
+from competition.benchmarks import scheduling, selectors, services
 from competition.models import (
     BenchmarkBasketCost,
     BenchmarkMatrixCell,
     BenchmarkRow,
     BenchmarkRun,
-    BenchmarkSchedule,
 )
 from plans.models import Plan
 from tests.factories import BranchFactory, PlanFactory, TierFactory
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_stores_the_seeds_7_day_benchmark(seed):
-    run = services.benchmarks_recompute(trigger="cli")
+    run = scheduling.benchmarks_recompute(trigger="cli")
     assert run.status == BenchmarkRun.Status.COMPLETE
     assert selectors.benchmark_run_latest() == run
     rows = {
@@ -46,7 +45,7 @@ def test_it_stores_the_seeds_7_day_benchmark(seed):
 
 
 def test_it_stores_the_seeds_bucket_summary(seed):
-    services.benchmarks_recompute()
+    scheduling.benchmarks_recompute()
     summary = selectors.benchmark_bucket_summary(bucket="1-7")
     assert summary.median_per_gb_cny == Decimal("3.00")
     assert (summary.min_per_gb_cny, summary.max_per_gb_cny) == (Decimal("1.67"), Decimal("4.39"))
@@ -55,7 +54,7 @@ def test_it_stores_the_seeds_bucket_summary(seed):
 
 
 def test_it_stores_the_seeds_province_operator_matrix(seed):
-    services.benchmarks_recompute()
+    scheduling.benchmarks_recompute()
     grid = selectors.province_comparison(bucket="1-7", metric="per_gb")
     values = {key: cell.value_cny for key, cell in grid.cells.items()}
     assert values == {
@@ -72,7 +71,7 @@ def test_it_stores_the_seeds_province_operator_matrix(seed):
 
 
 def test_it_stores_basket_costs_from_the_seed(seed):
-    services.benchmarks_recompute()
+    scheduling.benchmarks_recompute()
     week = {(c.province_code, c.operator_code): c.cost_cny for c in selectors.basket_cost_list(profile="week-light")}
     # 北京移动 and the 浙江联通 rows plan include no international minutes, so they do not cover this week.
     assert week == {
@@ -86,7 +85,7 @@ def test_it_stores_basket_costs_from_the_seed(seed):
 
 
 def test_it_records_how_and_from_what_a_run_was_computed(seed):
-    run = services.benchmarks_recompute(trigger="cli")
+    run = scheduling.benchmarks_recompute(trigger="cli")
     assert run.methodology_version == "1.0"
     assert len(run.input_fingerprint) == 64
     assert run.row_count == BenchmarkRow.objects.filter(run=run).count()
@@ -106,12 +105,12 @@ def test_it_benchmarks_only_current_visitor_data_plans_on_sale():
     welcome = TierFactory(
         validity_days=1, price_cny=Decimal("0"), plan=PlanFactory(segment=Plan.Segment.INBOUND_PROMOTIONAL)
     )
-    services.benchmarks_recompute()
+    scheduling.benchmarks_recompute()
     assert set(BenchmarkRow.objects.values_list("tier_id", flat=True)) == {on_sale.pk, welcome.pk}
 
 
 def test_it_keeps_the_previous_run_when_storing_fails(seed, monkeypatch):
-    previous = services.benchmarks_recompute()
+    previous = scheduling.benchmarks_recompute()
 
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -119,14 +118,15 @@ def test_it_keeps_the_previous_run_when_storing_fails(seed, monkeypatch):
     # The rows are already written when the basket costs fail: all of it must roll back.
     monkeypatch.setattr(BenchmarkBasketCost.objects, "bulk_create", fail)
     with pytest.raises(RuntimeError, match="disk full"):
-        services.benchmarks_recompute()
+        scheduling.benchmarks_recompute()
     failed = BenchmarkRun.objects.exclude(pk=previous.pk).get()
     assert failed.status == BenchmarkRun.Status.FAILED
     assert "disk full" in failed.error
     assert not BenchmarkRow.objects.filter(run=failed).exists()
     assert selectors.benchmark_run_latest() == previous
     assert selectors.benchmark_row_list(bucket="1-7").count() == 7
-    assert BenchmarkSchedule.objects.get(pk=1).lock_token == ""  # the lease is released
+    with scheduling.benchmark_lease():
+        pass  # the lease is released
 
 
 def test_its_query_count_does_not_depend_on_the_number_of_tiers():
@@ -134,31 +134,24 @@ def test_its_query_count_does_not_depend_on_the_number_of_tiers():
     for days in (1, 7, 10):
         TierFactory(plan=PlanFactory(branch=branch), validity_days=days)
     for _ in range(4):  # warm up until pruning deletes a run on every pass
-        services.benchmarks_recompute()
+        scheduling.benchmarks_recompute()
     with CaptureQueriesContext(connection) as few:
-        services.benchmarks_recompute()
+        scheduling.benchmarks_recompute()
     for number in range(60):
         TierFactory(plan=PlanFactory(branch=BranchFactory()), validity_days=1 + number % 40, price_cny=Decimal(number))
     with CaptureQueriesContext(connection) as many:
-        run = services.benchmarks_recompute()
+        run = scheduling.benchmarks_recompute()
     assert run.row_count == 63
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-def test_it_skips_an_identical_run_when_asked(seed):
-    first = services.benchmarks_recompute()
-    again = services.benchmarks_recompute(skip_if_unchanged=True)
-    assert again == first
-    assert BenchmarkRun.objects.count() == 1
-
-
 def test_it_computes_again_when_a_price_changed(seed):
-    first = services.benchmarks_recompute()
+    first = scheduling.benchmarks_recompute()
     tier = BenchmarkRow.objects.get(run=first, branch_name_zh="江西移动")
     from plans.models import Tier
 
     Tier.objects.filter(pk=tier.tier_id).update(price_cny=Decimal("60"))
-    second = services.benchmarks_recompute(skip_if_unchanged=True)
+    second = scheduling.benchmarks_recompute()
     assert second != first
     assert second.input_fingerprint != first.input_fingerprint
     assert BenchmarkRow.objects.get(run=second, tier_id=tier.tier_id).price_per_gb_cny == Decimal("2.00")
@@ -166,41 +159,9 @@ def test_it_computes_again_when_a_price_changed(seed):
 
 def test_it_keeps_only_the_last_three_complete_runs():
     TierFactory(validity_days=7)
-    runs = [services.benchmarks_recompute() for _ in range(5)]
+    runs = [scheduling.benchmarks_recompute() for _ in range(5)]
     assert list(BenchmarkRun.objects.order_by("id")) == runs[2:]
     assert set(BenchmarkRow.objects.values_list("run_id", flat=True)) == {run.pk for run in runs[2:]}
-
-
-def test_it_refuses_to_run_while_another_holds_the_lease():
-    TierFactory(validity_days=7)
-    with services.benchmark_lease():
-        with pytest.raises(services.BenchmarkBusy):
-            services.benchmarks_recompute()
-        # The holder will see the changes: the inputs are marked stale.
-        assert BenchmarkSchedule.objects.get(pk=1).dirty is True
-    assert BenchmarkSchedule.objects.get(pk=1).lock_token == ""
-
-
-def test_the_holder_recomputes_when_changes_arrive_during_its_run(monkeypatch):
-    tier = TierFactory(validity_days=7, price_cny=Decimal("100"))
-    read = selectors.benchmark_input_frame
-    calls = []
-
-    def read_then_change():
-        frame = read()
-        if not calls:
-            # Another writer commits a new price (and marks the inputs stale) while we compute.
-            type(tier).objects.filter(pk=tier.pk).update(price_cny=Decimal("50"))
-            services.benchmarks_mark_stale()
-        calls.append(1)
-        return frame
-
-    monkeypatch.setattr(selectors, "benchmark_input_frame", read_then_change)
-    run = services.benchmarks_recompute()
-    assert len(calls) == 2
-    assert BenchmarkRow.objects.get(run=run).price_cny == Decimal("50.00")
-    schedule = BenchmarkSchedule.objects.get(pk=1)
-    assert (schedule.lock_token, schedule.dirty) == ("", False)
 
 
 def test_selectors_return_nothing_before_the_first_run():
@@ -216,7 +177,7 @@ def test_selectors_name_the_valid_buckets_for_an_unknown_one():
 
 
 def test_the_row_list_filters_by_operator_and_province(seed):
-    services.benchmarks_recompute()
+    scheduling.benchmarks_recompute()
     assert {row.branch_name_zh for row in selectors.benchmark_row_list(bucket="1-7", operator="cucc")} == {
         "浙江联通",
         "深圳联通",

@@ -1,4 +1,4 @@
-"""The recompute task and its triggers: tier changes (on commit, debounced) and the nightly beat."""
+"""The recompute task and its triggers: tier changes (published on commit), the catch-up beat and the nightly beat."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import OperationalError
 
-from competition.benchmarks import selectors, services
+from competition.benchmarks import scheduling, selectors
 from competition.benchmarks.tasks import TASK_NAME, benchmarks_recompute_task
-from competition.models import BenchmarkRow, BenchmarkRun, BenchmarkSchedule
+from competition.models import BenchmarkRow, BenchmarkRun
 from plans import services as plan_services
 from tests.factories import PlanFactory, TierFactory
 
@@ -25,7 +25,7 @@ class Recorder:
         self.calls.append(kwargs)
 
 
-def test_it_recomputes_after_a_tier_change_commits(django_capture_on_commit_callbacks):
+def test_in_eager_mode_a_tier_change_recomputes_synchronously_once_it_commits(django_capture_on_commit_callbacks):
     plan = PlanFactory()
     with django_capture_on_commit_callbacks(execute=True):
         tier = plan_services.tier_create(
@@ -48,7 +48,7 @@ def test_nothing_is_recomputed_before_the_change_commits(django_capture_on_commi
 
 def test_an_edited_price_shows_up_in_the_next_run_without_a_command(django_capture_on_commit_callbacks):
     tier = TierFactory(validity_days=7, price_cny=Decimal("100"), data_gb=Decimal("30"))
-    services.benchmarks_recompute()
+    scheduling.benchmarks_recompute()
     with django_capture_on_commit_callbacks(execute=True):
         # What the tier admin does on save: a price change supersedes the tier.
         successor = plan_services.tier_update(tier=tier, changes={"price_cny": Decimal("90")}, actor=None)
@@ -56,46 +56,13 @@ def test_an_edited_price_shows_up_in_the_next_run_without_a_command(django_captu
     assert [(row.tier_id, row.price_per_gb_cny) for row in rows] == [(successor.pk, Decimal("3.00"))]
 
 
-def test_a_bulk_change_queues_one_task(django_capture_on_commit_callbacks, monkeypatch):
+def test_an_analyst_request_is_published_each_time(monkeypatch):
     recorder = Recorder()
     monkeypatch.setattr(benchmarks_recompute_task, "apply_async", recorder)
-    plan = PlanFactory()
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        for days in (1, 3, 7, 10, 15, 30):
-            plan_services.tier_create(
-                actor=None,
-                plan=plan,
-                validity_days=days,
-                price_cny=Decimal("50"),
-                data_gb=Decimal("10"),
-                source=plan.source,
-            )
-    assert len(recorder.calls) == 1
-    assert recorder.calls[0]["countdown"] == services.DEBOUNCE_SECONDS
-    assert recorder.calls[0]["kwargs"]["trigger"] == "change"
-    assert BenchmarkSchedule.objects.get(pk=1).dirty is True
-
-
-def test_a_change_after_the_queued_task_started_queues_again(django_capture_on_commit_callbacks, monkeypatch):
-    recorder = Recorder()
-    monkeypatch.setattr(benchmarks_recompute_task, "apply_async", recorder)
-    TierFactory(validity_days=7)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.benchmarks_request_recompute(trigger="change") is True
-        assert services.benchmarks_request_recompute(trigger="change") is False
-    services.benchmarks_recompute()  # the queued task runs and clears the queued mark
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.benchmarks_request_recompute(trigger="change") is True
-    assert len(recorder.calls) == 2
-
-
-def test_an_analyst_request_is_not_debounced(django_capture_on_commit_callbacks, monkeypatch):
-    recorder = Recorder()
-    monkeypatch.setattr(benchmarks_recompute_task, "apply_async", recorder)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.benchmarks_request_recompute(trigger="admin", requested_by_id=None, debounce=False)
-        services.benchmarks_request_recompute(trigger="admin", requested_by_id=None, debounce=False)
-    assert [call["countdown"] for call in recorder.calls] == [0, 0]
+    for _ in range(2):
+        scheduling.benchmarks_mark_pending()
+        assert scheduling.benchmarks_publish(trigger="admin", requested_by_id=None) is True
+    assert [call["kwargs"]["trigger"] for call in recorder.calls] == ["admin", "admin"]
 
 
 def test_the_task_returns_the_run_readers_now_see():
@@ -107,15 +74,15 @@ def test_the_task_returns_the_run_readers_now_see():
 
 def test_the_task_leaves_the_work_to_a_running_holder():
     TierFactory(validity_days=7)
-    with services.benchmark_lease():
-        assert benchmarks_recompute_task.apply(kwargs={"trigger": "change"}).get() is None
-        assert BenchmarkSchedule.objects.get(pk=1).dirty is True
+    with scheduling.benchmark_lease():
+        assert benchmarks_recompute_task.apply(kwargs={"trigger": "nightly"}).get() is None
+        assert scheduling.benchmarks_pending_since() is not None  # the holder runs once more
     assert not BenchmarkRun.objects.exists()
 
 
 def test_the_task_retries_a_database_hiccup(monkeypatch):
     TierFactory(validity_days=7)
-    real = services.benchmarks_recompute
+    real = scheduling.benchmarks_recompute
     attempts = []
 
     def flaky(**kwargs):
@@ -124,27 +91,27 @@ def test_the_task_retries_a_database_hiccup(monkeypatch):
             raise OperationalError("server closed the connection unexpectedly")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "benchmarks_recompute", flaky)
+    monkeypatch.setattr(scheduling, "benchmarks_recompute", flaky)
+    scheduling.benchmarks_mark_pending()
     # throw=False: as on a worker, the Retry is handled (eager apply runs the retry in place).
-    run_id = benchmarks_recompute_task.apply(kwargs={"trigger": "nightly"}, throw=False).get()
+    kwargs = {"trigger": "change", "only_if_pending": True}
+    run_id = benchmarks_recompute_task.apply(kwargs=kwargs, throw=False).get()
     assert len(attempts) == 2
+    # The first attempt may have cleared the flag before it failed: the retry runs whatever it finds.
+    assert [attempt["only_if_pending"] for attempt in attempts] == [True, False]
     assert BenchmarkRun.objects.get(pk=run_id).status == BenchmarkRun.Status.COMPLETE
 
 
-def test_a_change_trigger_with_nothing_new_stores_no_second_run():
-    TierFactory(validity_days=7)
-    first = benchmarks_recompute_task.apply(kwargs={"trigger": "change"}).get()
-    second = benchmarks_recompute_task.apply(kwargs={"trigger": "change"}).get()
-    assert first == second
-    assert BenchmarkRun.objects.count() == 1
-
-
-def test_beat_recomputes_every_night():
+def test_beat_recomputes_every_night_and_catches_up_every_minute():
     from config.celery_app import app
 
     entry = settings.CELERY_BEAT_SCHEDULE["benchmarks-nightly"]
     assert entry["task"] == TASK_NAME
     assert entry["kwargs"] == {"trigger": "nightly"}
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {30})
+    catch_up = settings.CELERY_BEAT_SCHEDULE["benchmarks-pending"]
+    assert catch_up["task"] == TASK_NAME
+    assert catch_up["kwargs"] == {"trigger": "catch-up", "only_if_pending": True}
+    assert catch_up["schedule"] == 60.0
     app.loader.import_default_modules()
     assert TASK_NAME in app.tasks

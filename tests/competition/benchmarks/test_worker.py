@@ -16,7 +16,7 @@ from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
-from competition.benchmarks import services
+from competition.benchmarks import scheduling
 from competition.benchmarks.tasks import benchmarks_recompute_task
 from competition.models import BenchmarkRow, BenchmarkRun
 from plans import services as plan_services
@@ -76,8 +76,7 @@ def test_a_worker_picks_the_task_up_and_stores_a_run(worker):
     assert BenchmarkRow.objects.get(run=run, tier_id=tier.pk).price_per_gb_cny == Decimal("3.00")
 
 
-def test_a_committed_tier_change_reaches_the_worker(worker, monkeypatch):
-    monkeypatch.setattr(services, "DEBOUNCE_SECONDS", 1)
+def test_a_committed_tier_change_reaches_the_worker(worker):
     plan = PlanFactory()
     tier = plan_services.tier_create(
         actor=None, plan=plan, validity_days=7, price_cny=Decimal("70"), data_gb=Decimal("30"), source=plan.source
@@ -92,3 +91,20 @@ def test_a_committed_tier_change_reaches_the_worker(worker, monkeypatch):
         pytest.fail("no benchmark run within 60 s of the tier change")
     assert run.trigger == "change"
     assert BenchmarkRow.objects.get(run=run, tier_id=tier.pk).price_per_gb_cny == Decimal("2.33")
+    assert scheduling.benchmarks_pending_since() is None
+
+
+def test_the_worker_catches_up_on_a_change_whose_publish_was_lost(worker, monkeypatch):
+    monkeypatch.setattr(scheduling, "benchmarks_publish", lambda **kwargs: False)  # the broker was down
+    plan = PlanFactory()
+    tier = plan_services.tier_create(
+        actor=None, plan=plan, validity_days=7, price_cny=Decimal("70"), data_gb=Decimal("30"), source=plan.source
+    )
+    assert scheduling.benchmarks_pending_since() is not None
+    monkeypatch.undo()
+    # What the per-minute beat sends once the broker is back.
+    result = benchmarks_recompute_task.apply_async(kwargs={"trigger": "catch-up", "only_if_pending": True})
+    run = BenchmarkRun.objects.get(pk=result.get(timeout=60))
+    assert (run.status, run.trigger) == (BenchmarkRun.Status.COMPLETE, "catch-up")
+    assert BenchmarkRow.objects.filter(run=run, tier_id=tier.pk).exists()
+    assert scheduling.benchmarks_pending_since() is None

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from competition.benchmarks import services
+from competition.benchmarks import scheduling
 from competition.models import BenchmarkRun
 from tests.factories import BranchFactory, PlanFactory, TierFactory
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def run(seed) -> BenchmarkRun:
     """The seed's benchmarks, computed as `make run` and `recompute_benchmarks` do."""
-    return services.benchmarks_recompute(trigger="test")
+    return scheduling.benchmarks_recompute(trigger="test")
 
 
 @pytest.fixture
@@ -208,7 +208,7 @@ def test_its_query_count_does_not_grow_with_the_data(
     for code in ("12", "13", "14"):  # three more provinces with a tier each, then a fresh run
         plan = PlanFactory(branch=BranchFactory(province__code=code))
         TierFactory(plan=plan, validity_days=7)
-    services.benchmarks_recompute(trigger="test")
+    scheduling.benchmarks_recompute(trigger="test")
     with django_assert_max_num_queries(queries):
         assert signed_in.get(url).status_code == 200
 

@@ -1,0 +1,306 @@
+"""When a benchmark recompute runs, and who runs it: one pending flag and one lease.
+
+- Pending. A change to the benchmarks' input marks a recompute owed (`BenchmarkSchedule.pending_since`)
+  inside the writer's transaction, and publishes a "recompute if pending" task once it commits.
+  A run clears the flag when it starts reading the input; a change committed during the run sets it
+  again, and the run publishes one follow-up when it finishes. So a burst of edits costs at most one
+  run in progress plus one after it, and a change is never lost: if the broker is down the flag
+  stays set (logged, the request answers as usual) until the next publish, the per-minute catch-up
+  beat or the nightly run.
+- Lease. One run at a time, held for the run by a lock that dies with its holder: a session-level
+  advisory lock on PostgreSQL (on a connection of its own), an exclusive file lock beside the
+  database elsewhere (the embedded SQLite default). The OS or the server releases it however the
+  holder ends, so nothing ever waits for an expiry. Whoever takes the lease finds any run still
+  marked `running` abandoned (its holder is gone), marks it failed, and recomputes what it owed.
+- Without a broker (eager Celery, `make run`) publishing runs the task in-process, so an edit
+  recomputes synchronously once it commits.
+
+Flow: tiers_changing -> `benchmarks_request_recompute` -> (commit) `benchmarks_publish` -> task ->
+`benchmarks_recompute` -> lease, clear the flag -> `services.benchmark_run_compute`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Protocol
+
+from django.conf import settings
+from django.db import DatabaseError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from competition.benchmarks import analytics, services
+from competition.models import BenchmarkRun, BenchmarkSchedule
+
+logger = logging.getLogger(__name__)
+
+# pg_try_advisory_lock key of the recompute lease ("bnchmrk" in ASCII); advisory keys are per database.
+ADVISORY_LOCK_KEY = 0x626E63686D726B
+# How long an edit may wait for the broker before it leaves the recompute pending (connect and each reply).
+PUBLISH_TIMEOUT_SECONDS = float(getattr(settings, "BENCHMARK_PUBLISH_TIMEOUT_SECONDS", 0.5))
+ABANDONED_ERROR = (
+    "Abandoned: the process computing this run stopped before it finished "
+    "(found running while nobody held the recompute lease)."
+)
+
+
+class BenchmarkBusy(Exception):
+    """Another recompute holds the lease; the request stays pending, so the holder runs once more."""
+
+
+# --------------------------------------------------------------------------- pending
+
+
+def benchmarks_mark_pending() -> None:
+    """Note that a recompute is owed, in the caller's transaction (it commits or rolls back with the change).
+
+    An unconditional UPDATE on purpose: it holds the row until the caller commits, so a run that
+    starts meanwhile waits, then clears the mark and reads the change. A conditional one ("only if
+    not yet pending") would lock nothing when an older mark is there, and a run could clear that
+    mark and read the input before this change commits: the change would be lost.
+    """
+    schedule = BenchmarkSchedule.objects.filter(pk=1)
+    mark = {"pending_since": Coalesce(F("pending_since"), Value(timezone.now()))}
+    if not schedule.update(**mark):
+        BenchmarkSchedule.objects.get_or_create(pk=1)
+        schedule.update(**mark)
+
+
+def benchmarks_pending_since() -> datetime | None:
+    """Since when a recompute is owed (None when the latest run read every change)."""
+    return BenchmarkSchedule.objects.filter(pk=1).values_list("pending_since", flat=True).first()
+
+
+def _pending_clear() -> bool:
+    """Clear the flag as a run starts reading; True when it was set (waits for writers that hold it)."""
+    return bool(BenchmarkSchedule.objects.filter(pk=1, pending_since__isnull=False).update(pending_since=None))
+
+
+# --------------------------------------------------------------------------- publish
+
+
+class _PublishOnCommit:
+    """The one on-commit publish of a transaction that changed the input (`ran` once it has gone out)."""
+
+    def __init__(self, *, trigger: str, requested_by_id: int | None) -> None:
+        self.trigger, self.requested_by_id, self.ran = trigger, requested_by_id, False
+
+    def __call__(self) -> None:
+        self.ran = True
+        benchmarks_publish(trigger=self.trigger, requested_by_id=self.requested_by_id)
+
+
+def benchmarks_request_recompute(*, trigger: str = "change", requested_by_id: int | None = None) -> None:
+    """Ask for a recompute: marked pending in the current transaction, published once it commits.
+
+    A bulk write (an import, load_seed) changes many tiers in one transaction: the first change
+    marks and registers the publish, the others find it registered and hold the mark already.
+    """
+    connection = transaction.get_connection()
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _PublishOnCommit) and not callback.ran:
+            return
+    benchmarks_mark_pending()
+    # robust: whatever happens after the commit, the analyst's write has succeeded and must say so.
+    transaction.on_commit(_PublishOnCommit(trigger=trigger, requested_by_id=requested_by_id), robust=True)
+
+
+def benchmarks_publish(*, trigger: str, requested_by_id: int | None = None) -> bool:
+    """Hand a "recompute if pending" task to the broker; without one (eager mode) run it here and now.
+
+    Returns False when the broker does not answer within PUBLISH_TIMEOUT_SECONDS: no retries and
+    no in-process fallback (a request must not compute the benchmarks), just a warning; the
+    recompute stays pending for the next publish, the catch-up beat or the nightly run.
+    """
+    from competition.benchmarks.tasks import benchmarks_recompute_task
+
+    kwargs = {"trigger": trigger, "requested_by_id": requested_by_id, "only_if_pending": True}
+    app = benchmarks_recompute_task.app
+    if app.conf.task_always_eager:
+        benchmarks_recompute_task.apply_async(kwargs=kwargs)
+        return True
+    fail_fast = {
+        "max_retries": 0,
+        "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
+        "socket_timeout": PUBLISH_TIMEOUT_SECONDS,
+    }
+    try:
+        # A connection of its own, not the producer pool: the pool would retry for seconds, and the
+        # web process never reads the result, so no result backend is touched either.
+        with app.connection_for_write(connect_timeout=PUBLISH_TIMEOUT_SECONDS, transport_options=fail_fast) as broker:
+            benchmarks_recompute_task.apply_async(kwargs=kwargs, connection=broker, retry=False, ignore_result=True)
+    except (KombuOperationalError, OSError) as error:
+        logger.warning("broker unavailable (%s); the benchmark recompute stays pending until the broker returns", error)
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- lease
+
+
+class _Lock(Protocol):
+    def try_acquire(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class AdvisoryLock:
+    """PostgreSQL: a session-level advisory lock held on a connection of its own for the whole run.
+
+    The server drops it when that session ends, so a worker killed mid-run (OOM, SIGKILL, a lost
+    node) lets go at once. Its own connection keeps it apart from what the run does with Django's
+    connection (transactions, a reconnect after an error, the test transaction).
+    """
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+        self.connection: BaseDatabaseWrapper | None = None
+
+    def try_acquire(self) -> bool:
+        if self.connection is None:
+            self.connection = connections.create_connection(self.alias)
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+            row = cursor.fetchone()
+        return bool(row and row[0])
+
+    def release(self) -> None:
+        if self.connection is None:
+            return
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+        except DatabaseError:
+            pass  # the session is gone, and its lock with it
+        finally:
+            self.connection.close()
+            self.connection = None
+
+
+class FileLock:
+    """Elsewhere (the embedded SQLite default): an exclusive flock on a file beside the database.
+
+    The OS drops it when the holder's file descriptor closes, however its process ends. Each lock
+    opens the file afresh, so two threads of one server exclude each other as two processes do.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def try_acquire(self) -> bool:
+        import fcntl
+
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self.fd = fd
+        return True
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the descriptor releases the lock
+            self.fd = None
+
+
+def recompute_lock() -> _Lock:
+    """The lease's lock for the database the runs are written to."""
+    alias = router.db_for_write(BenchmarkRun)
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        return AdvisoryLock(alias)
+    name = str(connection.settings_dict["NAME"])
+    if getattr(connection, "is_in_memory_db", lambda: False)():
+        # An in-memory database lives in this process only: so does its lease.
+        return FileLock(os.path.join(tempfile.gettempdir(), f"telecom-benchmarks-{os.getpid()}.lock"))
+    return FileLock(f"{name}.benchmarks.lock")
+
+
+@contextmanager
+def benchmark_lease(*, wait_seconds: float = 0) -> Iterator[int]:
+    """Hold the recompute lease for the block; yields how many abandoned runs it marked failed.
+
+    BenchmarkBusy when another live holder keeps it past `wait_seconds`.
+    """
+    lock = recompute_lock()
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while not lock.try_acquire():
+            if time.monotonic() >= deadline:
+                raise BenchmarkBusy("another benchmark recompute is running")
+            time.sleep(0.5)
+        yield _runs_fail_abandoned()
+    finally:
+        lock.release()
+
+
+def _runs_fail_abandoned() -> int:
+    """Runs left `running` have no live holder once we hold the lease: mark them failed, with the reason."""
+    abandoned = list(BenchmarkRun.objects.filter(status=BenchmarkRun.Status.RUNNING).values_list("pk", flat=True))
+    if not abandoned:
+        return 0
+    logger.warning("benchmark runs %s were abandoned by a stopped worker; marking them failed", abandoned)
+    return BenchmarkRun.objects.filter(pk__in=abandoned, status=BenchmarkRun.Status.RUNNING).update(
+        status=BenchmarkRun.Status.FAILED, error=ABANDONED_ERROR
+    )
+
+
+# --------------------------------------------------------------------------- recompute
+
+
+def benchmarks_recompute(
+    *,
+    trigger: str = "manual",
+    requested_by_id: int | None = None,
+    parameters: analytics.BenchmarkParameters | None = None,
+    only_if_pending: bool = False,
+    wait_seconds: float = 0,
+) -> BenchmarkRun | None:
+    """Compute and store a run now, under the lease; returns it (None when `only_if_pending` found nothing owed).
+
+    `only_if_pending` is what change triggers and the catch-up beat use: a run is owed when the flag
+    is set or an abandoned run never published its result. Raises BenchmarkBusy when another
+    holder keeps the lease past `wait_seconds`; the request is then left pending, so that holder
+    publishes one more run when it finishes.
+    """
+    if only_if_pending and not _recompute_owed():
+        return None
+    run = None
+    try:
+        with benchmark_lease(wait_seconds=wait_seconds) as abandoned:
+            owed = _pending_clear()
+            # Unless forced, skip when a run that started after the request has already read its change.
+            if owed or abandoned or not only_if_pending:
+                run = services.benchmark_run_compute(
+                    trigger=trigger, requested_by_id=requested_by_id, parameters=parameters
+                )
+    except BenchmarkBusy:
+        if not only_if_pending:
+            benchmarks_mark_pending()
+        raise
+    if benchmarks_pending_since() is not None:
+        # Checked after letting go: a request that found us busy has marked the flag by now.
+        try:
+            benchmarks_publish(trigger="change")
+        except Exception:  # eager mode runs the follow-up here; this run is stored either way
+            logger.exception("the follow-up benchmark recompute failed; the change stays pending")
+    return run
+
+
+def _recompute_owed() -> bool:
+    return (
+        benchmarks_pending_since() is not None
+        or BenchmarkRun.objects.filter(status=BenchmarkRun.Status.RUNNING).exists()
+    )
