@@ -45,28 +45,30 @@ class _TiersChangedNotice:
 
     def __init__(self) -> None:
         self.plan_ids: set[int] = set()
+        self.sent = False
 
     def __call__(self) -> None:
+        self.sent = True
         tiers_changed.send(sender=Tier, plan_ids=sorted(self.plan_ids))
 
 
 def notify_tiers_changed(*, plan_ids: Iterable[int]) -> None:
-    """Tell subscribers (the benchmarks) now, inside the transaction, and once it commits.
+    """Tell subscribers (the benchmarks) once per transaction: at its first change, and once it commits.
 
-    `tiers_changing` goes out at once, so what its receivers write commits with the change.
-    A bulk write (load_seed, an import) touches many plans in one transaction; subscribers hear
-    about all of them in one `tiers_changed` instead of one signal per row. Django drops a
-    rolled-back block's callbacks from `run_on_commit`, so a notice found there is still live.
+    `tiers_changing` goes out inside the transaction at its first change, so what its receivers
+    write commits or rolls back with the change. A bulk write (load_seed, an import) touches many
+    plans in one transaction; subscribers hear about all of them in one `tiers_changed` after the
+    commit instead of one signal per row. Django drops a rolled-back block's callbacks from
+    `run_on_commit`, so a notice found there that has not gone out yet is still live.
     """
-    plan_ids = sorted(set(plan_ids))
-    tiers_changing.send(sender=Tier, plan_ids=plan_ids)
     connection = transaction.get_connection()
     for _savepoints, callback, _robust in connection.run_on_commit:
-        if isinstance(callback, _TiersChangedNotice):
+        if isinstance(callback, _TiersChangedNotice) and not callback.sent:
             callback.plan_ids.update(plan_ids)
             return
     notice = _TiersChangedNotice()
     notice.plan_ids.update(plan_ids)
+    tiers_changing.send(sender=Tier, plan_ids=sorted(notice.plan_ids))
     transaction.on_commit(notice)
 
 

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from competition.benchmarks import scheduling
 
+logger = logging.getLogger(__name__)
+
 
 def benchmarks_on_tiers_changing(sender: Any, plan_ids: list[int] | None = None, **kwargs: Any) -> None:
-    """Tiers or plans are changing (inside the writer's transaction): mark a recompute owed, publish it on commit."""
-    scheduling.benchmarks_request_recompute(trigger="change")
+    """A transaction is changing tiers or plans: mark a recompute pending, in that transaction."""
+    scheduling.benchmarks_mark_pending()
+
+
+def benchmarks_on_tiers_changed(sender: Any, plan_ids: list[int] | None = None, **kwargs: Any) -> None:
+    """The change committed: publish the recompute (without a broker it runs here, as `make run` expects)."""
+    try:
+        scheduling.benchmarks_publish(trigger="change")
+    except Exception:
+        # Eager mode computes in this process: a failure must not turn the analyst's saved edit into
+        # an error. The recompute stays pending for the next change or an analyst's recompute.
+        logger.exception("benchmark recompute after a tier change failed")

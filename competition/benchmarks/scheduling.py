@@ -15,8 +15,9 @@
 - Without a broker (eager Celery, `make run`) publishing runs the task in-process, so an edit
   recomputes synchronously once it commits.
 
-Flow: tiers_changing -> `benchmarks_request_recompute` -> (commit) `benchmarks_publish` -> task ->
-`benchmarks_recompute` -> lease, clear the flag -> `services.benchmark_run_compute`.
+Flow: plans' tiers_changing -> `benchmarks_mark_pending` (in the writer's transaction); tiers_changed
+(after the commit) -> `benchmarks_publish` -> the task -> `benchmarks_recompute` -> the lease, clear
+the flag -> `services.benchmark_run_compute`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from datetime import datetime
 from typing import Protocol
 
 from django.conf import settings
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DatabaseError, connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -86,32 +87,6 @@ def _pending_clear() -> bool:
 
 
 # --------------------------------------------------------------------------- publish
-
-
-class _PublishOnCommit:
-    """The one on-commit publish of a transaction that changed the input (`ran` once it has gone out)."""
-
-    def __init__(self, *, trigger: str, requested_by_id: int | None) -> None:
-        self.trigger, self.requested_by_id, self.ran = trigger, requested_by_id, False
-
-    def __call__(self) -> None:
-        self.ran = True
-        benchmarks_publish(trigger=self.trigger, requested_by_id=self.requested_by_id)
-
-
-def benchmarks_request_recompute(*, trigger: str = "change", requested_by_id: int | None = None) -> None:
-    """Ask for a recompute: marked pending in the current transaction, published once it commits.
-
-    A bulk write (an import, load_seed) changes many tiers in one transaction: the first change
-    marks and registers the publish, the others find it registered and hold the mark already.
-    """
-    connection = transaction.get_connection()
-    for _savepoints, callback, _robust in connection.run_on_commit:
-        if isinstance(callback, _PublishOnCommit) and not callback.ran:
-            return
-    benchmarks_mark_pending()
-    # robust: whatever happens after the commit, the analyst's write has succeeded and must say so.
-    transaction.on_commit(_PublishOnCommit(trigger=trigger, requested_by_id=requested_by_id), robust=True)
 
 
 def benchmarks_publish(*, trigger: str, requested_by_id: int | None = None) -> bool:
