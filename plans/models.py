@@ -118,6 +118,10 @@ class Plan(models.Model):
             raise ValidationError(errors)
 
 
+# The ValidationError code of a tier period that overlaps another tier of its plan and validity.
+OVERLAP_CODE = "overlapping_period"
+
+
 class Tier(models.Model):
     """One price point of a plan over a period. A price change is a new tier; the old one keeps its dates.
 
@@ -288,12 +292,14 @@ class Tier(models.Model):
         if self.effective_from and self.effective_to and self.effective_to <= self.effective_from:
             errors["effective_to"] = _("The end date must be after the start date.")
         elif (overlap := self._overlapping_sibling()) is not None:
-            errors["effective_from"] = _(
+            message = _(
                 "This period overlaps another tier of this plan with the same validity (¥%(price)s, %(period)s)."
             ) % {
                 "price": overlap.price_cny,
                 "period": period_label(effective_from=overlap.effective_from, effective_to=overlap.effective_to),
             }
+            # A code of its own: a row valid in itself that only collides with another (the seed tells them apart).
+            errors["effective_from"] = ValidationError(message, code=OVERLAP_CODE)  # type: ignore[assignment]
         if errors:
             raise ValidationError(errors)
 

@@ -19,7 +19,7 @@ from competition.seed.files import SeedError, check_keys, describe_errors
 from competition.seed.identity import SeedIdentity, Skip
 from core.services import audited_update
 from operators.models import Branch, Operator, Province, Source
-from plans.models import Plan
+from plans.models import OVERLAP_CODE, Plan
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 Many = Mapping[str, Sequence[models.Model]]
@@ -164,8 +164,11 @@ class SeedWriter:
         try:
             candidate.clean_fields()
             candidate.clean()
-        except ValidationError:
-            return ""
+        except ValidationError as own:
+            # An overlap with another tier's period is a collision too, though clean() is where it is found.
+            codes = {item.code for items in own.error_dict.values() for item in items} if own.error_dict else {None}
+            if codes != {OVERLAP_CODE}:
+                return ""
         return f"conflicts with rows entered since: {describe_errors(error)}"
 
     def reference(self, model: type[ModelT], *, where: str, label: str, **lookup: Any) -> ModelT | None:
