@@ -297,7 +297,7 @@ def _peak_rss_mb() -> float:
 
 
 def measure_recompute() -> dict[str, Any]:
-    from competition.benchmarks import analytics, scheduling, selectors, services
+    from competition.benchmarks import analytics, scheduling, selectors, storage
 
     _truncate_results()
     phases: dict[str, float] = {"read": 0.0, "compute": 0.0, "store": 0.0}
@@ -314,7 +314,7 @@ def measure_recompute() -> dict[str, Any]:
 
     selectors.benchmark_input_frame = timed("read", selectors.benchmark_input_frame)
     analytics.benchmarks_compute = timed("compute", analytics.benchmarks_compute)
-    services._store = timed("store", services._store)
+    storage.benchmark_result_store = timed("store", storage.benchmark_result_store)
     began = time.perf_counter()
     run = scheduling.benchmarks_recompute(trigger="bench")
     total = time.perf_counter() - began
@@ -410,7 +410,7 @@ def measure_duckdb() -> dict[str, Any]:
     from django.utils import timezone
 
     from competition.benchmarks import analytics, selectors
-    from competition.benchmarks.services import ROW_COLUMNS
+    from competition.benchmarks.storage import ROW_COLUMNS
     from competition.models import (
         BenchmarkBasketCost,
         BenchmarkBucketSummary,

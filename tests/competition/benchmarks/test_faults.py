@@ -207,16 +207,16 @@ KILLABLE_RECOMPUTE = """
 import sys, time
 import django
 django.setup()
-from competition.benchmarks import scheduling, services
+from competition.benchmarks import scheduling, services, storage
 
-real_store = services._store
+real_store = storage.benchmark_result_store
 
 def store_then_hang(*, run, result):
     real_store(run=run, result=result)  # every row written, inside the still-open transaction
     print(f"STORED {run.pk}", flush=True)
     time.sleep(120)
 
-services._store = store_then_hang
+storage.benchmark_result_store = store_then_hang
 scheduling.benchmarks_recompute(trigger="manual")
 """
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from competition.benchmarks import scheduling, selectors, services
+from competition.benchmarks import scheduling, selectors, storage
 from competition.models import (
     BenchmarkBasketCost,
     BenchmarkMatrixCell,
@@ -194,11 +194,11 @@ def test_the_portable_insert_stores_what_the_postgresql_copy_stores(seed):
     from competition.benchmarks import analytics
 
     result = analytics.benchmarks_compute(selectors.benchmark_input_frame())
-    columns = [column for column in services.ROW_COLUMNS if column != "run_id"]
+    columns = [column for column in storage.ROW_COLUMNS if column != "run_id"]
     stored = []
-    for store in (services._insert_rows, services._copy_rows):
+    for store in (storage.insert_rows, storage.copy_rows):
         run = BenchmarkRun.objects.create(methodology_version="test")
-        store(services._row_frame(run.pk, result.rows))
+        store(storage.row_frame(run.pk, result.rows))
         stored.append(list(BenchmarkRow.objects.filter(run=run).order_by("bucket", "position").values_list(*columns)))
     assert stored[0] == stored[1]
     assert len(stored[0]) == 21
