@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,9 +22,10 @@ from django.forms import BaseForm, BaseModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from core import exports
-from core.services import audited_delete, audited_update
+from core.services import StaleVersion, audited_delete, audited_update
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -48,11 +50,35 @@ def reject(request: HttpRequest, form: BaseForm, error: ValidationError) -> NoRe
 
 @contextmanager
 def rejecting(request: HttpRequest, form: BaseForm) -> Iterator[None]:
-    """Turn a service's ValidationError during this block into errors on `form`."""
+    """Turn a service's ValidationError (or a stale version) during this block into errors on `form`."""
     try:
         yield
     except ValidationError as error:
         reject(request, form, error)
+    except StaleVersion as stale:
+        reject(request, form, ValidationError(stale.message, code="stale"))
+
+
+def opened_version(instance: models.Model) -> int | None:
+    """The version an edit form is based on: the row's, or for a revert form (built from a history
+    record) the stored row's, since the revert replaces what is stored now."""
+    if instance.pk is None:
+        return None
+    if getattr(instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None) is not None:
+        return type(instance)._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+    return instance.version  # type: ignore[attr-defined]
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A form for a row with a `version`: it carries the version it was opened on, hidden, so the
+    service refuses the save when someone changed the row in between (nothing is lost silently)."""
+
+    # Not named `version`: a model form may not list the model's non-editable field of that name.
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["based_on_version"].initial = opened_version(self.instance)
 
 
 def add_service_error(form: BaseForm, error: ValidationError) -> None:

@@ -7,10 +7,14 @@ record names the person (or command) that made it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -50,3 +54,36 @@ def audited_update(*, instance: ModelT, changes: dict[str, object], actor: Abstr
         if name in many_to_many:
             getattr(instance, name).set(value)  # type: ignore[arg-type]
     return instance
+
+
+class StaleVersion(Exception):
+    """The row changed since the version an edit was based on: the edit is refused, nothing is written."""
+
+    def __init__(self, *, noun: StrOrPromise, based_on: int, current: int) -> None:
+        self.noun = noun
+        self.based_on = based_on
+        self.current = current
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return _(
+            "Someone changed this %(noun)s since you opened it (now version %(current)s); reload to see their change."
+        ) % {
+            "noun": self.noun,
+            "current": self.current,
+        }
+
+
+def lock_version(instance: ModelT, *, version: int | None, noun: StrOrPromise) -> ModelT:
+    """The row as stored, locked (SELECT ... FOR UPDATE) until the caller's transaction ends.
+
+    With `version` given, a row whose `version` differs raises StaleVersion. Checking under the
+    lock is what makes concurrent edits safe: of many writers based on the same version, the
+    first to get the lock wins and every other one sees the raised version and is refused.
+    """
+    stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    current = stored.version  # type: ignore[attr-defined]
+    if version is not None and version != current:
+        raise StaleVersion(noun=noun, based_on=version, current=current)
+    return stored

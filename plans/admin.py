@@ -5,13 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, cast
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -28,20 +31,30 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceAdmin, ServiceInline, actor_of, adopt, form_changes, instance_values, note
+from core.admin import (
+    ServiceAdmin,
+    ServiceInline,
+    VersionedModelForm,
+    actor_of,
+    adopt,
+    form_changes,
+    instance_values,
+    note,
+)
 from core.audit import AuditTrailActionMixin
 from operators.admin import operator_filter, province_filter
+from operators.models import Source
 from plans import pricing
 from plans.importing.admin_views import TierImportAdminMixin
-from plans.models import Perk, Plan, Tier
+from plans.models import Perk, Plan, Tier, TierReview
 from plans.periods import TierQuerySet
 from plans.resources import AnalystImportExportMixin, PlanResource, TierResource
 from plans.services import (
-    PRICE_FIELDS,
     TIER_EDITABLE_FIELDS,
     plan_create,
     plan_delete,
     plan_update,
+    tier_correct,
     tier_create,
     tier_delete,
     tier_mark_reviewed,
@@ -51,38 +64,96 @@ from plans.services import (
 _SUCCESSORS = "_tier_successors"
 
 SUPERSEDE_HELP = _(
-    "Changing the price, data, minutes or discount cap of a current tier does not overwrite it: "
-    "the tier is closed and a new current tier with the new figures starts on the 'effective from' "
-    "date you enter (today if you leave it unchanged). Edit a closed tier to correct history in place."
+    "Changing the price, data, minutes or discount cap of a tier that has not ended is a new observation: "
+    "the tier is not overwritten but closed, and a new tier with the new figures starts on the 'effective from' "
+    "date you enter (today if you leave it unchanged; a future date schedules it). Name the source that printed "
+    "the new figures below. A tier that has ended is history: tick 'this is a correction' to fix a recorded figure."
 )
 
 
-def tier_save(*, request: HttpRequest, form: BaseModelForm, change: bool) -> Tier:
-    """Create or update a tier from a validated admin form; returns the tier that is current afterwards.
+def _review_in_force() -> Exists:
+    return Exists(TierReview.objects.filter(tier=OuterRef("pk"), voided_at__isnull=True))
 
-    On a price change of a current tier, a changed 'effective from' is the day the new price
-    starts (the service's effective_on), not a correction of the old tier's start.
+
+class TierChangeForm(VersionedModelForm):
+    """The tier's fields plus what a change needs: the version it was opened on (hidden), the source
+    of a new price (empty: a new price never inherits the old one's source) and the reason."""
+
+    new_source = forms.ModelChoiceField(
+        queryset=Source.objects.all(),
+        required=False,
+        label=_("source of the new price"),
+        help_text=_("Required for a new price or allowance: the source that printed it."),
+        widget=AutocompleteSelect(Tier._meta.get_field("source"), admin.site),
+    )
+    reason = forms.CharField(
+        required=False,
+        label=_("reason"),
+        help_text=_("Why the figures change; kept in the audit trail."),
+        widget=forms.TextInput(attrs={"size": 40}),
+    )
+
+
+class TierAdminForm(TierChangeForm):
+    is_correction = forms.BooleanField(
+        required=False,
+        label=_("this is a correction"),
+        help_text=_(
+            "Fix a wrongly recorded figure in place (also on a tier that has ended) instead of starting a new "
+            "price. A reason is required."
+        ),
+    )
+
+
+def _as_new_source_error(error: ValidationError) -> ValidationError:
+    """Show "name the source" on the form's new-price source field, where the analyst fills it in."""
+    if not hasattr(error, "error_dict") or "source" not in error.error_dict:
+        return error
+    errors = dict(error.error_dict)
+    missing = [item for item in errors["source"] if item.code == "source_required"]
+    if missing:
+        errors["new_source"] = missing
+        errors["source"] = [item for item in errors["source"] if item.code != "source_required"]
+        if not errors["source"]:
+            del errors["source"]
+    return ValidationError(errors)
+
+
+def tier_save(*, request: HttpRequest, form: BaseModelForm, change: bool) -> Tier:
+    """Create or change a tier from a validated admin form; returns the tier holding the new figures.
+
+    The services decide whether a change supersedes the tier, edits it or is refused; the form
+    only passes what the analyst entered: the changed fields, the version the form was opened on,
+    the source of a new price, the reason, and whether this is a correction.
     """
+    actor = actor_of(request)
+    data = form.cleaned_data
+    reason = data.get("reason") or ""
     if not change:
-        tier = tier_create(actor=actor_of(request), **instance_values(form.instance))
+        tier = tier_create(actor=actor, reason=reason, **instance_values(form.instance))
         adopt(form.instance, tier)
         return tier
     stored = Tier.objects.get(pk=form.instance.pk)
     changes = form_changes(form, add=False)
-    effective_on = None
-    # As in tier_update: a price change of the open tier (no end date) starts a successor.
-    supersedes = stored.effective_to is None and PRICE_FIELDS & changes.keys() and "effective_to" not in changes
-    if supersedes and "effective_from" in changes:
-        effective_on = changes.pop("effective_from")
-    current = tier_update(tier=stored, changes=changes, actor=actor_of(request), effective_on=effective_on)
+    version = data.get("based_on_version")
+    if data.get("is_correction"):
+        return tier_correct(tier=stored, changes=changes, actor=actor, reason=reason, version=version)
+    try:
+        current = tier_update(
+            tier=stored, changes=changes, actor=actor, version=version, source=data.get("new_source"), reason=reason
+        )
+    except ValidationError as error:
+        raise _as_new_source_error(error) from error
     if current.pk != stored.pk:
         stored.refresh_from_db()
         setattr(request, _SUCCESSORS, {**getattr(request, _SUCCESSORS, {}), stored.pk: current})
-        note(
-            request,
-            gettext("New price: “%(old)s” now ends on %(date)s and “%(new)s” is current from that day.")
-            % {"old": stored, "new": current, "date": current.effective_from},
-        )
+        if current.effective_from and current.effective_from > timezone.localdate():
+            message = gettext(
+                "New price: “%(old)s” now ends on %(date)s and “%(new)s” is scheduled to take over that day."
+            )
+        else:
+            message = gettext("New price: “%(old)s” now ends on %(date)s and “%(new)s” is current from that day.")
+        note(request, message % {"old": stored, "new": current, "date": current.effective_from})
     return current
 
 
@@ -171,8 +242,17 @@ class TierDisplayMixin:
 
 class TierInline(TierDisplayMixin, ServiceInline):
     model = Tier
-    # Every editable field but the plan (the inline's parent) and the notes (edited on the tier's own page).
-    fields = (*(name for name in TIER_EDITABLE_FIELDS if name not in {"plan", "notes"}), "per_gb", "per_day")
+    form = TierChangeForm
+    # Every editable field but the plan (the inline's parent) and the notes (edited on the tier's own page),
+    # then what a price change needs, and the version the row was opened on (hidden).
+    fields = (
+        *(name for name in TIER_EDITABLE_FIELDS if name not in {"plan", "notes"}),
+        "new_source",
+        "reason",
+        "per_gb",
+        "per_day",
+        "based_on_version",
+    )
     readonly_fields = ("per_gb", "per_day")
     autocomplete_fields = ("source",)
     extra = 1
@@ -205,6 +285,7 @@ class PerkAdmin(ServiceAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin):
+    form = VersionedModelForm
     resource_classes = [PlanResource]
     list_display = (
         "name_zh",
@@ -264,7 +345,12 @@ class PlanAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin):
             changes = form_changes(form, add=False)
             # When only the tiers inline changed, the plan row needs no write (and no extra signal).
             if changes:
-                plan_update(plan=obj, changes=changes, actor=actor_of(request))  # type: ignore[arg-type]
+                plan_update(
+                    plan=obj,  # type: ignore[arg-type]
+                    changes=changes,
+                    actor=actor_of(request),
+                    version=form.cleaned_data.get("based_on_version"),
+                )
             return
         values = instance_values(obj)
         plan = plan_create(actor=actor_of(request), perks=form.cleaned_data.get("perks", ()), **values)
@@ -272,6 +358,21 @@ class PlanAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin):
 
     def service_delete(self, *, request: HttpRequest, obj: models.Model) -> None:
         plan_delete(plan=obj, actor=actor_of(request))  # type: ignore[arg-type]
+
+
+class ReviewedFilter(admin.SimpleListFilter):
+    title = _("reviewed")
+    parameter_name = "reviewed"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", gettext("Reviewed")), ("no", gettext("Awaiting review"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Tier]) -> QuerySet[Tier]:
+        if self.value() == "yes":
+            return queryset.filter(_review_in_force())
+        if self.value() == "no":
+            return queryset.exclude(_review_in_force())
+        return queryset
 
 
 @admin.register(Tier)
@@ -304,7 +405,7 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
         "is_promotional",
         StatusFilter,
         "data_unlimited",
-        ("reviewed_by", admin.EmptyFieldListFilter),
+        ReviewedFilter,
     )
     search_fields = (
         "plan__name_zh",
@@ -317,9 +418,10 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
     )
     autocomplete_fields = ("plan", "source")
     list_select_related = ("plan__branch", "source")
-    readonly_fields = ("per_gb", "per_day", "status", "reviewed_by", "reviewed_at")
+    form = TierAdminForm
+    readonly_fields = ("per_gb", "per_day", "status", "review")
     fieldsets = (
-        (None, {"fields": ("plan", "validity_days", "confidence", "is_promotional", "source")}),
+        (None, {"fields": ("plan", "validity_days", "confidence", "is_promotional", "source", "based_on_version")}),
         (
             _("Price and allowances"),
             {
@@ -335,10 +437,23 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
         ),
         (_("Validity period"), {"fields": (("effective_from", "effective_to"), "status")}),
         (None, {"fields": ("notes",)}),
-        # Set only by the "mark reviewed" action, which enforces the second pair of eyes.
-        (_("Review"), {"fields": (("reviewed_by", "reviewed_at"),)}),
+        (_("This change"), {"fields": ("new_source", "reason", "is_correction")}),
+        # Given only by the "mark reviewed" action, which enforces the second pair of eyes.
+        (_("Review"), {"fields": ("review",)}),
     )
     actions = ("mark_reviewed",)
+
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        # A new tier is no change of figures and has no review yet: only the reason applies.
+        adding = {"new_source", "is_correction", "review", "based_on_version"}
+        return [
+            (name, {**options, "fields": tuple(field for field in options["fields"] if field not in adding)})
+            for name, options in fieldsets
+            if any(field not in adding for field in options["fields"])
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tier]:
         # The per-GB sort key mirrors pricing.price_per_gb; rows without a figure sort last.
@@ -349,11 +464,12 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
             super()
             .get_queryset(request)
             .annotate(
+                reviewed_now=_review_in_force(),
                 per_gb_sort=Case(
                     When(data_unlimited=False, data_gb__gt=0, then=per_gb),
                     default=None,
                     output_field=DecimalField(max_digits=20, decimal_places=6),
-                )
+                ),
             )
         )
 
@@ -365,9 +481,28 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
     def plan_name(self, obj: Tier) -> str:
         return f"{obj.plan.name_zh} {obj.plan.name_en}".strip()
 
-    @admin.display(description=_("reviewed"), boolean=True)
+    @admin.display(description=_("reviewed"), boolean=True, ordering="reviewed_now")
     def reviewed(self, obj: Tier) -> bool:
-        return obj.reviewed_by_id is not None
+        return bool(getattr(obj, "reviewed_now", False))
+
+    @admin.display(description=_("review"))
+    def review(self, obj: Tier) -> str:
+        """The review in force, then the voided ones: their records stay when a change voids them."""
+        reviews = list(obj.reviews.select_related("reviewer").order_by("-reviewed_at")) if obj.pk else []
+        lines = [] if any(r.voided_at is None for r in reviews) else [gettext("Not reviewed (or voided since).")]
+        for review in reviews:
+            given = gettext("Reviewed by %(user)s on %(date)s (version %(version)s).") % {
+                "user": review.reviewer.get_username(),
+                "date": timezone.localtime(review.reviewed_at).strftime("%Y-%m-%d %H:%M"),
+                "version": review.tier_version,
+            }
+            if review.voided_at is not None:
+                given = gettext("Voided by version %(version)s: %(review)s") % {
+                    "version": review.voided_by_version,
+                    "review": given,
+                }
+            lines.append(given)
+        return " ".join(lines)
 
     @admin.action(
         description=_("Mark the selected tiers reviewed (by me, as the second analyst)"), permissions=["change"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,6 +56,7 @@ TIER_ROW_EXAMPLE = {
     "notes": "",
     "reviewed_by": None,
     "reviewed_at": None,
+    "version": 1,
 }
 
 
@@ -83,13 +85,17 @@ class PlanWrites(BaseApi):
 
     def perform_create(self, data: dict[str, Any]) -> Model:
         perks = data.pop("perks", [])
+        data.pop("version", None)
         return services.plan_create(actor=self.actor, perks=perks, **data)
 
     def perform_update(self, instance: Plan, data: dict[str, Any]) -> Model:
-        return services.plan_update(plan=instance, changes=data, actor=self.actor)
+        reason = data.pop("reason", "")
+        return services.plan_update(
+            plan=instance, changes=data, actor=self.actor, version=self.based_on_version, reason=reason
+        )
 
     def perform_destroy(self, instance: Plan) -> None:
-        services.plan_delete(plan=instance, actor=self.actor)
+        services.plan_delete(plan=instance, actor=self.actor, version=self.based_on_version)
 
 
 class PlanListApi(PlanWrites, ListCreateApi):
@@ -105,8 +111,10 @@ class PlanListApi(PlanWrites, ListCreateApi):
 
 
 class PlanDetailApi(PlanWrites, DetailApi):
-    """One plan. Deleting it deletes its tiers too (their history is kept)."""
+    """One plan, with its version as ETag; a change or delete names the version it is based on
+    (If-Match). Deleting it deletes its tiers too (their history is kept)."""
 
+    versioned = True
     output_serializer_class = PlanOutputSerializer
     input_serializer_class = PlanInputSerializer
 
@@ -118,16 +126,31 @@ class TierWrites(BaseApi):
     """Tier writes through plans.services: validated, audited, price history kept."""
 
     def perform_create(self, data: dict[str, Any]) -> Model:
-        data.pop("effective_on", None)
+        for name in ("effective_on", "version", "correction"):
+            data.pop(name, None)
         data.setdefault("source", data["plan"].source)
         return services.tier_create(actor=self.actor, **data)
 
     def perform_update(self, instance: Tier, data: dict[str, Any]) -> Model:
         effective_on = data.pop("effective_on", None)
-        return services.tier_update(tier=instance, changes=data, actor=self.actor, effective_on=effective_on)
+        reason = data.pop("reason", "")
+        if data.pop("correction", False):
+            return services.tier_correct(
+                tier=instance, changes=data, actor=self.actor, reason=reason, version=self.based_on_version
+            )
+        return services.tier_update(
+            tier=instance,
+            changes=data,
+            actor=self.actor,
+            version=self.based_on_version,
+            effective_on=effective_on,
+            # Named in the request (even unchanged), it is the new observation's source.
+            source=data.pop("source", None),
+            reason=reason,
+        )
 
     def perform_destroy(self, instance: Tier) -> None:
-        services.tier_delete(tier=instance, actor=self.actor)
+        services.tier_delete(tier=instance, actor=self.actor, version=self.based_on_version)
 
 
 @extend_schema_view(
@@ -179,18 +202,27 @@ class TierListApi(TierWrites, ListCreateApi):
 
 @extend_schema_view(
     patch=extend_schema(
-        description="Change a tier. Correcting a non-price field edits it in place. Changing the price or an "
-        "allowance of a current tier closes it on `effective_on` (default today) and creates a new current "
-        "tier from that day: the response is the new tier, with a new id."
+        description="Change a tier, based on the version named in If-Match (or `version`). A non-price field "
+        "is edited in place. Changing the price or an allowance of a tier that has not ended is a new "
+        "observation: it must name its `source`; the tier is closed on `effective_on` (default today; a "
+        "future day schedules the change) and a new tier starts that day: the response is the new tier, with "
+        "a new id (named in Content-Location, its version in the ETag). A tier that has ended is history: "
+        "only `correction: true` with a `reason` changes it."
     ),
     put=extend_schema(description="Replace a tier's fields; a price change supersedes it as PATCH does."),
 )
 class TierDetailApi(TierWrites, DetailApi):
+    """One price tier, with its version as ETag."""
+
+    versioned = True
     output_serializer_class = TierOutputSerializer
     input_serializer_class = TierInputSerializer
 
     def get_queryset(self) -> QuerySet[Tier]:
         return selectors.tier_list()
+
+    def detail_location(self, instance: Model) -> str | None:
+        return self.request.build_absolute_uri(reverse("api-tier-detail", args=[instance.pk]))
 
 
 class TierReviewApi(BaseApi):
@@ -199,15 +231,29 @@ class TierReviewApi(BaseApi):
     renderer_classes = [JSONRenderer]
     filter_backends: list[Any] = []
     output_serializer_class = TierOutputSerializer
+    version_checked_methods = ("POST",)  # an optional If-Match: the schema lists its 412
 
     def get_queryset(self) -> QuerySet[Tier]:
         return selectors.tier_list()
 
     @extend_schema(
         request=None,
-        description="Mark the tier reviewed by the requesting analyst. Refused (400 on `reviewed_by`) when "
-        "the reviewer entered or last changed the tier's figures: a review needs a second pair of eyes.",
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                str,
+                location=OpenApiParameter.HEADER,
+                description='Optional: the ETag of the version you checked, e.g. "3"; a tier changed since is a 412.',
+            )
+        ],
+        description="Approve the tier's current figures as the requesting analyst (a second pair of eyes). "
+        "Refused (400 on `reviewed_by`) when the reviewer authored any version of the tier's figures. A later "
+        "change of a reviewed field voids the review.",
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        tier = services.tier_mark_reviewed(tier=self.get_object(), reviewer=self.actor)
-        return Response(self.output(tier))
+        header = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
+        version = (int(header) if header.isdigit() else 0) if header else None
+        tier = services.tier_mark_reviewed(tier=self.get_object(), reviewer=self.actor, version=version)
+        response = Response(self.output(tier))
+        response["ETag"] = f'"{tier.version}"'
+        return response

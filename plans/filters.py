@@ -6,13 +6,13 @@ import datetime
 from typing import cast
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from core.filters import AmountFilter, IntegerFilter, StrictBooleanFilter, ordering, text_search
 from operators.filters import operator_filter, province_filter
 from operators.models import Branch
-from plans.models import Perk, Plan, Tier
+from plans.models import Perk, Plan, Tier, TierReview
 from plans.periods import TierQuerySet
 from plans.pricing import BUCKET_LABELS, bucket_bounds
 
@@ -64,7 +64,8 @@ def _current(queryset: QuerySet, name: str, value: bool) -> QuerySet:
 
 
 def _reviewed(queryset: QuerySet, name: str, value: bool) -> QuerySet:
-    return queryset.filter(reviewed_by__isnull=not value)
+    in_force = Exists(TierReview.objects.filter(tier=OuterRef("pk"), voided_at__isnull=True))
+    return queryset.filter(in_force) if value else queryset.exclude(in_force)
 
 
 def _in_effect_on(queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
@@ -117,7 +118,9 @@ class TierFilter(django_filters.FilterSet):
         help_text="Status today: scheduled (a future-dated price, listed as upcoming), in_effect or ended.",
     )
     reviewed = StrictBooleanFilter(
-        method=_reviewed, help_text="true: checked by a second analyst; false: still awaiting review."
+        method=_reviewed,
+        help_text="true: the current figures are approved by a second analyst; false: awaiting review "
+        "(never reviewed, or changed since).",
     )
     in_effect_on = django_filters.DateFilter(
         method=_in_effect_on,

@@ -84,8 +84,11 @@ class Plan(models.Model):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="plans", verbose_name=_("source"))
     notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised by every change; edits name the version they saw.")
+    )
 
-    history = HistoricalRecords(m2m_fields=[perks])
+    history = HistoricalRecords(m2m_fields=[perks], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["branch__province__code", "branch__operator__code", "name_zh"]
@@ -178,19 +181,12 @@ class Tier(models.Model):
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="tiers", verbose_name=_("source"))
     notes = models.TextField(_("notes"), blank=True)
-    # Four-eyes check: a second analyst (never the tier's author) confirms the figures against the source.
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised by every change; edits name the version they saw.")
     )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = TierQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["plan_id", "validity_days", "-effective_from"]
@@ -312,3 +308,37 @@ class Tier(models.Model):
             siblings = siblings.exclude(pk=self.pk)
         overlapping = siblings.overlapping(effective_from=self.effective_from, effective_to=self.effective_to)
         return overlapping.order_by(F("effective_from").asc(nulls_first=True), "pk").first()
+
+
+class TierReview(models.Model):
+    """A second analyst's approval of one version of a tier's figures (four-eyes check).
+
+    A later change to a reviewed field voids the review: the record stays, with the version that
+    voided it. A tier has at most one review in force.
+    """
+
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("tier"))
+    tier_version = models.PositiveIntegerField(_("tier version reviewed"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by_version = models.PositiveIntegerField(
+        _("voided by tier version"), null=True, blank=True, help_text=_("The tier version whose change voided it.")
+    )
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        ordering = ["tier_id", "-reviewed_at"]
+        verbose_name = _("tier review")
+        verbose_name_plural = _("tier reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tier"], condition=Q(voided_at__isnull=True), name="tier_review_one_in_force_per_tier"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tier_id} v{self.tier_version} · {self.reviewer}"

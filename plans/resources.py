@@ -47,6 +47,7 @@ TIER_COLUMNS = (
     "effective_to",
     "source",
     "notes",
+    "version",  # imported back, it refuses a row whose tier changed since the export
 )
 
 

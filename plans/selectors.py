@@ -6,14 +6,18 @@ the page: the serializers only touch what is joined or prefetched here.
 
 from __future__ import annotations
 
-from django.db.models import F, FloatField, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import F, FilteredRelation, FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from plans.models import Perk, Plan, Tier
 
 
 def tier_list() -> QuerySet[Tier]:
-    """Tiers with plan, branch, operator, province, source and reviewer joined.
+    """Tiers with plan, branch, operator, province, source and the review in force joined.
+
+    `reviewed_by_username` and `review_reviewed_at` come from the tier's review in force (at most
+    one: the others were voided by later changes); both are null for an unreviewed tier.
 
     The `*_sort` annotations exist only to order by the computed prices in the database;
     the figures the API shows are computed exactly (Decimal) by plans.pricing. Unknown or
@@ -22,8 +26,11 @@ def tier_list() -> QuerySet[Tier]:
     price = Cast(F("price_cny"), FloatField())
     per_day = price / F("validity_days")
     return (
-        Tier.objects.select_related("plan__branch__operator", "plan__branch__province", "source", "reviewed_by")
+        Tier.objects.select_related("plan__branch__operator", "plan__branch__province", "source")
         .annotate(
+            review_in_force=FilteredRelation("reviews", condition=Q(reviews__voided_at__isnull=True)),
+            reviewed_by_username=F(f"review_in_force__reviewer__{get_user_model().USERNAME_FIELD}"),
+            review_reviewed_at=F("review_in_force__reviewed_at"),
             per_gb_sort=price / Cast(F("data_gb"), FloatField()),
             per_day_sort=per_day,
             per_30_days_sort=per_day * 30,

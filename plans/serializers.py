@@ -75,7 +75,29 @@ class PlanOutputSerializer(DescribedModelSerializer):
             "source",
             "source_citation",
             "notes",
+            "version",
         ]
+
+
+def version_field() -> serializers.IntegerField:
+    """The version an update is based on, as an alternative to the If-Match header."""
+    return serializers.IntegerField(
+        write_only=True,
+        required=False,
+        min_value=1,
+        help_text="On update or delete: the version (from GET, or the ETag) the change is based on. Give it "
+        "here or as If-Match; a stale version is refused with 412, none with 428.",
+    )
+
+
+def reason_field() -> serializers.CharField:
+    return serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Why the data changes; kept in the audit trail (the audit export's reason column).",
+    )
 
 
 class PlanInputSerializer(DescribedModelSerializer):
@@ -88,6 +110,8 @@ class PlanInputSerializer(DescribedModelSerializer):
         max_length=50,
         help_text="Validities (days) the source names, priced or not, e.g. [7, 10, 15, 30].",
     )
+    version = version_field()
+    reason = reason_field()
 
     class Meta:
         model = Plan
@@ -102,6 +126,8 @@ class PlanInputSerializer(DescribedModelSerializer):
             "withdrawn_on",
             "source",
             "notes",
+            "version",
+            "reason",
         ]
         # The service's full_clean reports a duplicate name in the branch and date order by field.
         validators: list[Any] = []
@@ -147,12 +173,21 @@ class TierOutputSerializer(DescribedModelSerializer):
         help_text="Today: scheduled (starts later; an upcoming price), in_effect, or ended.",
     )
     source_citation = serializers.CharField(source="source.citation", read_only=True, help_text="Citation.")
+    # From the review in force (plans.selectors.tier_list): an approval of the current figures.
     reviewed_by = serializers.CharField(
-        source="reviewed_by.username",
+        source="reviewed_by_username",
         read_only=True,
         allow_null=True,
         default=None,
-        help_text="Username of the second analyst who checked the figures, or null.",
+        help_text="Username of the second analyst who approved the tier's current figures; null when never "
+        "reviewed or when a later change voided the review.",
+    )
+    reviewed_at = serializers.DateTimeField(
+        source="review_reviewed_at",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="When the review in force was given, or null.",
     )
 
     class Meta:
@@ -189,6 +224,7 @@ class TierOutputSerializer(DescribedModelSerializer):
             "notes",
             "reviewed_by",
             "reviewed_at",
+            "version",
         ]
 
     @extend_schema_field(cny_field(allow_null=True))
@@ -219,17 +255,27 @@ class TierInputSerializer(DescribedModelSerializer):
     source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a field named like Field.source
         queryset=Source.objects.all(),
         required=False,
-        help_text="Source id; defaults to the plan's source when left out on create.",
+        help_text="Source id; defaults to the plan's source when left out on create. A price or allowance "
+        "change of a tier that has not ended is a new observation and must name its source.",
     )
     effective_on = serializers.DateField(
         write_only=True,
         required=False,
-        help_text="On update: the day a changed price or allowance takes effect (default today). The current "
-        "tier is closed that day and a new current tier starts; the response is the new tier.",
+        help_text="On update: the day a changed price or allowance takes effect (default today; a future day "
+        "schedules it). The tier is closed that day and a new tier starts; the response is the new tier.",
+    )
+    version = version_field()
+    reason = reason_field()
+    correction = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="On update: true fixes a wrongly recorded figure in place (also of a tier that has ended) "
+        "instead of starting a new price; needs a reason.",
     )
 
     class Meta:
         model = Tier
-        fields = [*TIER_EDITABLE_FIELDS, "effective_on"]
+        fields = [*TIER_EDITABLE_FIELDS, "effective_on", "version", "reason", "correction"]
         # Periods of one plan and validity never overlap: the model reports an overlap under effective_from.
         validators: list[Any] = []

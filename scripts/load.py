@@ -160,15 +160,23 @@ def reader(port: int, account: dict, deadline: float, recorder: Recorder, seed: 
 def writer(port: int, account: dict, deadline: float, recorder: Recorder, number: int) -> None:
     client = Client(port, {"Host": "127.0.0.1", "Authorization": f"Token {account['token']}"})
     step = 0
+    version = 1  # each writer owns its tier: the version it last saw is the current one
     while time.monotonic() < deadline:
         step += 1
         # A correction in place: audited, history row, benchmarks marked stale (debounced).
-        timed(
+        status, body = timed(
             recorder,
             "write tier patch",
             {200},
-            lambda s=step: client.call("PATCH", f"/api/v1/tiers/{account['tier']}/", {"notes": f"load {number}-{s}"}),
+            lambda s=step, v=version: client.call(
+                "PATCH",
+                f"/api/v1/tiers/{account['tier']}/",
+                {"notes": f"load {number}-{s}"},
+                extra={"If-Match": f'"{v}"'},
+            ),
         )
+        if status == 200:
+            version = json.loads(body)["version"]
         if step % 4 == 0:
             new_tier = {
                 "plan": account["plan"],
@@ -183,7 +191,10 @@ def writer(port: int, account: dict, deadline: float, recorder: Recorder, number
             if status == 201:
                 created = json.loads(body)["id"]
                 timed(
-                    recorder, "write tier delete", {204}, lambda c=created: client.call("DELETE", f"/api/v1/tiers/{c}/")
+                    recorder,
+                    "write tier delete",
+                    {204},
+                    lambda c=created: client.call("DELETE", f"/api/v1/tiers/{c}/", extra={"If-Match": '"1"'}),
                 )
 
 

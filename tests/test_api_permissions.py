@@ -254,14 +254,18 @@ def test_it_lets_an_analyst_create_change_and_delete_with_history(
     first = obj.history.earliest()
     assert (first.history_type, first.history_user) == ("+", analyst)
 
-    changed = analyst_client.patch(resource.detail_url(world, obj), resource.change, format="json")
+    # Plans and tiers carry a version: a change names the one it is based on (their ETag).
+    etag = analyst_client.get(resource.detail_url(world, obj)).get("ETag")
+    precondition = {"HTTP_IF_MATCH": etag} if etag else {}
+    changed = analyst_client.patch(resource.detail_url(world, obj), resource.change, format="json", **precondition)
     assert changed.status_code == 200, changed.json()
     for name, value in resource.change.items():
         assert changed.json()[name] == value
     latest = obj.history.latest()
     assert (latest.history_type, latest.history_user) == ("~", analyst)
 
-    deleted = analyst_client.delete(resource.detail_url(world, obj))
+    etag = analyst_client.get(resource.detail_url(world, obj)).get("ETag")
+    deleted = analyst_client.delete(resource.detail_url(world, obj), **({"HTTP_IF_MATCH": etag} if etag else {}))
     assert deleted.status_code == 204
     assert not resource.model.objects.filter(pk=new_id).exists()
     gone = resource.model.history.filter(id=new_id).latest()

@@ -7,9 +7,8 @@ from typing import Any
 
 from competition.seed.files import check_keys, money, rows_of
 from competition.seed.writer import SeedWriter
-from core.services import audited_update
 from plans.models import Perk, Plan, Tier
-from plans.services import PRICE_FIELDS, notify_tiers_changed, plan_create, plan_update, tier_create, tier_update
+from plans.services import plan_create, plan_update, tier_correct, tier_create
 
 PLAN_OPTIONAL = (
     *("name_en", "segment", "perks", "validity_options_days"),
@@ -109,14 +108,10 @@ def _load_tier(
 def _tier_correct(writer: SeedWriter, tier: Tier, changes: dict[str, Any]) -> Tier:
     """Apply a corrected data file to the tier it names (only ever a tier no analyst has touched).
 
-    tier_update treats a new price on a current tier as a price change and supersedes the tier from
-    today. A data file names each tier by (plan, validity, effective_from) and states its history
-    explicitly, so a differing price there is a correction of that very row: superseding it would
-    invent an effective date and leave the file pointing at the closed row. Price corrections are
-    therefore saved in place through the same audited path and signal that tier_update uses.
+    A data file names each tier by (plan, validity, effective_from) and states its history
+    explicitly, so a difference there is a correction of that very row, never a new observation:
+    superseding it would invent an effective date and leave the file pointing at the closed row,
+    and a row the file itself ends is history, which only a correction may change. So every
+    change goes through the services' explicit, audited correction.
     """
-    if PRICE_FIELDS & changes.keys():
-        audited_update(instance=tier, changes=changes, actor=writer.actor)
-        notify_tiers_changed(plan_ids=[tier.plan_id])
-        return tier
-    return tier_update(tier=tier, changes=changes, actor=writer.actor)
+    return tier_correct(tier=tier, changes=changes, actor=writer.actor, reason="load_seed: the data file says so")

@@ -11,6 +11,11 @@ Lists answer JSON pages (`page`, `page_size` up to StandardPagination.max_page_s
 with `?format=csv` / `?format=xlsx`, every filtered row in one file: exports are not
 paginated, up to EXPORT_MAX_ROWS rows; a larger export is refused with a 400 on `format`
 so a table is never silently cut.
+
+A detail endpoint of a row with a `version` (`versioned = True`) answers GET with
+`ETag: "<version>"`, and takes writes only based on a version: `If-Match: "<version>"` or a
+`version` in the body. None is a 428, a stale one a 412 (the service checks it under a row
+lock, so of concurrent writers based on one version exactly one wins).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.errors import PreconditionRequired
 from core.api.pagination import StandardPagination
 from core.api.renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
 from core.services import audited_delete, audited_update
@@ -64,7 +70,10 @@ ERROR_DESCRIPTIONS = {
     "404": "No such object (or page).",
     "406": "The Accept header and `format` ask for different formats.",
     "409": "The row is still referenced by others (delete those first), or a concurrent change conflicted.",
+    "412": "Stale version: the row changed since the version named in If-Match (or `version`). Nothing was "
+    "written; GET it again and reapply the change.",
     "415": "The body's Content-Type is not JSON, form or multipart data.",
+    "428": "The change names no version: send If-Match with the ETag of your GET (or `version` in the body).",
     "429": "Too many requests: slow down (see the Retry-After header).",
 }
 
@@ -95,6 +104,16 @@ class ApiAutoSchema(AutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
+        if isinstance(self.view, DetailApi) and self.method in self._version_checked_methods():
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    location=OpenApiParameter.HEADER,
+                    description='The ETag of the row the change is based on, e.g. "3" (or give `version` in the '
+                    "body). Required: none is a 428, a stale one a 412.",
+                )
+            )
         if self.method == "GET" and isinstance(self.view, ListCreateApi):
             parameters.append(
                 OpenApiParameter(
@@ -124,10 +143,16 @@ class ApiAutoSchema(AutoSchema):
                 )
         return responses
 
+    def _version_checked_methods(self) -> tuple[str, ...]:
+        default = ("PUT", "PATCH", "DELETE") if getattr(self.view, "versioned", False) else ()
+        return tuple(getattr(self.view, "version_checked_methods", default))
+
     def _error_codes(self) -> list[str]:
         codes = ["400", "401", "403", "404", "406"]
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append("409")
+        if self.method in self._version_checked_methods():
+            codes.extend(["412", "428"])
         if self.method in ("POST", "PUT", "PATCH"):
             codes.append("415")
         codes.append("429")  # the user and anonymous throttles of REST_FRAMEWORK apply everywhere
@@ -138,6 +163,8 @@ class BaseApi(GenericAPIView):
     schema = ApiAutoSchema()
     output_serializer_class: ClassVar[type[serializers.BaseSerializer]]
     input_serializer_class: ClassVar[type[serializers.BaseSerializer] | None] = None
+    # Set by a versioned DetailApi before a write: the version the request based it on.
+    based_on_version: int | None = None
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.request is not None and self.request.method in ("POST", "PUT", "PATCH") and self.input_serializer_class:
@@ -213,13 +240,19 @@ class ListCreateApi(BaseApi):
 
 
 class DetailApi(BaseApi):
-    """GET one row; PUT replaces the fields it names (all required ones), PATCH changes some; DELETE."""
+    """GET one row; PUT replaces the fields it names (all required ones), PATCH changes some; DELETE.
+
+    With `versioned`, GET sends the row's ETag and every write must name the version it is based
+    on (see the module docstring); the write hooks read it from `based_on_version`.
+    """
 
     renderer_classes = [JSONRenderer]
     filter_backends: list[Any] = []
+    versioned: ClassVar[bool] = False
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self.output(self.get_object()))
+        instance = self.get_object()
+        return self.tagged(Response(self.output(instance)), instance)
 
     def put(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._update(partial=False)
@@ -230,8 +263,50 @@ class DetailApi(BaseApi):
     def _update(self, *, partial: bool) -> Response:
         instance = self.get_object()
         data = self.validated_input(instance=instance, partial=partial)
-        return Response(self.output(self.perform_update(instance, data)))
+        self.based_on_version = self.required_version(data.pop("version", None))
+        saved = self.perform_update(instance, data)
+        return self.tagged(Response(self.output(saved)), saved, moved=saved.pk != instance.pk)
 
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.perform_destroy(self.get_object())
+        instance = self.get_object()
+        body = self.request.data.get("version") if isinstance(self.request.data, Mapping) else None
+        self.based_on_version = self.required_version(body)
+        self.perform_destroy(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def tagged(self, response: Response, instance: models.Model, *, moved: bool = False) -> Response:
+        """Send the row's version as its ETag. A write answered by another row (a superseded tier's
+        successor) names that row in Content-Location, which the ETag then describes."""
+        if not self.versioned:
+            return response
+        location = self.detail_location(instance) if moved else None
+        if moved and location is None:
+            return response  # an ETag would describe the requested row, which this body is not
+        response["ETag"] = f'"{instance.version}"'  # type: ignore[attr-defined]
+        if location is not None:
+            response["Content-Location"] = location
+        return response
+
+    def detail_location(self, instance: models.Model) -> str | None:
+        """The URL of another row's detail endpoint (override where a write can answer with another row)."""
+        return None
+
+    def required_version(self, body_version: Any) -> int | None:
+        """The version a write is based on: If-Match, else the body's `version`; none is a 428."""
+        if not self.versioned:
+            return None
+        header = self.request.headers.get("If-Match", "").strip()
+        if header:
+            tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+            if len(tags) != 1 or tags[0] == "*":
+                raise PreconditionRequired(
+                    _('If-Match must name the one version your change is based on, e.g. If-Match: "3".')
+                )
+            tag = tags[0].removeprefix("W/").strip('"')
+            # A tag that is no version number matches no version: the check fails as for a stale one.
+            return int(tag) if tag.isdigit() else 0
+        if body_version is None:
+            raise PreconditionRequired()
+        if isinstance(body_version, int) or (isinstance(body_version, str) and body_version.isdigit()):
+            return int(body_version)
+        raise exceptions.ValidationError({"version": [_("A valid integer is required.")]})

@@ -12,8 +12,9 @@ input, e.g. `milestones.0.happened_on`), or null when the error concerns the who
 
 The services raise django.core.exceptions.ValidationError (from full_clean) with a
 message_dict; those become 400s naming the field. Deleting a row that others still point
-to (on_delete=PROTECT) becomes 409. Errors are always JSON, even when the request asked
-for ?format=csv or xlsx, so clients can read them.
+to (on_delete=PROTECT) becomes 409; an edit based on a stale row version (StaleVersion)
+412. Errors are always JSON, even when the request asked for ?format=csv or xlsx, so
+clients can read them.
 """
 
 from __future__ import annotations
@@ -36,7 +37,24 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.services import StaleVersion
+
 NON_FIELD_KEYS = {api_settings.NON_FIELD_ERRORS_KEY, NON_FIELD_ERRORS}
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = gettext_lazy(
+        'Name the version your change is based on: send If-Match with the ETag of your GET (e.g. If-Match: "3"), '
+        "or `version` in the body."
+    )
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = gettext_lazy("The row changed since the version your change is based on.")
+    default_code = "stale_version"
 
 
 class Conflict(exceptions.APIException):
@@ -62,6 +80,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 
 
 def _as_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, StaleVersion):
+        return PreconditionFailed(detail=exc.message)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(detail=as_serializer_error(exc))
     if isinstance(exc, ProtectedError | RestrictedError):

@@ -7,8 +7,11 @@ reader (plans.importing.reading), the same row validation, the same messages
 
 Every row goes through the write services (tier_create / tier_update), so the model's full_clean,
 the one-current-tier rule and the price-change-closes-the-old-tier rule apply exactly as in admin
-and the API. The whole file runs in one transaction: any invalid row, or a dry run, rolls it all
-back, so a bad file never leaves half its rows behind.
+and the API: a changed price needs a changed source (the new observation's), and a tier that is
+history refuses the row. A `version` column (the export has one) makes a row based on a tier
+changed since the export fail instead of overwriting the change. The whole file runs in one
+transaction: any invalid row, or a dry run, rolls it all back, so a bad file never leaves half
+its rows behind.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.services import StaleVersion
 from operators.models import Operator, Province, Source
 from plans.importing.reading import FileRejected, read_table
 from plans.models import Plan, Tier
-from plans.services import PRICE_FIELDS, TIER_EDITABLE_FIELDS, tier_create, tier_update
+from plans.services import TIER_EDITABLE_FIELDS, tier_create, tier_update
 
 # Columns written to the tier are TIER_EDITABLE_FIELDS; the rest of the export is either identity
 # (id, plan lookup) or computed.
@@ -192,7 +196,7 @@ def header_problem(header: list[str]) -> str:
 
 def ignored_columns(header: list[str]) -> list[str]:
     """Columns the import does not write: computed ones (price_per_gb_cny …) and unknown ones."""
-    known = {"id", *TIER_EDITABLE_FIELDS, *LOOKUP_COLUMNS}
+    known = {"id", "version", *TIER_EDITABLE_FIELDS, *LOOKUP_COLUMNS}
     return [name for name in header if name not in known]
 
 
@@ -219,6 +223,10 @@ class TierRowImporter:
             for name, messages in error.message_dict.items():
                 column = "" if name == NON_FIELD_ERRORS else name
                 outcome.errors.extend(RowError(line=line, field=column, message=m) for m in messages)
+        except StaleVersion as stale:
+            outcome.action = "error"
+            message = _("The tier changed since this file was written (now version %(version)s); export it again.")
+            outcome.errors.append(RowError(line=line, field="version", message=message % {"version": stale.current}))
         except IntegrityError as error:
             outcome.action = "error"
             outcome.errors.append(RowError(line=line, field="", message=_("Database refused the row: %s") % error))
@@ -239,22 +247,22 @@ class TierRowImporter:
             fields.pop("source", None)
             if tier is None:
                 fields["source"] = fields["plan"].source
+        reason = f"{self.reason} line {outcome.line}"
         if tier is None:
-            created = tier_create(actor=self.actor, **fields)
+            created = tier_create(actor=self.actor, reason=reason, **fields)
             self.seen[("tier", created.pk)] = outcome.line  # a later row keyed to it is a duplicate too
             outcome.action, outcome.tier_id = "new", created.pk
-            self._note_reason(created, outcome.line)
             return
         changes = {name: value for name, value in fields.items() if getattr(tier, name) != value}
         if not changes:
             outcome.action, outcome.tier_id = "unchanged", tier.pk
             return
         outcome.changes = {name: (_show(getattr(tier, name)), _show(value)) for name, value in changes.items()}
-        effective_on = None
-        if tier.effective_to is None and PRICE_FIELDS & changes.keys() and "effective_to" not in changes:
-            # A new price starts on the file's effective_from (or today); the old tier closes that day.
-            effective_on = changes.pop("effective_from", None)
-        current = tier_update(tier=tier, changes=changes, actor=self.actor, effective_on=effective_on)
+        # The service decides: a new price closes the tier and starts a new one on the file's
+        # effective_from (or today); anything else edits it in place, unless it is history.
+        current = tier_update(
+            tier=tier, changes=changes, actor=self.actor, version=_version(outcome.values), reason=reason
+        )
         outcome.action, outcome.tier_id = "changed", current.pk
         self.seen[("tier", current.pk)] = outcome.line  # a later row keyed to the new price repeats this one
         if current.pk != tier.pk:
@@ -263,8 +271,6 @@ class TierRowImporter:
                 "date": current.effective_from,
                 "new": current.pk,
             }
-            self._note_reason(tier, outcome.line)
-        self._note_reason(current, outcome.line)
 
     def _target(self, values: dict[str, str], fields: dict[str, Any]) -> Tier | None:
         """The existing tier a row updates: by id, else the plan's current tier of that validity."""
@@ -292,9 +298,15 @@ class TierRowImporter:
             .first()
         )
 
-    def _note_reason(self, tier: Tier, line: int) -> None:
-        latest = Tier.history.filter(id=tier.pk).order_by("-history_id").values_list("history_id", flat=True)[:1]
-        Tier.history.filter(history_id__in=list(latest)).update(history_change_reason=f"{self.reason} line {line}")
+
+def _version(values: dict[str, str]) -> int | None:
+    """The tier version a row was exported at (the `version` column), or None without one."""
+    text = values.get("version", "")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise RowInvalid({"version": [_("“%(value)s” is not a version (a whole number).") % {"value": text}]})
+    return int(text)
 
 
 def _parse(values: dict[str, str]) -> dict[str, Any]:

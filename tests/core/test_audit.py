@@ -14,7 +14,7 @@ from core.audit import audit_csv, audit_entries
 from core.services import audited_update
 from plans.importing import tier_import
 from plans.services import tier_create, tier_update
-from tests.factories import AnalystFactory, PlanFactory, ViewerFactory
+from tests.factories import AnalystFactory, PlanFactory, SourceFactory, ViewerFactory
 
 
 @pytest.fixture
@@ -26,7 +26,12 @@ def priced(db):
         actor=lin, plan=plan, validity_days=7, price_cny=Decimal("85.00"), source=plan.source, effective_from=None
     )
     second = tier_update(
-        tier=first, changes={"price_cny": Decimal("75.00")}, actor=wang, effective_on=datetime.date(2025, 6, 1)
+        tier=first,
+        changes={"price_cny": Decimal("75.00")},
+        actor=wang,
+        effective_on=datetime.date(2025, 6, 1),
+        source=SourceFactory(title="6月资费"),
+        reason="June price list",
     )
     return {"plan": plan, "first": first, "second": second, "lin": lin, "wang": wang}
 
@@ -51,6 +56,17 @@ def test_a_price_change_shows_as_a_closed_tier_and_a_new_one(priced):
     assert by_object[(priced["first"].pk, "changed", "effective_to")].new == "2025-06-01"
     assert by_object[(priced["second"].pk, "created", "price_cny")].new == "75.00"
     assert by_object[(priced["second"].pk, "created", "effective_from")].new == "2025-06-01"
+
+
+def test_a_new_prices_reason_is_in_the_export_on_both_the_closed_and_the_new_tier(priced):
+    entries = audit_entries(model_labels=["plans.tier"])
+
+    rows = list(csv.DictReader(io.StringIO(audit_csv(entries).lstrip("\ufeff"))))
+
+    closed = {row["reason"] for row in rows if row["object_id"] == str(priced["first"].pk) and row["who"] == "wang"}
+    opened = {row["reason"] for row in rows if row["object_id"] == str(priced["second"].pk)}
+    assert closed == {"Closed by a new price from 2025-06-01: June price list"}
+    assert opened == {"June price list"}
 
 
 def test_it_records_the_import_file_and_line_as_the_reason(priced):

@@ -1,4 +1,4 @@
-"""Evidence on sources (an uploaded screenshot or PDF) and the second-analyst review of tiers."""
+"""Evidence on sources: an uploaded screenshot or PDF (tier reviews: tests/plans/test_reviews.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.services import audited_save
 from operators.validators import EVIDENCE_MAX_BYTES
-from plans.services import tier_create, tier_mark_reviewed, tier_update
-from tests.factories import AnalystFactory, PlanFactory, SourceFactory, ViewerFactory
+from tests.factories import AnalystFactory, SourceFactory, ViewerFactory
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -92,75 +91,6 @@ def test_it_rejects_oversized_evidence_in_the_admin_form(client, media_root):
     source.refresh_from_db()
     assert not source.evidence
     assert not list(media_root.rglob("*.png"))
-
-
-@pytest.mark.django_db
-def test_it_marks_a_tier_reviewed_by_a_second_analyst():
-    author, reviewer = AnalystFactory(), AnalystFactory()
-    plan = PlanFactory()
-    tier = tier_create(actor=author, plan=plan, validity_days=7, price_cny="85.00", source=plan.source)
-
-    tier_mark_reviewed(tier=tier, reviewer=reviewer)
-
-    tier.refresh_from_db()
-    assert tier.reviewed_by == reviewer
-    assert tier.reviewed_at is not None
-    assert tier.history.latest().history_user == reviewer
-
-
-@pytest.mark.django_db
-def test_it_refuses_a_review_by_the_tiers_creator():
-    author = AnalystFactory()
-    plan = PlanFactory()
-    tier = tier_create(actor=author, plan=plan, validity_days=7, price_cny="85.00", source=plan.source)
-
-    with pytest.raises(ValidationError) as error:
-        tier_mark_reviewed(tier=tier, reviewer=author)
-
-    assert error.value.message_dict == {
-        "reviewed_by": ["A tier must be reviewed by a second analyst, not by the one who entered it."]
-    }
-    tier.refresh_from_db()
-    assert tier.reviewed_by is None
-
-
-@pytest.mark.django_db
-def test_it_refuses_a_review_by_the_last_editor_of_the_figures():
-    author, editor = AnalystFactory(), AnalystFactory()
-    plan = PlanFactory()
-    tier = tier_create(actor=author, plan=plan, validity_days=7, price_cny="85.00", source=plan.source)
-    tier_update(tier=tier, changes={"notes": "checked against the operator's page"}, actor=editor)
-
-    with pytest.raises(ValidationError):
-        tier_mark_reviewed(tier=tier, reviewer=editor)
-    tier_mark_reviewed(tier=tier, reviewer=AnalystFactory())
-
-
-@pytest.mark.django_db
-def test_it_refuses_a_review_by_a_viewer():
-    plan = PlanFactory()
-    tier = tier_create(actor=AnalystFactory(), plan=plan, validity_days=7, price_cny="85.00", source=plan.source)
-
-    with pytest.raises(ValidationError) as error:
-        tier_mark_reviewed(tier=tier, reviewer=ViewerFactory())
-
-    assert error.value.message_dict == {"reviewed_by": ["Only an analyst can review a tier."]}
-
-
-@pytest.mark.django_db
-def test_a_new_price_starts_unreviewed():
-    author, reviewer = AnalystFactory(), AnalystFactory()
-    plan = PlanFactory()
-    tier = tier_create(actor=author, plan=plan, validity_days=7, price_cny="85.00", source=plan.source)
-    tier_mark_reviewed(tier=tier, reviewer=reviewer)
-
-    successor = tier_update(tier=tier, changes={"price_cny": "75.00"}, actor=author)
-
-    assert successor.pk != tier.pk
-    assert successor.reviewed_by is None
-    assert successor.reviewed_at is None
-    tier.refresh_from_db()
-    assert tier.reviewed_by == reviewer
 
 
 @pytest.mark.django_db

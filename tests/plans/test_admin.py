@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from plans.admin import TierAdmin
 from plans.models import Perk, Plan, Tier
+from plans.services import plan_update, tier_update
 from plans.signals import tiers_changed
 from tests.admin_contract import AdminContract, admin_url
 from tests.factories import (
@@ -53,6 +54,7 @@ def tier_fields(tier: Tier) -> dict[str, Any]:
         "effective_from": tier.effective_from or "",
         "effective_to": tier.effective_to or "",
         "source": tier.source_id,
+        "based_on_version": tier.version,  # the hidden field: the version the page was opened on
     }
     if tier.data_unlimited:
         values["data_unlimited"] = "on"
@@ -77,6 +79,7 @@ def plan_form(plan: Plan, tiers: list[dict[str, Any]] = (), initial: int = 0, **
         "withdrawn_on": plan.withdrawn_on or "",
         "source": plan.source_id,
         "notes": plan.notes,
+        "based_on_version": plan.version if plan.pk else "",
         "perks": [perk.pk for perk in plan.perks.all()] if plan.pk else [],
         **management("tiers", total=len(tiers), initial=initial),
         **overrides,
@@ -215,7 +218,10 @@ def test_it_filters_tiers_by_bucket_current_operator_and_province(client, analys
 
 @pytest.mark.django_db
 def test_a_price_change_in_the_tier_form_supersedes_the_tier(client, analyst, django_capture_on_commit_callbacks):
-    tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+    tier = TierFactory(
+        validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1), notes="All labels printed"
+    )
+    printed = SourceFactory(title="7月资费")
     client.force_login(analyst)
     sent: list[list[int]] = []
 
@@ -227,7 +233,14 @@ def test_a_price_change_in_the_tier_form_supersedes_the_tier(client, analyst, dj
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 admin_url(Tier, "change", tier.pk),
-                tier_form(tier, price_cny="120.00", effective_from="2025-07-01", _continue="1"),
+                tier_form(
+                    tier,
+                    price_cny="120.00",
+                    effective_from="2025-07-01",
+                    new_source=printed.pk,
+                    reason="July price list",
+                    _continue="1",
+                ),
             )
     finally:
         tiers_changed.disconnect(receiver)
@@ -239,7 +252,10 @@ def test_a_price_change_in_the_tier_form_supersedes_the_tier(client, analyst, dj
     assert tier.effective_to == datetime.date(2025, 7, 1)
     assert successor.price_cny == Decimal("120.00")
     assert successor.effective_from == datetime.date(2025, 7, 1)
+    # A new observation: the source the analyst named, none of the old row's notes.
+    assert (successor.source, successor.notes) == (printed, "")
     assert successor.history.get().history_user == analyst
+    assert successor.history.get().history_change_reason == "July price list"
     assert tier.history.latest().history_user == analyst
     # Continue editing lands on the tier that is current now, and the message says what happened.
     assert response["Location"] == admin_url(Tier, "change", successor.pk)
@@ -253,7 +269,9 @@ def test_a_price_change_without_a_new_start_date_starts_today(client, analyst):
     tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
     client.force_login(analyst)
 
-    response = client.post(admin_url(Tier, "change", tier.pk), tier_form(tier, price_cny="90.00"))
+    response = client.post(
+        admin_url(Tier, "change", tier.pk), tier_form(tier, price_cny="90.00", new_source=tier.source_id)
+    )
 
     assert response.status_code == 302
     assert response["Location"] == admin_url(Tier, "changelist")
@@ -268,7 +286,8 @@ def test_a_new_price_starting_before_the_current_one_is_an_error_on_effective_fr
     client.force_login(analyst)
 
     response = client.post(
-        admin_url(Tier, "change", tier.pk), tier_form(tier, price_cny="120.00", effective_from="2025-04-01")
+        admin_url(Tier, "change", tier.pk),
+        tier_form(tier, price_cny="120.00", effective_from="2025-04-01", new_source=tier.source_id),
     )
 
     assert response.status_code == 200
@@ -346,7 +365,15 @@ def test_an_inline_price_change_supersedes_the_tier_and_says_so(client, analyst)
     plan = PlanFactory()
     tier = TierFactory(plan=plan, validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
     client.force_login(analyst)
-    row = {"id": tier.pk, "plan": plan.pk, **tier_fields(tier), "price_cny": "110.00", "effective_from": "2025-08-01"}
+    printed = SourceFactory()
+    row = {
+        "id": tier.pk,
+        "plan": plan.pk,
+        **tier_fields(tier),
+        "price_cny": "110.00",
+        "effective_from": "2025-08-01",
+        "new_source": printed.pk,
+    }
 
     response = client.post(admin_url(Plan, "change", plan.pk), plan_form(plan, [row], initial=1))
 
@@ -355,6 +382,7 @@ def test_an_inline_price_change_supersedes_the_tier_and_says_so(client, analyst)
     successor = plan.tiers.get(effective_to__isnull=True)
     assert tier.effective_to == datetime.date(2025, 8, 1)
     assert (successor.price_cny, successor.effective_from) == (Decimal("110.00"), datetime.date(2025, 8, 1))
+    assert successor.source == printed
     notes = [str(message) for message in get_messages(response.wsgi_request)]
     assert any("is current from that day" in note for note in notes)
 
@@ -420,23 +448,6 @@ def test_deleting_a_plan_in_the_admin_uses_the_service(client, analyst, django_c
     assert len(callbacks) == 1
 
 
-@pytest.mark.django_db
-def test_the_review_action_records_a_second_analyst_and_refuses_the_author(client, analyst):
-    tier = TierFactory()
-    tier.history.update(history_user=analyst)  # the analyst entered it
-    second = AnalystFactory(username="second")
-
-    client.force_login(analyst)
-    client.post(admin_url(Tier, "changelist"), {"action": "mark_reviewed", "_selected_action": [tier.pk]})
-    tier.refresh_from_db()
-    assert tier.reviewed_by is None
-
-    client.force_login(second)
-    client.post(admin_url(Tier, "changelist"), {"action": "mark_reviewed", "_selected_action": [tier.pk]})
-    tier.refresh_from_db()
-    assert tier.reviewed_by == second
-
-
 def changelist_queries(client: Any, model: type[models.Model]) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(admin_url(model, "changelist"))
@@ -495,16 +506,16 @@ def test_a_plan_added_with_tiers_inline_creates_all_of_them_through_the_services
 
 
 @pytest.mark.django_db
-def test_reverting_a_tiers_price_from_history_starts_a_new_tier(client, analyst):
+def test_reverting_a_tiers_price_from_history_starts_a_new_tier_from_the_named_source(client, analyst):
     tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
     first = tier.history.get()
-    Tier.objects.filter(pk=tier.pk).update(price_cny=Decimal("150"))  # a mistaken edit, outside the admin
+    Tier.objects.filter(pk=tier.pk).update(price_cny=Decimal("150"))  # a price change, outside the admin
     client.force_login(analyst)
+    url = reverse("admin:plans_tier_simple_history", args=[tier.pk, first.history_id])
 
-    response = client.post(
-        reverse("admin:plans_tier_simple_history", args=[tier.pk, first.history_id]),
-        tier_form(tier, price_cny="100.00"),
-    )
+    # The revert form is based on what is stored now, not on the old record it shows.
+    assert client.get(url).context["adminform"].form["based_on_version"].initial == 1
+    response = client.post(url, tier_form(tier, price_cny="100.00", new_source=tier.source_id))
 
     assert response.status_code == 302
     current = Tier.objects.get(plan=tier.plan, effective_to__isnull=True)
@@ -514,13 +525,31 @@ def test_reverting_a_tiers_price_from_history_starts_a_new_tier(client, analyst)
 
 
 @pytest.mark.django_db
+def test_reverting_a_mistaken_price_from_history_as_a_correction_keeps_the_row(client, analyst):
+    tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+    first = tier.history.get()
+    Tier.objects.filter(pk=tier.pk).update(price_cny=Decimal("150"))  # a mistaken edit, outside the admin
+    client.force_login(analyst)
+
+    response = client.post(
+        reverse("admin:plans_tier_simple_history", args=[tier.pk, first.history_id]),
+        tier_form(tier, price_cny="100.00", is_correction="on", reason="150 was a typo"),
+    )
+
+    assert response.status_code == 302
+    tier.refresh_from_db()
+    assert (tier.price_cny, tier.effective_to, Tier.objects.count()) == (Decimal("100.00"), None, 1)
+    assert tier.history.latest().history_change_reason == "Correction: 150 was a typo"
+
+
+@pytest.mark.django_db
 def test_editing_only_an_inline_tier_leaves_the_plan_row_alone_and_signals_once(
     client, analyst, django_capture_on_commit_callbacks
 ):
     plan = PlanFactory()
     tier = TierFactory(plan=plan, validity_days=7, notes="")
     client.force_login(analyst)
-    row = {"id": tier.pk, "plan": plan.pk, **tier_fields(tier), "price_cny": "95.00"}
+    row = {"id": tier.pk, "plan": plan.pk, **tier_fields(tier), "price_cny": "95.00", "new_source": tier.source_id}
     sent: list[list[int]] = []
 
     def receiver(sender: object, plan_ids: list[int], **kwargs: object) -> None:
@@ -559,3 +588,135 @@ def test_a_service_refusing_a_row_marked_for_deletion_is_reported_not_a_server_e
         "This tier is cited by a published benchmark."
     ]
     assert plan.tiers.get() == tier
+
+
+# --------------------------------------------------------------------------- new observations, history, versions
+
+
+def form_errors(response: Any) -> dict[str, list[str]]:
+    return response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_the_tier_form_asks_for_the_new_prices_source_empty_and_a_reason(client, analyst):
+    tier = TierFactory(validity_days=7)
+    client.force_login(analyst)
+
+    form = client.get(admin_url(Tier, "change", tier.pk)).context["adminform"].form
+
+    assert form["new_source"].value() is None  # never the old price's source
+    assert form["source"].value() == tier.source_id
+    assert form["reason"].value() is None
+    assert form["based_on_version"].value() == 1
+    assert form.fields["based_on_version"].widget.is_hidden
+
+
+@pytest.mark.django_db
+def test_a_price_change_without_its_source_is_an_error_on_that_field_and_saves_nothing(client, analyst):
+    tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+    client.force_login(analyst)
+
+    response = client.post(admin_url(Tier, "change", tier.pk), tier_form(tier, price_cny="120.00"))
+
+    assert response.status_code == 200
+    assert form_errors(response) == {
+        "new_source": ["A new price is a new observation: name the source that printed it."]
+    }
+    tier.refresh_from_db()
+    assert (tier.price_cny, tier.effective_to, tier.version, Tier.objects.count()) == (Decimal("100.00"), None, 1, 1)
+
+
+@pytest.mark.django_db
+def test_a_stale_tier_form_says_someone_changed_it_and_saves_nothing(client, analyst):
+    tier = TierFactory(validity_days=7, notes="")
+    opened = tier_form(tier)  # the page as the analyst opened it, at version 1
+    tier_update(tier=tier, changes={"notes": "their change"}, actor=AnalystFactory(username="colleague"))
+    client.force_login(analyst)
+
+    response = client.post(admin_url(Tier, "change", tier.pk), {**opened, "notes": "my change"})
+
+    assert response.status_code == 200
+    assert form_errors(response) == {
+        "__all__": ["Someone changed this tier since you opened it (now version 2); reload to see their change."]
+    }
+    tier.refresh_from_db()
+    assert (tier.notes, tier.version) == ("their change", 2)
+
+
+@pytest.mark.django_db
+def test_a_stale_inline_row_says_someone_changed_it_and_the_plan_page_saves_nothing(client, analyst):
+    plan = PlanFactory(notes="")
+    tier = TierFactory(plan=plan, validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+    row = {"id": tier.pk, "plan": plan.pk, **tier_fields(tier), "price_cny": "90.00", "new_source": tier.source_id}
+    tier_update(tier=tier, changes={"notes": "their change"}, actor=AnalystFactory(username="colleague"))
+    client.force_login(analyst)
+
+    response = client.post(admin_url(Plan, "change", plan.pk), plan_form(plan, [row], initial=1, notes="mine"))
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.forms[0].non_field_errors() == [
+        "Someone changed this tier since you opened it (now version 2); reload to see their change."
+    ]
+    assert Tier.objects.count() == 1
+    plan.refresh_from_db()
+    assert plan.notes == ""  # the plan's own change was rolled back with the rest
+
+
+@pytest.mark.django_db
+def test_a_stale_plan_form_says_someone_changed_it_and_saves_nothing(client, analyst):
+    plan = PlanFactory(name_en="Panda Card")
+    opened = plan_form(plan)
+    plan_update(plan=plan, changes={"name_en": "Their Card"}, actor=AnalystFactory(username="colleague"))
+    client.force_login(analyst)
+
+    response = client.post(admin_url(Plan, "change", plan.pk), {**opened, "name_en": "My Card"})
+
+    assert response.status_code == 200
+    assert form_errors(response) == {
+        "__all__": ["Someone changed this plan since you opened it (now version 2); reload to see their change."]
+    }
+    plan.refresh_from_db()
+    assert (plan.name_en, plan.version) == ("Their Card", 2)
+
+
+@pytest.fixture
+def ended(db) -> Tier:
+    return TierFactory(
+        validity_days=7,
+        price_cny=Decimal("100"),
+        effective_from=datetime.date(2025, 1, 1),
+        effective_to=datetime.date(2025, 5, 1),
+    )
+
+
+@pytest.mark.django_db
+def test_an_ordinary_edit_of_a_tier_that_is_history_is_refused_with_the_way_to_correct_it(client, analyst, ended):
+    client.force_login(analyst)
+
+    response = client.post(
+        admin_url(Tier, "change", ended.pk), tier_form(ended, price_cny="99.00", new_source=ended.source_id)
+    )
+
+    assert response.status_code == 200
+    assert form_errors(response) == {
+        "__all__": ["This tier is history (ended 2025-05-01); use a correction to fix a recorded figure."]
+    }
+    ended.refresh_from_db()
+    assert ended.price_cny == Decimal("100.00")
+
+
+@pytest.mark.django_db
+def test_a_correction_of_a_tier_that_is_history_needs_a_reason_and_is_audited(client, analyst, ended):
+    client.force_login(analyst)
+    url = admin_url(Tier, "change", ended.pk)
+
+    without = client.post(url, tier_form(ended, price_cny="99.00", is_correction="on"))
+    corrected = client.post(url, tier_form(ended, price_cny="99.00", is_correction="on", reason="表1 prints 99"))
+
+    assert form_errors(without) == {"reason": ["A correction needs a reason: say what was wrong."]}
+    assert corrected.status_code == 302
+    ended.refresh_from_db()
+    assert (ended.price_cny, ended.effective_to, ended.version) == (Decimal("99.00"), datetime.date(2025, 5, 1), 2)
+    latest = ended.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (analyst, "Correction: 表1 prints 99")

@@ -18,7 +18,7 @@ from django.test import Client
 from plans.importing import MAX_IMPORT_BYTES
 from plans.models import Tier
 from plans.services import tier_delete
-from tests.factories import AnalystFactory, PlanFactory, TierFactory, ViewerFactory
+from tests.factories import AnalystFactory, PlanFactory, SourceFactory, TierFactory, ViewerFactory
 
 
 @pytest.fixture
@@ -56,7 +56,8 @@ def test_the_tier_changelist_offers_import_and_export(analyst_browser, tier):
 
 
 def test_an_edited_price_is_previewed_then_saved_on_confirm(analyst_browser, tier):
-    text = f"id,plan,validity_days,price_cny,source\n{tier.pk},{tier.plan_id},7,79.00,{tier.source_id}\n"
+    printed = SourceFactory()
+    text = f"id,plan,validity_days,price_cny,source\n{tier.pk},{tier.plan_id},7,79.00,{printed.pk}\n"
 
     page = preview(analyst_browser, text)
 
@@ -77,7 +78,7 @@ def test_an_edited_price_is_previewed_then_saved_on_confirm(analyst_browser, tie
 
 
 def test_a_confirm_runs_once_and_only_for_the_session_that_previewed(analyst_browser, tier):
-    text = f"id,plan,validity_days,price_cny,source\n{tier.pk},{tier.plan_id},7,79.00,{tier.source_id}\n"
+    text = f"id,plan,validity_days,price_cny,source\n{tier.pk},{tier.plan_id},7,79.00,{SourceFactory().pk}\n"
     token = token_of(preview(analyst_browser, text))
     other = Client()
     other.force_login(AnalystFactory(username="wang"))
@@ -93,7 +94,7 @@ def test_a_confirm_runs_once_and_only_for_the_session_that_previewed(analyst_bro
 
 
 def test_a_preview_that_went_stale_shows_the_errors_on_confirm_and_saves_nothing(analyst_browser, tier):
-    text = f"id,plan,validity_days,price_cny,source\n{tier.pk},{tier.plan_id},7,79.00,{tier.source_id}\n"
+    text = f"id,plan,validity_days,price_cny,source\n{tier.pk},{tier.plan_id},7,79.00,{SourceFactory().pk}\n"
     token = token_of(preview(analyst_browser, text))
     tier_id = tier.pk
     tier_delete(tier=tier, actor=None)  # someone else, meanwhile

@@ -61,11 +61,14 @@ def test_it_sets_and_replaces_a_plans_perks(analyst, analyst_client: APIClient, 
         {"branch": branch.pk, "name_zh": "新卡", "source": source.pk, "perks": [video.pk]},
         format="json",
     )
-    changed = analyst_client.patch(f"/api/v1/plans/{created.json()['id']}/", {"perks": [caller.pk]}, format="json")
+    changed = analyst_client.patch(
+        f"/api/v1/plans/{created.json()['id']}/", {"perks": [caller.pk]}, format="json", HTTP_IF_MATCH='"1"'
+    )
 
     assert created.status_code == 201
     assert created.json()["perks"] == [video.pk]
     assert changed.json()["perks"] == [caller.pk]
+    assert (changed.json()["version"], changed["ETag"]) == (2, '"2"')
     assert list(Plan.objects.get(pk=created.json()["id"]).perks.all()) == [caller]
 
 
@@ -97,9 +100,30 @@ def test_it_refuses_a_bad_plan_naming_the_field_and_writes_nothing(
 def test_it_deletes_a_plan_with_its_tiers_and_keeps_their_history(analyst, analyst_client: APIClient, db):
     tier = TierFactory()
 
-    response = analyst_client.delete(f"/api/v1/plans/{tier.plan_id}/")
+    response = analyst_client.delete(f"/api/v1/plans/{tier.plan_id}/", HTTP_IF_MATCH='"1"')
 
     assert response.status_code == 204
     assert not Tier.objects.filter(pk=tier.pk).exists()
     assert Tier.history.filter(id=tier.pk).latest().history_type == "-"
     assert Plan.history.filter(id=tier.plan_id).latest().history_user == analyst
+
+
+def test_it_refuses_a_plan_change_naming_no_version_or_a_stale_one(analyst_client: APIClient, db):
+    plan = PlanFactory(name_en="Panda Card")
+    url = f"/api/v1/plans/{plan.pk}/"
+    assert analyst_client.get(url)["ETag"] == '"1"'
+
+    missing = analyst_client.patch(url, {"name_en": "Smart Card"}, format="json")
+    first = analyst_client.patch(url, {"name_en": "Smart Card", "version": 1}, format="json")
+    stale = analyst_client.patch(url, {"name_en": "Lost Card"}, format="json", HTTP_IF_MATCH='"1"')
+    stale_delete = analyst_client.delete(url, HTTP_IF_MATCH='"1"')
+
+    assert missing.status_code == 428
+    assert first.status_code == 200
+    assert stale.status_code == 412
+    assert stale.json()["detail"] == (
+        "Someone changed this plan since you opened it (now version 2); reload to see their change."
+    )
+    assert stale_delete.status_code == 412
+    plan.refresh_from_db()
+    assert (plan.name_en, plan.version) == ("Smart Card", 2)

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from plans.models import Tier
-from tests.factories import AnalystFactory, BranchFactory, PlanFactory, TierFactory
+from tests.factories import AnalystFactory, BranchFactory, PlanFactory, SourceFactory, TierFactory
 
 Row = tuple[str, str, int, str]
 
@@ -188,24 +188,90 @@ def test_it_refuses_an_unknown_filter_value_with_400_naming_it(
 
 def test_it_supersedes_a_current_tier_when_its_price_changes(seed, analyst, analyst_client: APIClient):
     old = Tier.objects.get(plan__name_zh="熊猫卡", validity_days=7)
+    printed = SourceFactory(title="7月资费")
 
     response = analyst_client.patch(
-        f"/api/v1/tiers/{old.pk}/", {"price_cny": "95.00", "effective_on": "2025-07-01"}, format="json"
+        f"/api/v1/tiers/{old.pk}/",
+        {"price_cny": "95.00", "effective_on": "2025-07-01", "source": printed.pk, "reason": "July price list"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
     )
 
     assert response.status_code == 200
     new = response.json()
     assert new["id"] != old.pk
     assert (new["price_cny"], new["effective_from"], new["is_current"]) == ("95.00", "2025-07-01", True)
+    assert (new["source"], new["confidence"], new["notes"], new["version"]) == (printed.pk, "confirmed", "", 1)
+    # The body is the new tier: Content-Location names it and the ETag is its version.
+    assert response["Content-Location"] == f"http://testserver/api/v1/tiers/{new['id']}/"
+    assert response["ETag"] == '"1"'
     old.refresh_from_db()
-    assert (old.price_cny, old.effective_to) == (Decimal("90.00"), datetime.date(2025, 7, 1))
+    assert (old.price_cny, old.effective_to, old.version) == (Decimal("90.00"), datetime.date(2025, 7, 1), 2)
     assert old.history.latest().history_user == analyst
-    assert Tier.objects.get(pk=new["id"]).history.earliest().history_user == analyst
+    created = Tier.objects.get(pk=new["id"]).history.earliest()
+    assert (created.history_user, created.history_change_reason) == (analyst, "July price list")
+
+
+def test_it_refuses_a_new_price_without_its_source(seed, analyst_client: APIClient):
+    old = Tier.objects.get(plan__name_zh="熊猫卡", validity_days=7)
+    before = snapshot()
+
+    response = analyst_client.patch(
+        f"/api/v1/tiers/{old.pk}/", {"price_cny": "95.00"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": "source",
+            "message": "A new price is a new observation: name the source that printed it.",
+            "code": "source_required",
+        }
+    ]
+    assert snapshot() == before
+
+
+def test_it_refuses_an_ordinary_edit_of_a_tier_that_is_history_and_takes_a_correction(analyst_client: APIClient, db):
+    ended = TierFactory(
+        validity_days=7, effective_from=datetime.date(2025, 1, 1), effective_to=datetime.date(2025, 5, 1)
+    )
+    url = f"/api/v1/tiers/{ended.pk}/"
+
+    edit = analyst_client.patch(
+        url, {"price_cny": "99.00", "source": ended.source_id}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    no_reason = analyst_client.patch(
+        url, {"price_cny": "99.00", "correction": True}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    corrected = analyst_client.patch(
+        url, {"price_cny": "99.00", "correction": True, "reason": "表1 prints 99"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+
+    assert edit.status_code == 400
+    assert edit.json()["errors"] == [
+        {
+            "field": None,
+            "message": "This tier is history (ended 2025-05-01); use a correction to fix a recorded figure.",
+            "code": "history",
+        }
+    ]
+    assert no_reason.status_code == 400
+    assert no_reason.json()["errors"][0]["field"] == "reason"
+    assert corrected.status_code == 200
+    assert (corrected.json()["id"], corrected.json()["price_cny"], corrected.json()["version"]) == (
+        ended.pk,
+        "99.00",
+        2,
+    )
+    assert Tier.objects.get(pk=ended.pk).history.latest().history_change_reason == "Correction: 表1 prints 99"
 
 
 def test_it_finds_old_and_new_prices_by_date_and_by_currency(seed, analyst_client: APIClient):
     old = Tier.objects.get(plan__name_zh="熊猫卡", validity_days=7)
-    analyst_client.patch(f"/api/v1/tiers/{old.pk}/", {"price_cny": "95.00", "effective_on": "2025-07-01"})
+    analyst_client.patch(
+        f"/api/v1/tiers/{old.pk}/",
+        {"price_cny": "95.00", "effective_on": "2025-07-01", "source": old.source_id, "version": 1},
+    )
     panda_7 = {"q": "熊猫卡", "validity_days": 7}
 
     before = analyst_client.get("/api/v1/tiers/", {**panda_7, "in_effect_on": "2025-06-30"})
@@ -220,10 +286,89 @@ def test_it_finds_old_and_new_prices_by_date_and_by_currency(seed, analyst_clien
 
 
 def test_it_corrects_a_note_in_place(current_tier: Tier, analyst_client: APIClient):
-    response = analyst_client.patch(f"/api/v1/tiers/{current_tier.pk}/", {"notes": "checked"}, format="json")
+    response = analyst_client.patch(
+        f"/api/v1/tiers/{current_tier.pk}/", {"notes": "checked"}, format="json", HTTP_IF_MATCH='"1"'
+    )
 
     assert response.json()["id"] == current_tier.pk
+    assert response["ETag"] == '"2"'
+    assert "Content-Location" not in response
     assert Tier.objects.get(pk=current_tier.pk).notes == "checked"
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def test_it_sends_the_version_as_etag_and_in_the_row(current_tier: Tier, viewer_client: APIClient):
+    response = viewer_client.get(f"/api/v1/tiers/{current_tier.pk}/")
+
+    assert response["ETag"] == '"1"'
+    assert response.json()["version"] == 1
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_it_refuses_a_write_naming_no_version_with_428(current_tier: Tier, analyst_client: APIClient, method: str):
+    before = snapshot()
+    body = {"plan": current_tier.plan_id, "validity_days": 7, "price_cny": "50.00", "notes": "x"}
+
+    response = getattr(analyst_client, method)(f"/api/v1/tiers/{current_tier.pk}/", body, format="json")
+
+    assert response.status_code == 428
+    assert response.json() == {
+        "detail": "Name the version your change is based on: send If-Match with the ETag of your GET (e.g. If-Match: "
+        '"3"), or `version` in the body.',
+        "errors": [
+            {
+                "field": None,
+                "message": "Name the version your change is based on: send If-Match with the ETag of your GET (e.g. "
+                'If-Match: "3"), or `version` in the body.',
+                "code": "precondition_required",
+            }
+        ],
+    }
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("headers", "body"),
+    [({"HTTP_IF_MATCH": '"1"'}, {}), ({"HTTP_IF_MATCH": 'W/"1"'}, {}), ({}, {"version": 1})],
+    ids=["if-match", "weak if-match", "body version"],
+)
+def test_it_refuses_a_stale_version_with_412_and_writes_nothing(
+    current_tier: Tier, analyst_client: APIClient, headers: dict[str, str], body: dict[str, Any]
+):
+    url = f"/api/v1/tiers/{current_tier.pk}/"
+    assert analyst_client.patch(url, {"notes": "first"}, format="json", HTTP_IF_MATCH='"1"').status_code == 200
+    before = snapshot()
+
+    changed = analyst_client.patch(url, {"notes": "second", **body}, format="json", **headers)
+    deleted = analyst_client.delete(url, body, format="json", **headers)
+
+    for response in (changed, deleted):
+        assert response.status_code == 412
+        assert response.json()["errors"] == [
+            {
+                "field": None,
+                "message": "Someone changed this tier since you opened it (now version 2); reload to see their change.",
+                "code": "stale_version",
+            }
+        ]
+    assert snapshot() == before
+
+
+def test_it_deletes_with_the_current_version(current_tier: Tier, analyst_client: APIClient):
+    response = analyst_client.delete(f"/api/v1/tiers/{current_tier.pk}/", HTTP_IF_MATCH='"1"')
+
+    assert response.status_code == 204
+    assert not Tier.objects.filter(pk=current_tier.pk).exists()
+
+
+def test_it_refuses_an_if_match_of_any_version(current_tier: Tier, analyst_client: APIClient):
+    response = analyst_client.patch(
+        f"/api/v1/tiers/{current_tier.pk}/", {"notes": "x"}, format="json", HTTP_IF_MATCH="*"
+    )
+
+    assert response.status_code == 428
 
 
 def test_it_defaults_a_new_tiers_source_to_its_plans(analyst_client: APIClient, db):
@@ -299,7 +444,12 @@ def test_it_refuses_a_bad_new_tier_with_400_naming_the_field_and_writes_nothing(
 def test_it_refuses_a_bad_price_change_and_keeps_the_tier_as_it_was(current_tier: Tier, analyst_client: APIClient):
     before = snapshot()
 
-    response = analyst_client.patch(f"/api/v1/tiers/{current_tier.pk}/", {"price_cny": "-5"}, format="json")
+    response = analyst_client.patch(
+        f"/api/v1/tiers/{current_tier.pk}/",
+        {"price_cny": "-5", "source": current_tier.source_id},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "price_cny"
@@ -448,10 +598,3 @@ def test_it_lets_a_second_analyst_review_a_tier(analyst, analyst_client: APIClie
     awaiting = analyst_client.get("/api/v1/tiers/", {"reviewed": "false"}).json()["results"]
     assert [row["id"] for row in reviewed] == [created["id"]]
     assert created["id"] not in [row["id"] for row in awaiting]
-
-
-def test_it_refuses_a_viewers_review(current_tier: Tier, viewer_client: APIClient):
-    response = viewer_client.post(f"/api/v1/tiers/{current_tier.pk}/review/")
-
-    assert response.status_code == 403
-    assert Tier.objects.get(pk=current_tier.pk).reviewed_by is None

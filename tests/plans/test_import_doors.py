@@ -20,7 +20,7 @@ from django.test import Client
 from openpyxl import Workbook
 
 from plans.models import Plan, Tier
-from tests.factories import AnalystFactory, PlanFactory, TierFactory
+from tests.factories import AnalystFactory, PlanFactory, SourceFactory, TierFactory
 
 HEADER = ["id", "plan", "validity_days", "price_cny", "data_gb", "source", "notes"]
 
@@ -185,7 +185,11 @@ IDS = [case.name for case in CASES]
 def world(db, settings):
     settings.TIER_IMPORT_PENDING_DIR = ""  # the system temp dir
     plan = PlanFactory(name_zh="灵动卡")
-    tier = TierFactory(plan=plan, validity_days=7, price_cny=Decimal("85.00"), data_gb=Decimal("30"))
+    # The 7-day price came from another source than the plan's: the files' new price (79.00) cites
+    # the plan's source, so each is a new observation with its own source, as the services require.
+    tier = TierFactory(
+        plan=plan, validity_days=7, price_cny=Decimal("85.00"), data_gb=Decimal("30"), source=SourceFactory()
+    )
     AnalystFactory(username="lin")
     return plan, tier
 

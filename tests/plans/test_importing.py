@@ -51,7 +51,9 @@ def beijing(db):
         plan=plan, validity_days=7, price_cny=Decimal("85.00"), data_gb=Decimal("30"), effective_from=None
     )
     fortnight = TierFactory(plan=plan, validity_days=15, price_cny=Decimal("125.00"), data_gb=Decimal("60"))
-    return {"plan": plan, "source": source, "week": week, "fortnight": fortnight}
+    # Where a new price in an edited file comes from: a new price is a new observation with its own source.
+    june = SourceFactory(title="6月资费公告")
+    return {"plan": plan, "source": source, "week": week, "fortnight": fortnight, "june": june}
 
 
 def export_row(tier: Tier, **overrides: object) -> dict[str, str]:
@@ -116,8 +118,9 @@ def test_it_round_trips_an_edited_export(beijing):
     analyst = AnalystFactory()
     week, fortnight = beijing["week"], beijing["fortnight"]
     new_row = export_row(week, id="", validity_days=30, price_cny="195.00", data_gb="", effective_from="2025-05-01")
+    june = beijing["june"]
     rows = [
-        export_row(week, price_cny="75.00", effective_from="2025-06-01"),
+        export_row(week, price_cny="75.00", effective_from="2025-06-01", source=june.pk),
         export_row(fortnight, confidence="inferred"),
         new_row,
     ]
@@ -133,7 +136,12 @@ def test_it_round_trips_an_edited_export(beijing):
     successor = Tier.objects.get(plan=beijing["plan"], validity_days=7, effective_to__isnull=True)
     assert successor.price_cny == Decimal("75.00")
     assert successor.effective_from == datetime.date(2025, 6, 1)
-    assert result.outcomes[0].changes == {"price_cny": ("85.00", "75.00"), "effective_from": ("", "2025-06-01")}
+    assert successor.source == june
+    assert result.outcomes[0].changes == {
+        "price_cny": ("85.00", "75.00"),
+        "effective_from": ("", "2025-06-01"),
+        "source": (str(beijing["source"].pk), str(june.pk)),
+    }
     assert result.outcomes[0].note == f"closes tier {week.pk} on 2025-06-01; the new price is tier {successor.pk}"
     fortnight.refresh_from_db()
     assert fortnight.confidence == "inferred"
@@ -148,7 +156,7 @@ def test_it_round_trips_an_edited_export(beijing):
 @pytest.mark.django_db
 def test_a_second_import_of_the_same_price_change_is_refused_not_applied_twice(beijing):
     week = beijing["week"]
-    content = to_csv([export_row(week, price_cny="75.00", effective_from="2025-06-01")])
+    content = to_csv([export_row(week, price_cny="75.00", effective_from="2025-06-01", source=beijing["june"].pk)])
     assert tier_import(content=content, filename="edited.csv", actor=None).ok
     before = snapshot()
 
@@ -167,7 +175,7 @@ def test_it_rejects_the_whole_file_when_one_row_is_invalid(beijing):
     before = snapshot()
     rows = [
         export_row(beijing["week"], id="", validity_days=3, price_cny="10.00"),
-        export_row(beijing["fortnight"], price_cny="-5"),
+        export_row(beijing["fortnight"], price_cny="-5", source=beijing["june"].pk),
         export_row(beijing["week"], id="", validity_days=90, price_cny="abc"),
     ]
 
@@ -190,7 +198,7 @@ def test_a_dry_run_previews_new_changed_and_unchanged_rows_and_saves_nothing(
     before = snapshot()
     rows = [
         export_row(beijing["week"]),
-        export_row(beijing["fortnight"], data_gb="80", effective_from="2025-06-01"),
+        export_row(beijing["fortnight"], data_gb="80", effective_from="2025-06-01", source=beijing["june"].pk),
         export_row(beijing["week"], id="", validity_days=30, price_cny="195"),
     ]
 
@@ -200,7 +208,11 @@ def test_a_dry_run_previews_new_changed_and_unchanged_rows_and_saves_nothing(
     assert result.ok
     assert not result.committed
     assert [(o.line, o.action) for o in result.outcomes] == [(2, "unchanged"), (3, "changed"), (4, "new")]
-    assert result.outcomes[1].changes == {"data_gb": ("60.000", "80"), "effective_from": ("", "2025-06-01")}
+    assert result.outcomes[1].changes == {
+        "data_gb": ("60.000", "80"),
+        "effective_from": ("", "2025-06-01"),
+        "source": (str(beijing["source"].pk), str(beijing["june"].pk)),
+    }
     assert snapshot() == before
     assert callbacks == []
 
@@ -291,6 +303,7 @@ def test_it_round_trips_the_apis_own_csv_export(beijing, analyst_client):
         if row["id"] == str(week.pk):
             row["price_cny"] = "79.00"
             row["effective_from"] = "2025-07-01"
+            row["source"] = str(beijing["june"].pk)
     edited = io.StringIO()
     writer = csv.DictWriter(edited, fieldnames=list(rows[0]), lineterminator="\r\n")
     writer.writeheader()
@@ -309,8 +322,8 @@ def test_it_round_trips_the_apis_own_csv_export(beijing, analyst_client):
 def test_a_row_repeating_a_price_change_made_earlier_in_the_file_is_a_duplicate(beijing):
     week = beijing["week"]
     rows = [
-        export_row(week, price_cny="75.00", effective_from="2025-06-01"),
-        export_row(week, id="", price_cny="70.00", effective_from="2025-07-01"),
+        export_row(week, price_cny="75.00", effective_from="2025-06-01", source=beijing["june"].pk),
+        export_row(week, id="", price_cny="70.00", effective_from="2025-07-01", source=beijing["june"].pk),
     ]
 
     result = tier_import(content=to_csv(rows), filename="twice.csv", actor=None)
@@ -319,3 +332,39 @@ def test_a_row_repeating_a_price_change_made_earlier_in_the_file_is_a_duplicate(
         "line 3, validity_days: Duplicates line 2: the same tier twice in one file."
     ]
     assert Tier.objects.filter(plan=beijing["plan"]).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_new_price_that_still_names_the_old_prices_source_is_refused(beijing):
+    before = snapshot()
+    content = to_csv([export_row(beijing["week"], price_cny="75.00", effective_from="2025-06-01")])
+
+    result = tier_import(content=content, filename="edited.csv", actor=None)
+
+    assert [str(error) for error in result.errors] == [
+        "line 2, source: A new price is a new observation: name the source that printed it."
+    ]
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_row_of_a_version_changed_since_the_export_is_refused(beijing, analyst_client):
+    week = beijing["week"]
+    exported = analyst_client.get("/api/v1/tiers/", {"format": "csv", "plan": beijing["plan"].pk})
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert {row["version"] for row in rows} == {"1"}
+    Tier.objects.filter(pk=week.pk).update(version=2)  # someone edited it meanwhile
+    [line] = [number for number, row in enumerate(rows, start=2) if row["id"] == str(week.pk)]
+    rows[line - 2]["notes"] = "my edit"
+    edited = io.StringIO()
+    writer = csv.DictWriter(edited, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+    result = tier_import(content=edited.getvalue().encode("utf-8"), filename="tiers.csv", actor=None)
+
+    assert [str(error) for error in result.errors] == [
+        f"line {line}, version: The tier changed since this file was written (now version 2); export it again."
+    ]
+    assert "version" not in result.ignored_columns
+    assert Tier.objects.get(pk=week.pk).notes == ""

@@ -10,7 +10,7 @@ import tablib
 from plans.importing import tier_import
 from plans.models import Plan, Tier
 from plans.resources import TIER_COLUMNS, PlanResource, TierResource
-from tests.factories import AnalystFactory, PlanFactory, TierFactory
+from tests.factories import AnalystFactory, PlanFactory, SourceFactory, TierFactory
 
 
 @pytest.fixture
@@ -52,13 +52,16 @@ def test_an_unedited_admin_export_imports_as_unchanged(plan):
 @pytest.mark.django_db
 def test_an_edited_admin_export_imports_the_new_price(plan):
     analyst = AnalystFactory()
-    text = exported().csv.replace("85.00", "79.00")
+    printed = SourceFactory()
+    dataset = exported()
+    dataset.dict = [{**row, "price_cny": "79.00", "source": printed.pk} for row in dataset.dict]
+    text = dataset.csv
 
     result = reimport(text, dry_run=False, user=analyst)
 
     assert result.ok, [str(error) for error in result.errors]
     current = Tier.objects.get(plan=plan, effective_to__isnull=True)
-    assert current.price_cny == Decimal("79.00")
+    assert (current.price_cny, current.source) == (Decimal("79.00"), printed)
     assert current.history.latest().history_user == analyst
     assert Tier.objects.filter(plan=plan).count() == 2  # the old price stays, closed
 

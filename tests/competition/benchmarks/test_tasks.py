@@ -12,7 +12,7 @@ from competition.benchmarks import scheduling, selectors
 from competition.benchmarks.tasks import TASK_NAME, benchmarks_recompute_task
 from competition.models import BenchmarkRow, BenchmarkRun
 from plans import services as plan_services
-from tests.factories import PlanFactory, TierFactory
+from tests.factories import PlanFactory, SourceFactory, TierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,9 @@ def test_an_edited_price_shows_up_in_the_next_run_without_a_command(django_captu
     scheduling.benchmarks_recompute()
     with django_capture_on_commit_callbacks(execute=True):
         # What the tier admin does on save: a price change supersedes the tier.
-        successor = plan_services.tier_update(tier=tier, changes={"price_cny": Decimal("90")}, actor=None)
+        successor = plan_services.tier_update(
+            tier=tier, changes={"price_cny": Decimal("90")}, actor=None, source=SourceFactory()
+        )
     rows = selectors.benchmark_row_list(bucket="1-7")
     assert [(row.tier_id, row.price_per_gb_cny) for row in rows] == [(successor.pk, Decimal("3.00"))]
 

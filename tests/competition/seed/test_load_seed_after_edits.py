@@ -124,7 +124,8 @@ def edited(seed, lin, lin_browser):
     tier = seed_tier()
     url = f"/admin/plans/tier/{tier.pk}/change/"
     data = change_form(lin_browser, url)
-    data.update({"price_cny": "90.00", "source": str(tier.source_id)})  # a new price cites its source
+    # A new price names the source that printed it (the form offers none by default).
+    data.update({"price_cny": "90.00", "new_source": str(tier.source_id), "reason": "operator's price list"})
     response = lin_browser.post(url, data)
     assert response.status_code == 302, re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode())
 
