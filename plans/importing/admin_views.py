@@ -203,7 +203,7 @@ class TierImportAdminMixin:
             context["preview_rows"] = shown[:PREVIEW_ROWS]
             context["preview_hidden"] = max(len(shown) - PREVIEW_ROWS, 0)
             if result.errors:
-                failed = ("\ufeff" + result.failed_rows_csv()).encode("utf-8")
+                failed = result.failed_rows_csv().encode("utf-8")
                 context["failed_rows_csv_base64"] = base64.b64encode(failed).decode("ascii")
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)

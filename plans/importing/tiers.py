@@ -16,9 +16,7 @@ its rows behind.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +28,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core import exports
 from core.services import StaleVersion
 from operators.models import Operator, Province, Source
 from plans.importing.reading import FileRejected, read_table
@@ -122,17 +121,17 @@ class ImportResult:
         return text + (_(" (dry run, nothing saved)") if self.dry_run else "")
 
     def failed_rows_csv(self) -> str:
-        """The rows that failed, as they were in the file, with their line number and errors first."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["line", "errors", *self.header])
-        for error in self.file_errors:
-            writer.writerow([error.line or "", str(error)])
+        """The rows that failed, as they were in the file, with their line number and errors first.
+
+        Written by the one export writer, like every file we hand out: a cell the analyst's file
+        had as a formula comes back as text.
+        """
+        rows: list[list[Any]] = [[error.line or "", str(error)] for error in self.file_errors]
         for outcome in self.outcomes:
             if outcome.errors:
                 messages = "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in outcome.errors)
-                writer.writerow([outcome.line, messages, *(outcome.values.get(name, "") for name in self.header)])
-        return buffer.getvalue()
+                rows.append([outcome.line, messages, *(outcome.values.get(name, "") for name in self.header)])
+        return exports.csv_text(header=["line", "errors", *self.header], rows=rows)
 
 
 class RowInvalid(Exception):

@@ -83,7 +83,7 @@ def test_it_fails_with_every_error_and_writes_the_failed_rows(plan, tmp_path):
         "line 4, plan: No plan has id 999.",
         f"failed rows written to {failed}",
     ]
-    assert [row["line"] for row in csv.DictReader(failed.open(encoding="utf-8"))] == ["3", "4"]
+    assert [row["line"] for row in csv.DictReader(failed.open(encoding="utf-8-sig"))] == ["3", "4"]
     assert Tier.objects.count() == 1
 
 

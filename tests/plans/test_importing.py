@@ -250,7 +250,7 @@ def test_it_writes_the_failed_rows_with_their_errors(beijing):
 
     result = tier_import(content=to_csv(rows), filename="bad.csv", actor=None)
 
-    failed = list(csv.DictReader(io.StringIO(result.failed_rows_csv())))
+    failed = list(csv.DictReader(io.StringIO(result.failed_rows_csv().removeprefix("\ufeff"))))
     assert len(failed) == 1
     assert failed[0]["line"] == "3"
     assert failed[0]["errors"] == "validity_days: Validity must be at least 1 day."
