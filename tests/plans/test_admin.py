@@ -577,7 +577,7 @@ def test_a_service_refusing_a_row_marked_for_deletion_is_reported_not_a_server_e
         raise ValidationError("This tier is cited by a published benchmark.")
 
     # A deleted row's form is not validated again, so its error cannot land on the form.
-    monkeypatch.setattr("plans.admin.tier_delete", refuse)
+    monkeypatch.setattr("plans.admin.plans.tier_delete", refuse)
     row = {"id": tier.pk, "plan": plan.pk, **tier_fields(tier), "DELETE": "on"}
 
     response = client.post(admin_url(Plan, "change", plan.pk), plan_form(plan, [row], initial=1))

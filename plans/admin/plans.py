@@ -1,0 +1,162 @@
+"""Admin of perks and plans (with their tiers inline); every write goes through plans.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import (
+    Count,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.forms import BaseModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import (
+    ServiceAdmin,
+    ServiceInline,
+    VersionedModelForm,
+    actor_of,
+    adopt,
+    form_changes,
+    instance_values,
+)
+from core.audit import AuditTrailActionMixin
+from operators.admin import operator_filter, province_filter
+from plans.admin.display import TierDisplayMixin
+from plans.admin.forms import TierChangeForm, tier_save
+from plans.models import Perk, Plan, Tier
+from plans.resources import AnalystImportExportMixin, PlanResource
+from plans.services import (
+    TIER_EDITABLE_FIELDS,
+    plan_create,
+    plan_delete,
+    plan_update,
+    tier_delete,
+)
+
+
+class TierInline(TierDisplayMixin, ServiceInline):
+    model = Tier
+    form = TierChangeForm
+    # Every editable field but the plan (the inline's parent) and the notes (edited on the tier's own page),
+    # then what a price change needs, and the version the row was opened on (hidden).
+    fields = (
+        *(name for name in TIER_EDITABLE_FIELDS if name not in {"plan", "notes"}),
+        "new_source",
+        "reason",
+        "per_gb",
+        "per_day",
+        "based_on_version",
+    )
+    readonly_fields = ("per_gb", "per_day")
+    autocomplete_fields = ("source",)
+    extra = 1
+    show_change_link = True
+    verbose_name_plural = _("price tiers (a price change of a current tier starts a new tier)")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tier]:
+        return super().get_queryset(request).select_related("source")
+
+    def service_save(self, *, request: HttpRequest, form: BaseModelForm, change: bool) -> None:
+        tier_save(request=request, form=form, change=change)
+
+    def service_delete(self, *, request: HttpRequest, obj: models.Model) -> None:
+        tier_delete(tier=obj, actor=actor_of(request))  # type: ignore[arg-type]
+
+
+@admin.register(Perk)
+class PerkAdmin(ServiceAdmin):
+    list_display = ("name_zh", "name_en", "category", "plan_count")
+    list_filter = ("category",)
+    search_fields = ("name_zh", "name_en", "description")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Perk]:
+        return super().get_queryset(request).annotate(plan_total=Count("plans"))
+
+    @admin.display(description=_("plans"), ordering="plan_total")
+    def plan_count(self, obj: Perk) -> int:
+        return obj.plan_total  # type: ignore[attr-defined]
+
+
+@admin.register(Plan)
+class PlanAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin):
+    form = VersionedModelForm
+    resource_classes = [PlanResource]
+    list_display = (
+        "name_zh",
+        "name_en",
+        "branch",
+        "operator_code",
+        "segment",
+        "current_tier_count",
+        "launched_on",
+        "withdrawn_on",
+        "source",
+    )
+    list_filter = (
+        operator_filter("branch__operator"),
+        province_filter("branch__province"),
+        "segment",
+        "perks__category",
+    )
+    search_fields = (
+        "name_zh",
+        "name_en",
+        "branch__name_zh",
+        "branch__name_en",
+        "=branch__operator__code",
+        "=branch__province__code",
+        "perks__name_zh",
+        "perks__name_en",
+    )
+    autocomplete_fields = ("branch", "source", "perks")
+    list_select_related = ("branch__operator", "source")
+    inlines = (TierInline,)
+    date_hierarchy = "launched_on"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Plan]:
+        # Counted by the one definition of "in effect" (a subquery, so the join stays out of the list query).
+        in_effect = Tier.objects.current().filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk"))
+        return super().get_queryset(request).annotate(current_tiers=Coalesce(Subquery(in_effect.values("n")), Value(0)))
+
+    @admin.display(description=_("operator"), ordering="branch__operator__code")
+    def operator_code(self, obj: Plan) -> str:
+        return obj.branch.operator.code
+
+    @admin.display(description=_("current tiers"), ordering="current_tiers")
+    def current_tier_count(self, obj: Plan) -> int:
+        return obj.current_tiers  # type: ignore[attr-defined]
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: Plan, inline: Any, prefix: str) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # New tiers usually cite the plan's own source: offer it. The same initial on GET and POST,
+        # so an untouched extra row still counts as unchanged and is skipped.
+        if isinstance(inline, TierInline) and obj.pk and obj.source_id:
+            kwargs["initial"] = [{"source": obj.source_id}] * inline.get_extra(request, obj)
+        return kwargs
+
+    def service_save(self, *, request: HttpRequest, obj: models.Model, form: BaseModelForm, change: bool) -> None:
+        if change:
+            changes = form_changes(form, add=False)
+            # When only the tiers inline changed, the plan row needs no write (and no extra signal).
+            if changes:
+                plan_update(
+                    plan=obj,  # type: ignore[arg-type]
+                    changes=changes,
+                    actor=actor_of(request),
+                    version=form.cleaned_data.get("based_on_version"),
+                )
+            return
+        values = instance_values(obj)
+        plan = plan_create(actor=actor_of(request), perks=form.cleaned_data.get("perks", ()), **values)
+        adopt(obj, plan)
+
+    def service_delete(self, *, request: HttpRequest, obj: models.Model) -> None:
+        plan_delete(plan=obj, actor=actor_of(request))  # type: ignore[arg-type]
