@@ -6,7 +6,7 @@ import datetime
 from typing import cast
 
 import django_filters
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.filters import AmountFilter, IntegerFilter, StrictBooleanFilter, ordering, text_search
@@ -64,7 +64,7 @@ def _current(queryset: QuerySet, name: str, value: bool) -> QuerySet:
 
 
 def _reviewed(queryset: QuerySet, name: str, value: bool) -> QuerySet:
-    in_force = Exists(TierReview.objects.filter(tier=OuterRef("pk"), voided_at__isnull=True))
+    in_force = TierReview.objects.in_force_for_outer_tier()
     return queryset.filter(in_force) if value else queryset.exclude(in_force)
 
 

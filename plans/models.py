@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -310,6 +310,16 @@ class Tier(models.Model):
         return overlapping.order_by(F("effective_from").asc(nulls_first=True), "pk").first()
 
 
+class TierReviewQuerySet(models.QuerySet):
+    def in_force(self) -> TierReviewQuerySet:
+        """Reviews not voided since: each vouches for the current version of its tier."""
+        return self.filter(voided_at__isnull=True)
+
+    def in_force_for_outer_tier(self) -> Exists:
+        """`Exists` for a tier queryset's filter or annotation: this tier has a review in force."""
+        return Exists(self.in_force().filter(tier=OuterRef("pk")))
+
+
 class TierReview(models.Model):
     """A second analyst's approval of one version of a tier's figures (four-eyes check).
 
@@ -329,6 +339,8 @@ class TierReview(models.Model):
     )
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    objects = TierReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["tier_id", "-reviewed_at"]

@@ -8,7 +8,6 @@ from typing import cast
 from django.contrib import admin
 from django.db.models import (
     Exists,
-    OuterRef,
     QuerySet,
 )
 from django.http import HttpRequest
@@ -22,7 +21,7 @@ from plans.periods import TierQuerySet
 
 
 def review_in_force() -> Exists:
-    return Exists(TierReview.objects.filter(tier=OuterRef("pk"), voided_at__isnull=True))
+    return TierReview.objects.in_force_for_outer_tier()
 
 
 def format_cny(amount: Decimal | None) -> str:

@@ -6,9 +6,9 @@ reader (plans.importing.reading), the same row validation, the same messages
 ("line 4, price_cny: The price cannot be negative.") and the same summary line.
 
 Every row goes through the write services (tier_create / tier_update), so the model's full_clean,
-the one-current-tier rule and the price-change-closes-the-old-tier rule apply exactly as in admin
-and the API: a changed price needs a changed source (the new observation's), and a tier that is
-history refuses the row. A `version` column (the export has one) makes a row based on a tier
+the no-overlapping-periods rule and the price-change-closes-the-old-tier rule apply exactly as in
+admin and the API: a changed price is a new observation citing the row's source cell (as a source
+in an API body), and a tier that is history refuses the row. A `version` column (the export has one) makes a row based on a tier
 changed since the export fail instead of overwriting the change. The whole file runs in one
 transaction: any invalid row, or a dry run, rolls it all back, so a bad file never leaves half
 its rows behind.
@@ -33,6 +33,7 @@ from core.services import StaleVersion
 from operators.models import Operator, Province, Source
 from plans.importing.reading import FileRejected, read_table
 from plans.models import Plan, Tier
+from plans.periods import TierQuerySet
 from plans.services import TIER_EDITABLE_FIELDS, tier_create, tier_update
 
 # Columns written to the tier are TIER_EDITABLE_FIELDS; the rest of the export is either identity
@@ -259,8 +260,15 @@ class TierRowImporter:
         outcome.changes = {name: (_show(getattr(tier, name)), _show(value)) for name, value in changes.items()}
         # The service decides: a new price closes the tier and starts a new one on the file's
         # effective_from (or today); anything else edits it in place, unless it is history.
+        # The row's source cell names the observation, as a source in an API body does (re-citing
+        # the tier's own source is allowed through both doors alike).
         current = tier_update(
-            tier=tier, changes=changes, actor=self.actor, version=_version(outcome.values), reason=reason
+            tier=tier,
+            changes=changes,
+            actor=self.actor,
+            version=_version(outcome.values),
+            source=fields.get("source"),
+            reason=reason,
         )
         outcome.action, outcome.tier_id = "changed", current.pk
         self.seen[("tier", current.pk)] = outcome.line  # a later row keyed to the new price repeats this one
@@ -282,20 +290,21 @@ class TierRowImporter:
                 message = _("No tier has id %(id)s; leave id empty to add a new tier.") % {"id": raw_id}
                 raise RowInvalid({"id": [message]})
             if tier.effective_to is not None and fields.get("effective_to", tier.effective_to) is None:
-                successor = Tier.objects.filter(
-                    plan_id=tier.plan_id, validity_days=tier.validity_days, effective_to__isnull=True
-                ).first()
+                successor = _latest(Tier.objects.filter(plan_id=tier.plan_id, validity_days=tier.validity_days))
                 if successor is not None:
                     message = _(
                         "Tier %(id)s was closed on %(date)s and tier %(new)s is current now; export again to edit it."
                     ) % {"id": tier.pk, "date": tier.effective_to, "new": successor.pk}
                     raise RowInvalid({"id": [message]})
             return tier
-        return (
-            Tier.objects.select_for_update()
-            .filter(plan=fields["plan"], validity_days=fields["validity_days"], effective_to__isnull=True)
-            .first()
+        return _latest(
+            Tier.objects.select_for_update().filter(plan=fields["plan"], validity_days=fields["validity_days"])
         )
+
+
+def _latest(tiers: TierQuerySet) -> Tier | None:
+    """The tier a row without an id means: the one in effect today, else the open one (scheduled)."""
+    return tiers.current().first() or tiers.filter(effective_to__isnull=True).first()
 
 
 def _version(values: dict[str, str]) -> int | None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.services import audited_update
 from plans.models import Plan, Tier
+from plans.periods import TierStatus
 
 # A change to any of these is a new price point: the old tier is closed, not overwritten.
 PRICE_FIELDS = frozenset(
@@ -42,8 +43,8 @@ SOURCE_REQUIRED = gettext_lazy("A new price is a new observation: name the sourc
 
 
 def tier_is_history(tier: Tier, *, today: datetime.date | None = None) -> bool:
-    """A tier that ended on or before today is history: only a correction may change it."""
-    return tier.effective_to is not None and tier.effective_to <= (today or timezone.localdate())
+    """A tier that has ended (its period or its plan; plans.periods) is history: only a correction may change it."""
+    return tier.status_on(today or timezone.localdate()) == TierStatus.ENDED
 
 
 def differences(instance: Tier | Plan, changes: dict[str, Any]) -> dict[str, Any]:

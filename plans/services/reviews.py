@@ -32,7 +32,7 @@ def tier_authors(*, tier: Tier) -> set[int]:
 
 def tier_review_in_force(*, tier: Tier) -> TierReview | None:
     """The review of the tier's current figures, or None (never reviewed, or voided since)."""
-    return TierReview.objects.filter(tier=tier, voided_at__isnull=True).select_related("reviewer").first()
+    return TierReview.objects.in_force().filter(tier=tier).select_related("reviewer").first()
 
 
 @transaction.atomic
@@ -71,7 +71,7 @@ def tier_mark_reviewed(*, tier: Tier, reviewer: AbstractBaseUser, version: int |
 
 def tier_review_void(*, tier: Tier, actor: AbstractBaseUser | None) -> None:
     """A reviewed field changed: the review in force no longer vouches for the figures."""
-    for review in TierReview.objects.select_for_update().filter(tier=tier, voided_at__isnull=True):
+    for review in TierReview.objects.select_for_update().in_force().filter(tier=tier):
         review._change_reason = _("Voided: tier changed (version %(version)s)") % {"version": tier.version}  # type: ignore[attr-defined]
         audited_update(
             instance=review, changes={"voided_at": timezone.now(), "voided_by_version": tier.version}, actor=actor

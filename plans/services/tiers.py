@@ -84,7 +84,7 @@ def tier_update(
             {
                 NON_FIELD_ERRORS: ValidationError(
                     _("This tier is history (ended %(date)s); use a correction to fix a recorded figure.")
-                    % {"date": stored.effective_to},
+                    % {"date": stored.effective_to or stored.plan.withdrawn_on},
                     code="history",
                 )
             }

@@ -335,9 +335,9 @@ def test_a_row_repeating_a_price_change_made_earlier_in_the_file_is_a_duplicate(
 
 
 @pytest.mark.django_db
-def test_a_new_price_that_still_names_the_old_prices_source_is_refused(beijing):
+def test_a_new_price_without_a_source_cell_is_refused(beijing):
     before = snapshot()
-    content = to_csv([export_row(beijing["week"], price_cny="75.00", effective_from="2025-06-01")])
+    content = to_csv([export_row(beijing["week"], price_cny="75.00", effective_from="2025-06-01", source="")])
 
     result = tier_import(content=content, filename="edited.csv", actor=None)
 
@@ -345,6 +345,17 @@ def test_a_new_price_that_still_names_the_old_prices_source_is_refused(beijing):
         "line 2, source: A new price is a new observation: name the source that printed it."
     ]
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_new_price_citing_the_rows_source_is_accepted_as_through_the_api(beijing):
+    content = to_csv([export_row(beijing["week"], price_cny="75.00", effective_from="2025-06-01")])
+
+    result = tier_import(content=content, filename="edited.csv", actor=None)
+
+    assert result.errors == []
+    successor = Tier.objects.get(plan=beijing["plan"], validity_days=7, effective_to__isnull=True)
+    assert (successor.price_cny, successor.source) == (Decimal("75.00"), beijing["week"].source)
 
 
 @pytest.mark.django_db
