@@ -8,10 +8,10 @@ reader (plans.importing.reading), the same row validation, the same messages
 Every row goes through the write services (tier_create / tier_update), so the model's full_clean,
 the no-overlapping-periods rule and the price-change-closes-the-old-tier rule apply exactly as in
 admin and the API: a changed price is a new observation citing the row's source cell (as a source
-in an API body), and a tier that is history refuses the row. A `version` column (the export has one) makes a row based on a tier
-changed since the export fail instead of overwriting the change. The whole file runs in one
-transaction: any invalid row, or a dry run, rolls it all back, so a bad file never leaves half
-its rows behind.
+in an API body), and a tier that is history refuses the row. A `version` column (the export has
+one) makes a row based on a tier changed since the export fail instead of overwriting the change.
+The whole file runs in one transaction: any invalid row, or a dry run, rolls it all back, so a
+bad file never leaves half its rows behind.
 """
 
 from __future__ import annotations
