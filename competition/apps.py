@@ -8,10 +8,8 @@ class CompetitionConfig(AppConfig):
     verbose_name = _("Competition")
 
     def ready(self) -> None:
-        # Benchmarks go stale when tiers change; plans tells us through its own signals: inside the
-        # writer's transaction (so the pending mark commits with the change), and once it commits.
-        from competition.benchmarks.receivers import benchmarks_on_tiers_changed, benchmarks_on_tiers_changing
-        from plans.signals import tiers_changed, tiers_changing
+        # Benchmarks go stale when tiers change; plans tells us through its own signal, once the change commits.
+        from competition.benchmarks.receivers import benchmarks_on_tiers_changed
+        from plans.signals import tiers_changed
 
-        tiers_changing.connect(benchmarks_on_tiers_changing, dispatch_uid="competition_benchmarks_on_tiers_changing")
         tiers_changed.connect(benchmarks_on_tiers_changed, dispatch_uid="competition_benchmarks_on_tiers_changed")

@@ -10,14 +10,10 @@ from competition.benchmarks import scheduling
 logger = logging.getLogger(__name__)
 
 
-def benchmarks_on_tiers_changing(sender: Any, plan_ids: list[int] | None = None, **kwargs: Any) -> None:
-    """A transaction is changing tiers or plans: mark a recompute pending, in that transaction."""
-    scheduling.benchmarks_mark_pending()
-
-
 def benchmarks_on_tiers_changed(sender: Any, plan_ids: list[int] | None = None, **kwargs: Any) -> None:
-    """The change committed: publish the recompute (without a broker it runs here, as `make run` expects)."""
+    """The change committed: mark a recompute pending and publish it (without a broker it runs here)."""
     try:
+        scheduling.benchmarks_mark_pending()
         scheduling.benchmarks_publish(trigger="change")
     except Exception:
         # Eager mode computes in this process: a failure must not turn the analyst's saved edit into

@@ -1,7 +1,10 @@
 """When a benchmark recompute runs, and who runs it: one pending flag and one lease.
 
-- Pending. A change to the benchmarks' input marks a recompute owed (`BenchmarkSchedule.pending_since`)
-  inside the writer's transaction, and publishes a "recompute if pending" task once it commits.
+- Pending. Once a change to the benchmarks' input commits, it marks a recompute owed
+  (`BenchmarkSchedule.pending_since`, one short UPDATE of its own) and publishes a "recompute if
+  pending" task. Marking after the commit, not inside the writer's transaction, keeps writers
+  from queueing behind one locked row (a long import would block every edit); the cost is a
+  window between the commit and the mark where a crash loses the mark, which the nightly run covers.
   A run clears the flag when it starts reading the input; a change committed during the run sets it
   again, and the run publishes one follow-up when it finishes. So a burst of edits costs at most one
   run in progress plus one after it, and a change is never lost: if the broker is down the flag
@@ -15,9 +18,8 @@
 - Without a broker (eager Celery, `make run`) publishing runs the task in-process, so an edit
   recomputes synchronously once it commits.
 
-Flow: plans' tiers_changing -> `benchmarks_mark_pending` (in the writer's transaction); tiers_changed
-(after the commit) -> `benchmarks_publish` -> the task -> `benchmarks_recompute` -> the lease, clear
-the flag -> `services.benchmark_run_compute`.
+Flow: plans' tiers_changed (after the commit) -> `benchmarks_mark_pending` and `benchmarks_publish`
+-> the task -> `benchmarks_recompute` -> the lease, clear the flag -> `services.benchmark_run_compute`.
 """
 
 from __future__ import annotations
@@ -62,12 +64,11 @@ class BenchmarkBusy(Exception):
 
 
 def benchmarks_mark_pending() -> None:
-    """Note that a recompute is owed, in the caller's transaction (it commits or rolls back with the change).
+    """Note that a recompute is owed, after the change that owes it committed.
 
-    An unconditional UPDATE on purpose: it holds the row until the caller commits, so a run that
-    starts meanwhile waits, then clears the mark and reads the change. A conditional one ("only if
-    not yet pending") would lock nothing when an older mark is there, and a run could clear that
-    mark and read the input before this change commits: the change would be lost.
+    No change is lost whatever the order: a run clears the mark before it reads the input, so
+    either the change committed before that read (the run includes it) or the mark comes after
+    the clear (the run sees it when it finishes and publishes one follow-up).
     """
     schedule = BenchmarkSchedule.objects.filter(pk=1)
     mark = {"pending_since": Coalesce(F("pending_since"), Value(timezone.now()))}

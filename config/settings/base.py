@@ -148,9 +148,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An edit waits at most this long for the broker before it leaves the recompute pending.
 BENCHMARK_PUBLISH_TIMEOUT_SECONDS = float(os.environ.get("BENCHMARK_PUBLISH_TIMEOUT_SECONDS", "0.5"))
 CELERY_BEAT_SCHEDULE = {
+    # Just after midnight (TIME_ZONE): a price scheduled for today takes over in the benchmarks on its
+    # day, not at the next edit (plans.periods: a tier is in effect from its effective_from).
     "benchmarks-nightly": {
         "task": "competition.benchmarks_recompute",
-        "schedule": crontab(hour=3, minute=30),
+        "schedule": crontab(hour=0, minute=5),
         "kwargs": {"trigger": "nightly"},
     },
     "benchmarks-pending": {

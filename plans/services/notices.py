@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from plans.models import Tier
-from plans.signals import tiers_changed, tiers_changing
+from plans.signals import tiers_changed
 
 
 class _TiersChangedNotice:
@@ -23,12 +23,12 @@ class _TiersChangedNotice:
 
 
 def notify_tiers_changed(*, plan_ids: Iterable[int]) -> None:
-    """Tell subscribers (the benchmarks) once per transaction: at its first change, and once it commits.
+    """Tell subscribers (the benchmarks) once the current transaction commits, once per transaction.
 
-    `tiers_changing` goes out inside the transaction at its first change, so what its receivers
-    write commits or rolls back with the change. A bulk write (load_seed, an import) touches many
-    plans in one transaction; subscribers hear about all of them in one `tiers_changed` after the
-    commit instead of one signal per row. Django drops a rolled-back block's callbacks from
+    A bulk write (load_seed, an import) touches many plans in one transaction; subscribers hear
+    about all of them in one `tiers_changed` after the commit instead of one signal per row, and
+    nothing while the transaction is open (a receiver that wrote inside it would hold its rows
+    locked for as long as the writer's transaction lasts). Django drops a rolled-back block's callbacks from
     `run_on_commit`, so a notice found there that has not gone out yet is still live.
     """
     connection = transaction.get_connection()
@@ -38,5 +38,4 @@ def notify_tiers_changed(*, plan_ids: Iterable[int]) -> None:
             return
     notice = _TiersChangedNotice()
     notice.plan_ids.update(plan_ids)
-    tiers_changing.send(sender=Tier, plan_ids=sorted(notice.plan_ids))
     transaction.on_commit(notice)

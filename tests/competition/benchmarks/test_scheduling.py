@@ -73,13 +73,15 @@ def die(lock) -> None:
 # --------------------------------------------------------------------------- pending
 
 
-def test_a_tier_change_marks_the_benchmarks_pending_inside_its_transaction(broker):
+def test_a_tier_change_marks_the_benchmarks_pending_once_it_commits(broker, django_capture_on_commit_callbacks):
     plan = PlanFactory()
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         create_tier(plan, 7)
-        assert scheduling.benchmarks_pending_since() is not None
-        assert broker.calls == []  # published only once the change commits
+        # Nothing while the writer's transaction is open: no lock on the schedule row for its length.
+        assert scheduling.benchmarks_pending_since() is None
+        assert broker.calls == []
     assert scheduling.benchmarks_pending_since() is not None
+    assert len(broker.calls) == 1
 
 
 def test_a_change_that_rolls_back_leaves_nothing_pending(broker, django_capture_on_commit_callbacks):
