@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import BaseForm, BaseModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
@@ -74,10 +75,18 @@ class VersionedModelForm(forms.ModelForm):
     service refuses the save when someone changed the row in between (nothing is lost silently)."""
 
     # Not named `version`: a model form may not list the model's non-editable field of that name.
-    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    based_on_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        error_messages={"required": _("This form lacks the version it was opened on; reload the page and edit again.")},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Editing a stored row always names the version it saw: a post without one is refused, not
+        # taken as "whatever is stored now" (that would let a stale edit through unchecked).
+        self.fields["based_on_version"].required = self.instance.pk is not None
         self.fields["based_on_version"].initial = opened_version(self.instance)
 
 

@@ -644,6 +644,22 @@ def test_a_stale_tier_form_says_someone_changed_it_and_saves_nothing(client, ana
 
 
 @pytest.mark.django_db
+def test_a_tier_form_posted_without_its_version_is_refused_and_saves_nothing(client, analyst):
+    tier = TierFactory(validity_days=7, notes="")
+    posted = {name: value for name, value in tier_form(tier).items() if name != "based_on_version"}
+    client.force_login(analyst)
+
+    response = client.post(admin_url(Tier, "change", tier.pk), {**posted, "notes": "my change"})
+
+    assert response.status_code == 200
+    assert form_errors(response)["based_on_version"] == [
+        "This form lacks the version it was opened on; reload the page and edit again."
+    ]
+    tier.refresh_from_db()
+    assert (tier.notes, tier.version) == ("", 1)
+
+
+@pytest.mark.django_db
 def test_a_stale_inline_row_says_someone_changed_it_and_the_plan_page_saves_nothing(client, analyst):
     plan = PlanFactory(notes="")
     tier = TierFactory(plan=plan, validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
