@@ -27,11 +27,13 @@ def attribute_history(instance: models.Model, actor: AbstractBaseUser | None) ->
 
 @transaction.atomic
 def audited_save(
-    *, instance: ModelT, actor: AbstractBaseUser | None, update_fields: Iterable[str] | None = None
+    *, instance: ModelT, actor: AbstractBaseUser | None, update_fields: Iterable[str] | None = None, reason: str = ""
 ) -> ModelT:
-    """Validate and save one row, attributing its history record to `actor`."""
+    """Validate and save one row, attributing its history record to `actor` (with `reason`, when given)."""
     instance.full_clean()
     attribute_history(instance, actor)
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]
     instance.save(update_fields=list(update_fields) if update_fields is not None else None)
     return instance
 

@@ -11,7 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.base import BaseApi, DetailApi, ListCreateApi
+from core.api.base import BaseApi, DetailApi, ListCreateApi, if_match_version
 from plans import selectors, services
 from plans.filters import PerkFilter, PlanFilter, TierFilter
 from plans.models import Perk, Plan, Tier
@@ -251,8 +251,7 @@ class TierReviewApi(BaseApi):
         "change of a reviewed field voids the review.",
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        header = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
-        version = (int(header) if header.isdigit() else 0) if header else None
+        version = if_match_version(request)
         tier = services.tier_mark_reviewed(tier=self.get_object(), reviewer=self.actor, version=version)
         response = Response(self.output(tier))
         response["ETag"] = f'"{tier.version}"'

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
@@ -20,7 +19,7 @@ from import_export.forms import ImportForm
 from core.admin import EXPORT_FORMATS
 from operators.models import Branch, Source
 from plans import pricing
-from plans.importing import size_problem
+from plans.importing import upload_checked
 from plans.models import Plan, Tier
 from plans.services import plan_create, plan_update
 
@@ -55,11 +54,7 @@ class LimitedImportForm(ImportForm):
     """import-export's import form (plans, launches) with the tier import's size limit, checked unparsed."""
 
     def clean_import_file(self) -> Any:
-        upload = self.cleaned_data["import_file"]
-        problem = size_problem(upload.size)
-        if problem:
-            raise ValidationError(problem)
-        return upload
+        return upload_checked(self.cleaned_data["import_file"])
 
 
 class AnalystImportExportMixin(ImportExportMixin):

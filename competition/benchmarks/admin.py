@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from competition.models import (
+from competition.benchmarks.models import (
     BenchmarkBucketSummary,
     BenchmarkRun,
 )

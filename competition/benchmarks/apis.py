@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from competition.benchmarks import selectors
+from competition.benchmarks.models import BenchmarkMatrixCell, BenchmarkRun
 from competition.benchmarks.serializers import (
     BenchmarkBasketCostOutputSerializer,
     BenchmarkBasketPageSerializer,
@@ -26,7 +27,6 @@ from competition.benchmarks.serializers import (
     BenchmarkPerGbPageSerializer,
     BenchmarkRowOutputSerializer,
 )
-from competition.models import BenchmarkMatrixCell, BenchmarkRun
 from core.api.base import EXPORT_FORMATS, EXPORT_MAX_ROWS, BaseApi
 from core.api.pagination import StandardPagination
 from core.api.renderers import CSVRenderer, XLSXRenderer

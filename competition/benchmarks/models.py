@@ -7,6 +7,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# What the analytics computed (competition.benchmarks.analytics via competition.benchmarks.services). A run is
+# written whole inside one transaction and published by flipping its status to complete, so readers
+# (selectors) that take the latest complete run never see half of one. Rows carry the tier's ids and
+# denormalised names: a run is a snapshot and stays readable after plans change.
+
 
 class BenchmarkRun(models.Model):
     """One computation of every benchmark over the then-current tiers."""

@@ -42,7 +42,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from competition.benchmarks import analytics, services
-from competition.models import BenchmarkRun, BenchmarkSchedule
+from competition.benchmarks.models import BenchmarkRun, BenchmarkSchedule
 
 logger = logging.getLogger(__name__)
 

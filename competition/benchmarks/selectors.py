@@ -19,7 +19,7 @@ from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
 from competition.benchmarks import analytics
-from competition.models import (
+from competition.benchmarks.models import (
     BenchmarkBasketCost,
     BenchmarkBucketSummary,
     BenchmarkMatrixCell,

@@ -9,7 +9,7 @@ from typing import TypedDict
 
 from rest_framework import serializers
 
-from competition.models import BenchmarkBasketCost, BenchmarkBucketSummary, BenchmarkMatrixCell, BenchmarkRow
+from competition.benchmarks.models import BenchmarkBasketCost, BenchmarkBucketSummary, BenchmarkMatrixCell, BenchmarkRow
 
 
 class _MoneyOptions(TypedDict):

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from competition.benchmarks import analytics, selectors, storage
-from competition.models import (
+from competition.benchmarks.models import (
     BenchmarkRun,
 )
 

@@ -12,7 +12,7 @@ import pandas as pd
 from django.db import connection
 
 from competition.benchmarks import analytics
-from competition.models import (
+from competition.benchmarks.models import (
     BenchmarkBasketCost,
     BenchmarkBucketSummary,
     BenchmarkMatrixCell,

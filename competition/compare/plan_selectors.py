@@ -18,10 +18,6 @@ from operators.models import Province
 from plans.models import Plan, Tier
 
 
-def province_list() -> QuerySet[Province]:
-    return Province.objects.order_by("code")
-
-
 def provinces_with_tiers() -> QuerySet[Province]:
     """Provinces where at least one branch sells a current tier: the useful choices for a comparison."""
     return Province.objects.filter(branches__plans__tiers__in=Tier.objects.current()).distinct().order_by("code")

@@ -13,19 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch
 
 from competition.benchmarks import analytics, selectors
 from competition.compare.forms import MetricChoices
-from competition.compare.plan_selectors import province_list
 from competition.models import BenchmarkRow, BenchmarkRun, KeyFigure, Launch, Strategy, StrategyMilestone
 from operators.models import Operator, Province
+from operators.selectors import operator_list, province_list
 from plans.models import Plan
 from plans.pricing import BUCKET_LABELS
-
-
-def operator_list() -> QuerySet[Operator]:
-    return Operator.objects.order_by("code")
 
 
 def launch_timeline(

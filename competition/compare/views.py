@@ -29,6 +29,7 @@ from competition.compare.forms import (
 )
 from competition.compare.tables import Table
 from competition.templatetags.compare import loc
+from operators import selectors as reference_selectors
 from plans.models import Plan
 
 
@@ -135,8 +136,8 @@ class LaunchTimelineView(ComparisonPage):
         context = super().get_context_data(**kwargs)
         form = LaunchFilterForm(
             self.request.GET or None,
-            operators=page_selectors.operator_list(),
-            provinces=plan_selectors.province_list(),
+            operators=reference_selectors.operator_list(),
+            provinces=reference_selectors.province_list(),
         )
         launches = page_selectors.launch_timeline(**(form.filters() if form.is_bound else {}))
         context.update(form=form, tables={"launches": tables.launch_table(launches)})
@@ -149,7 +150,7 @@ class StrategyView(ComparisonPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        form = StrategyFilterForm(self.request.GET or None, operators=list(page_selectors.operator_list()))
+        form = StrategyFilterForm(self.request.GET or None, operators=list(reference_selectors.operator_list()))
         groups = page_selectors.strategies_by_theme(**(form.filters() if form.is_bound else {}))
         context.update(form=form, groups=groups, tables=tables.strategy_tables(groups))
         return context

@@ -7,14 +7,14 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from competition.market.resources import LaunchResource
-from competition.models import (
+from competition.market.models import (
     KeyFigure,
     Launch,
     Partner,
     Strategy,
     StrategyMilestone,
 )
+from competition.market.resources import LaunchResource
 from core.admin import ServiceAdmin, ServiceInline
 from core.audit import AuditTrailActionMixin
 from operators.admin import operator_filter, province_filter

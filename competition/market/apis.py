@@ -18,6 +18,7 @@ from competition.market.filters import (
     StrategyFilter,
     StrategyMilestoneFilter,
 )
+from competition.market.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
 from competition.market.serializers import (
     KeyFigureInputSerializer,
     KeyFigureOutputSerializer,
@@ -30,7 +31,6 @@ from competition.market.serializers import (
     StrategyMilestoneOutputSerializer,
     StrategyOutputSerializer,
 )
-from competition.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
 from core.api.base import BaseApi, DetailApi, ListCreateApi
 from core.services import audited_update
 

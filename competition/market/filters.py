@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
-from competition.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
+from competition.market.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
 from core.filters import ordering, text_search
 from operators.filters import operator_filter, province_filter
 from operators.models import Branch

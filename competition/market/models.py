@@ -197,10 +197,3 @@ class KeyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label_zh}: {self.amount.normalize():f} {self.unit}"
-
-
-# --------------------------------------------------------------------------- benchmark results
-# What the analytics computed (competition.benchmarks.analytics via competition.benchmarks.services). A run is written
-# whole inside one transaction and published by flipping its status to complete, so readers
-# (selectors) that take the latest complete run never see half of one. Rows carry the tier's
-# ids and denormalised names: a run is a snapshot and stays readable after plans change.

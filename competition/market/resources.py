@@ -6,7 +6,7 @@ from typing import Any
 
 from import_export import fields, resources, widgets
 
-from competition.models import Launch, Partner
+from competition.market.models import Launch, Partner
 from core.services import audited_update
 from operators.models import Branch, Operator, Source
 from plans.models import Plan

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F, QuerySet
 
-from competition.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
+from competition.market.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
 
 
 def partner_list() -> QuerySet[Partner]:

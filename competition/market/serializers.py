@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from competition.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
+from competition.market.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
 from core.api.serializers import DescribedModelSerializer
 from operators.serializers import OperatorCodeField
 from plans.models import Plan

@@ -239,6 +239,22 @@ class ListCreateApi(BaseApi):
         return Response(self.output(instance), status=status.HTTP_201_CREATED)
 
 
+def if_match_version(request: Request) -> int | None:
+    """The version an If-Match header names (None without the header); the one parse of it.
+
+    A list or `*` is a 428 (a change is based on one version); a tag that is no version number
+    matches no version, so the check fails as for a stale one.
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+    if len(tags) != 1 or tags[0] == "*":
+        raise PreconditionRequired(_('If-Match must name the one version your change is based on, e.g. If-Match: "3".'))
+    tag = tags[0].removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() else 0
+
+
 class DetailApi(BaseApi):
     """GET one row; PUT replaces the fields it names (all required ones), PATCH changes some; DELETE.
 
@@ -295,16 +311,9 @@ class DetailApi(BaseApi):
         """The version a write is based on: If-Match, else the body's `version`; none is a 428."""
         if not self.versioned:
             return None
-        header = self.request.headers.get("If-Match", "").strip()
-        if header:
-            tags = [tag.strip() for tag in header.split(",") if tag.strip()]
-            if len(tags) != 1 or tags[0] == "*":
-                raise PreconditionRequired(
-                    _('If-Match must name the one version your change is based on, e.g. If-Match: "3".')
-                )
-            tag = tags[0].removeprefix("W/").strip('"')
-            # A tag that is no version number matches no version: the check fails as for a stale one.
-            return int(tag) if tag.isdigit() else 0
+        header_version = if_match_version(self.request)
+        if header_version is not None:
+            return header_version
         if body_version is None:
             raise PreconditionRequired()
         if isinstance(body_version, int) or (isinstance(body_version, str) and body_version.isdigit()):

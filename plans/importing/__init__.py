@@ -13,6 +13,7 @@ from plans.importing.reading import (
     max_import_rows,
     read_table,
     size_problem,
+    upload_checked,
 )
 from plans.importing.tiers import (
     ImportResult,
@@ -40,4 +41,5 @@ __all__ = [
     "read_table",
     "size_problem",
     "tier_import",
+    "upload_checked",
 ]

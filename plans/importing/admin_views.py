@@ -37,7 +37,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from plans.importing.reading import size_problem
+from plans.importing.reading import upload_checked
 from plans.importing.tiers import ImportResult, tier_import
 from plans.models import Tier
 
@@ -67,11 +67,7 @@ class TierImportForm(forms.Form):
     )
 
     def clean_import_file(self) -> Any:
-        upload = self.cleaned_data["import_file"]
-        problem = size_problem(upload.size)
-        if problem:
-            raise ValidationError(problem)
-        return upload
+        return upload_checked(self.cleaned_data["import_file"])
 
 
 def _pending_dir() -> Path:

@@ -32,8 +32,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 # Hundreds of tiers make a few hundred KB; 5 MB leaves room without letting a stray dump through.
@@ -70,6 +72,14 @@ def max_import_bytes() -> int:
 
 def max_import_rows() -> int:
     return int(getattr(settings, "TIER_IMPORT_MAX_ROWS", MAX_IMPORT_ROWS))
+
+
+def upload_checked(upload: Any) -> Any:
+    """A form's clean_import_file: the upload, or a ValidationError saying why its size is refused (unread)."""
+    problem = size_problem(upload.size)
+    if problem:
+        raise ValidationError(problem)
+    return upload
 
 
 def size_problem(size: int) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from core.services import attribute_history, audited_delete, lock_version
+from core.services import audited_delete, audited_save, lock_version
 from plans.models import Plan
 from plans.services.base import PLAN_NOUN, versioned_save
 from plans.services.notices import notify_tiers_changed
@@ -17,11 +17,7 @@ from plans.services.notices import notify_tiers_changed
 @transaction.atomic
 def plan_create(*, actor: AbstractBaseUser | None, perks: Iterable[Any] = (), reason: str = "", **fields: Any) -> Plan:
     fields.pop("version", None)
-    plan = Plan(**fields)
-    plan.full_clean()
-    attribute_history(plan, actor)
-    plan._change_reason = reason or None  # type: ignore[attr-defined]
-    plan.save()
+    plan = audited_save(instance=Plan(**fields), actor=actor, reason=reason)
     plan.perks.set(list(perks))
     notify_tiers_changed(plan_ids=[plan.pk])
     return plan

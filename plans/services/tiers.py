@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.services import attribute_history, audited_delete, lock_version
+from core.services import attribute_history, audited_delete, audited_save, lock_version
 from plans.models import Tier
 from plans.services.base import (
     PRICE_FIELDS,
@@ -30,11 +30,7 @@ from plans.services.reviews import tier_review_void
 def tier_create(*, actor: AbstractBaseUser | None, reason: str = "", **fields: Any) -> Tier:
     """Create one validated tier (version 1); ValidationError.message_dict names the offending field."""
     fields.pop("version", None)
-    tier = Tier(**fields)
-    tier.full_clean()
-    attribute_history(tier, actor)
-    tier._change_reason = reason or None  # type: ignore[attr-defined]
-    tier.save()
+    tier = audited_save(instance=Tier(**fields), actor=actor, reason=reason)
     notify_tiers_changed(plan_ids=[tier.plan_id])
     return tier
 

@@ -110,7 +110,11 @@ def test_beat_recomputes_every_night_and_catches_up_every_minute():
     entry = settings.CELERY_BEAT_SCHEDULE["benchmarks-nightly"]
     assert entry["task"] == TASK_NAME
     assert entry["kwargs"] == {"trigger": "nightly"}
-    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {5})  # just after midnight: a scheduled price takes over on its day
+    # Just after midnight: a price scheduled for today takes over in the benchmarks on its day.
+    assert (entry["schedule"].hour, entry["schedule"].minute) == (
+        {0},
+        {5},
+    )  # just after midnight: a scheduled price takes over on its day
     catch_up = settings.CELERY_BEAT_SCHEDULE["benchmarks-pending"]
     assert catch_up["task"] == TASK_NAME
     assert catch_up["kwargs"] == {"trigger": "catch-up", "only_if_pending": True}
