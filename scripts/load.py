@@ -85,11 +85,10 @@ for number in range(WRITERS):
     plan = Plan.objects.filter(branch=branch, name_zh=f"压测套餐{number}").first()
     if plan is None:
         plan = plan_create(actor=user, branch=branch, name_zh=f"压测套餐{number}", source=source)
-    tier = plan.tiers.filter(validity_days=7, effective_to__isnull=True).first()
+    tier = plan.tiers.current().filter(validity_days=7).first()
     if tier is None:
         tier = tier_create(actor=user, plan=plan, validity_days=7, price_cny="10.00", source=source)
-    plan.tiers.exclude(pk=tier.pk).delete()
-    writers.append({"token": token, "plan": plan.pk, "tier": tier.pk, "source": source.pk})
+    writers.append({"token": token, "plan": plan.pk, "tier": tier.pk, "source": source.pk, "version": tier.version})
 print("LOAD-SETUP " + json.dumps({"readers": readers, "writers": writers}))
 """
 
@@ -160,10 +159,10 @@ def reader(port: int, account: dict, deadline: float, recorder: Recorder, seed: 
 def writer(port: int, account: dict, deadline: float, recorder: Recorder, number: int) -> None:
     client = Client(port, {"Host": "127.0.0.1", "Authorization": f"Token {account['token']}"})
     step = 0
-    version = 1  # each writer owns its tier: the version it last saw is the current one
+    version = account["version"]  # each writer owns its tier: the version it last saw is the current one
     while time.monotonic() < deadline:
         step += 1
-        # A correction in place: audited, history row, benchmarks marked stale (debounced).
+        # A notes edit in place: audited, a history row, the benchmarks marked pending.
         status, body = timed(
             recorder,
             "write tier patch",
