@@ -97,7 +97,8 @@ class TierResource(resources.ModelResource):
         return "true" if tier.is_promotional else "false"
 
     def import_data(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("Tier files are imported by plans.importing.tier_import (admin and import_tiers).")
+        # Export only: a second reader of tier files would be a second import engine.
+        raise RuntimeError("Tier files are imported by plans.importing.tier_import (admin and import_tiers).")
 
 
 class KnownForeignKeyWidget(widgets.ForeignKeyWidget):
