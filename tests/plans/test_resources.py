@@ -67,7 +67,7 @@ def test_an_edited_admin_export_imports_the_new_price(plan):
 
 
 def test_the_tier_resource_refuses_to_import_so_there_is_one_engine():
-    with pytest.raises(NotImplementedError, match=r"plans\.importing\.tier_import"):
+    with pytest.raises(RuntimeError, match=r"plans\.importing\.tier_import"):
         TierResource().import_data(tablib.Dataset(), dry_run=True)
 
 
