@@ -20,20 +20,7 @@ CHOSEN_TIER_COLUMNS = [
     "price_cents",
 ]
 
-_CELL_COLUMNS = [
-    "bucket",
-    "metric",
-    "province_code",
-    "operator_code",
-    "tier_id",
-    "plan_id",
-    "branch_name_zh",
-    "plan_name_zh",
-    "validity_days",
-    "price_cents",
-    "value_cents",
-    "sample_count",
-]
+_CELL_COLUMNS = ["bucket", "metric", *CHOSEN_TIER_COLUMNS, "value_cents", "sample_count"]
 
 
 def province_comparison_compute(rows: pd.DataFrame, *, include_promotional: bool = False) -> pd.DataFrame:
