@@ -209,6 +209,14 @@ def test_it_dates_short_drama_milestones_to_the_month_the_text_gives(seed) -> No
     ]
 
 
+def test_it_names_shiguang_zuobiao_time_coordinate_not_time_axis(seed) -> None:
+    # 时光坐标股份有限公司: 坐标 is a coordinate; 时光轴 would be a time axis.
+    milestone = StrategyMilestone.objects.get(description_zh__contains="时光坐标股份有限公司")
+
+    assert "Time Coordinate Co." in milestone.description_en
+    assert not StrategyMilestone.objects.filter(description_en__contains="Time Axis").exists()
+
+
 def test_it_keeps_industry_figures_without_an_operator(seed) -> None:
     figure = KeyFigure.objects.get(label_zh="2024年全国口岸免签入境外国人")
 
