@@ -47,6 +47,7 @@ TIER_ROW_EXAMPLE = {
     "validity_bucket": "1-7",
     "confidence": "confirmed",
     "is_promotional": False,
+    "price_qualifier": "exact",
     "effective_from": "2025-05-01",
     "effective_to": None,
     "is_current": True,

@@ -42,6 +42,7 @@ TIER_COLUMNS = (
     "price_per_day_cny",
     "confidence",
     "is_promotional",
+    "price_qualifier",
     "effective_from",
     "effective_to",
     "source",

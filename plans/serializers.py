@@ -215,6 +215,7 @@ class TierOutputSerializer(DescribedModelSerializer):
             "validity_bucket",
             "confidence",
             "is_promotional",
+            "price_qualifier",
             "effective_from",
             "effective_to",
             "is_current",

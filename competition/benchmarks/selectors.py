@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 from django.db import connection
-from django.db.models import BigIntegerField, F, QuerySet, Value
+from django.db.models import BigIntegerField, BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
@@ -61,6 +61,7 @@ def benchmark_input_queryset(*, on: datetime.date | None = None) -> QuerySet[Tie
             plan_name_en=F("plan__name_en"),
             price_cents=Cast(Round(F("price_cny") * Value(100)), output_field=BigIntegerField()),
             data_mgb=Cast(Round(F("data_gb") * Value(1000)), output_field=BigIntegerField()),
+            is_from_price=ExpressionWrapper(Q(price_qualifier=Tier.PriceQualifier.FROM), output_field=BooleanField()),
         )
         .values(*analytics.INPUT_COLUMNS)
         # No ORDER BY: sorting a million wide rows would spill to disk; normalise_input sorts by tier id.
@@ -92,11 +93,11 @@ def benchmark_input_frame(*, on: datetime.date | None = None) -> pd.DataFrame:
             buffer,
             names=list(analytics.INPUT_COLUMNS),
             header=None,
-            dtype={**dtypes, "data_unlimited": "str", "is_promotional": "str"},
+            dtype={**dtypes, "data_unlimited": "str", "is_promotional": "str", "is_from_price": "str"},
             keep_default_na=False,
             na_values={column: [""] for column, dtype in analytics.INPUT_DTYPES.items() if dtype == "Int64"},
         )
-        for column in ("data_unlimited", "is_promotional"):
+        for column in ("data_unlimited", "is_promotional", "is_from_price"):
             frame[column] = frame[column] == "t"
     else:
         frame = pd.DataFrame.from_records(

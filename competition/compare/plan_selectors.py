@@ -62,7 +62,7 @@ class SideBySide:
                 values = [
                     t.price_per_gb.value
                     for t in row.cells[index]
-                    if t.price_per_gb.value is not None and not t.is_promotional
+                    if t.price_per_gb.value is not None and not t.is_promotional and t.price_qualifier != "from"
                 ]
                 points.append(float(min(values).quantize(Decimal("0.01"))) if values else None)
             datasets.append({"label_zh": province.name_zh, "label_en": province.name_en, "data": points})

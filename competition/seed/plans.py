@@ -16,7 +16,15 @@ PLAN_OPTIONAL = (
 )
 TIER_OPTIONAL = (
     *("table_row", "data_gb", "data_unlimited", "domestic_voice_min", "intl_voice_min"),
-    *("intl_discount_cap_cny", "is_promotional", "effective_from", "effective_to", "source", "notes"),
+    *(
+        "intl_discount_cap_cny",
+        "is_promotional",
+        "price_qualifier",
+        "effective_from",
+        "effective_to",
+        "source",
+        "notes",
+    ),
 )
 
 
@@ -87,6 +95,7 @@ def _load_tier(
         "intl_discount_cap_cny": money(row.get("intl_discount_cap_cny"), where=where, field="intl_discount_cap_cny"),
         "confidence": row["confidence"],
         "is_promotional": row.get("is_promotional", False),
+        "price_qualifier": row.get("price_qualifier", Tier.PriceQualifier.EXACT),
         "effective_to": row.get("effective_to"),
         "source": writer.source_ref(row.get("source", plan_source), where=where),
         "notes": notes,

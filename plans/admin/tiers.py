@@ -60,6 +60,7 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
         "intl_voice_min",
         "confidence",
         "is_promotional",
+        "price_qualifier",
         "status",
         "effective_from",
         "effective_to",
@@ -73,6 +74,7 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
         "validity_days",
         "confidence",
         "is_promotional",
+        "price_qualifier",
         StatusFilter,
         "data_unlimited",
         ReviewedFilter,
@@ -91,7 +93,20 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
     form = TierAdminForm
     readonly_fields = ("per_gb", "per_day", "status", "review")
     fieldsets = (
-        (None, {"fields": ("plan", "validity_days", "confidence", "is_promotional", "source", "based_on_version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "plan",
+                    "validity_days",
+                    "confidence",
+                    "is_promotional",
+                    "price_qualifier",
+                    "source",
+                    "based_on_version",
+                )
+            },
+        ),
         (
             _("Price and allowances"),
             {

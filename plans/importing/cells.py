@@ -99,6 +99,8 @@ def parse_value(name: str, text: str) -> Any:
             raise ValueError(_("“%(value)s” is not a date; write YYYY-MM-DD.") % {"value": text}) from error
     if name == "confidence":
         return text.lower() or Tier.Confidence.CONFIRMED
+    if name == "price_qualifier":
+        return text.lower() or Tier.PriceQualifier.EXACT  # an empty cell is an exact price
     if name == "source":
         if not text:
             return None

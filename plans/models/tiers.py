@@ -49,6 +49,10 @@ class Tier(models.Model):
         CONFIRMED = "confirmed", _("Confirmed (printed in the source)")
         INFERRED = "inferred", _("Inferred (e.g. carried down from a merged cell)")
 
+    class PriceQualifier(models.TextChoices):
+        EXACT = "exact", _("Exact (the price)")
+        FROM = "from", _("From (a floor: 低至, from)")
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("plan"))
     validity_days = models.PositiveIntegerField(_("validity (days)"))
     price_cny = models.DecimalField(_("price (CNY)"), max_digits=10, decimal_places=2)
@@ -80,6 +84,13 @@ class Tier(models.Model):
     )
     is_promotional = models.BooleanField(
         _("promotional"), default=False, help_text=_("Free trials and welcome offers; left out of medians and ranks.")
+    )
+    price_qualifier = models.CharField(
+        _("price qualifier"),
+        max_length=8,
+        choices=PriceQualifier.choices,
+        default=PriceQualifier.EXACT,
+        help_text=_('"from" when the source prints a floor ("低至5元/月"); a floor is left out of medians and ranks.'),
     )
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effective_to = models.DateField(

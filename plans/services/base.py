@@ -29,6 +29,7 @@ TIER_EDITABLE_FIELDS: tuple[str, ...] = (
     "intl_discount_cap_cny",
     "confidence",
     "is_promotional",
+    "price_qualifier",
     "effective_from",
     "effective_to",
     "source",

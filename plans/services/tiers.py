@@ -160,6 +160,7 @@ def _tier_supersede(
         plan=tier.plan,
         validity_days=tier.validity_days,
         is_promotional=tier.is_promotional,
+        price_qualifier=tier.price_qualifier,
         effective_to=changes.pop("effective_to", ends_on),
         **{name: getattr(tier, name) for name in PRICE_FIELDS},
     )

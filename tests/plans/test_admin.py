@@ -51,6 +51,7 @@ def tier_fields(tier: Tier) -> dict[str, Any]:
         "intl_voice_min": "" if tier.intl_voice_min is None else tier.intl_voice_min,
         "intl_discount_cap_cny": "" if tier.intl_discount_cap_cny is None else tier.intl_discount_cap_cny,
         "confidence": tier.confidence,
+        "price_qualifier": tier.price_qualifier,
         "effective_from": tier.effective_from or "",
         "effective_to": tier.effective_to or "",
         "source": tier.source_id,
@@ -122,6 +123,7 @@ def tier_payload() -> dict[str, Any]:
         "intl_voice_min": 0,
         "intl_discount_cap_cny": "0",
         "confidence": "confirmed",
+        "price_qualifier": "exact",
         "effective_from": "",
         "effective_to": "",
         "source": plan.source_id,
@@ -349,6 +351,7 @@ def test_a_tier_added_inline_on_its_plan_goes_through_the_service(client, analys
         "price_cny": "125.00",
         "data_gb": "",
         "confidence": "confirmed",
+        "price_qualifier": "exact",
         "source": plan.source_id,
     }
 
@@ -392,6 +395,7 @@ def test_two_new_inline_tiers_of_one_validity_show_the_error_on_the_second_row(c
     plan = PlanFactory(notes="")
     client.force_login(analyst)
     row = {"plan": plan.pk, "validity_days": 7, "price_cny": "100.00", "confidence": "confirmed"}
+    row["price_qualifier"] = "exact"
     rows = [{**row, "source": plan.source_id}, {**row, "price_cny": "90.00", "source": plan.source_id}]
 
     response = client.post(admin_url(Plan, "change", plan.pk), plan_form(plan, rows, notes="changed"))
@@ -485,7 +489,14 @@ def test_the_changelist_query_count_does_not_grow_with_rows(client, analyst, mod
 def test_a_plan_added_with_tiers_inline_creates_all_of_them_through_the_services(client, analyst):
     data = plan_payload()
     rows = [
-        {"validity_days": days, "price_cny": price, "data_gb": "", "confidence": "confirmed", "source": data["source"]}
+        {
+            "validity_days": days,
+            "price_cny": price,
+            "data_gb": "",
+            "confidence": "confirmed",
+            "price_qualifier": "exact",
+            "source": data["source"],
+        }
         for days, price in ((7, "85.00"), (15, "125.00"), (30, "195.00"))
     ]
     data.update(management("tiers", total=len(rows)))

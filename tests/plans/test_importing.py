@@ -379,3 +379,17 @@ def test_a_row_of_a_version_changed_since_the_export_is_refused(beijing, analyst
     ]
     assert "version" not in result.ignored_columns
     assert Tier.objects.get(pk=week.pk).notes == ""
+
+
+@pytest.mark.django_db
+def test_it_imports_a_price_qualifier_column_and_reads_an_empty_cell_as_exact(beijing):
+    analyst = AnalystFactory()
+    week, fortnight = beijing["week"], beijing["fortnight"]
+    columns = [*EXPORT_COLUMNS, "price_qualifier"]
+    rows = [export_row(week, price_qualifier="from"), export_row(fortnight, price_qualifier="")]
+
+    result = tier_import(content=to_csv(rows, columns), filename="floors.csv", actor=analyst)
+
+    assert result.ok, [str(error) for error in result.errors]
+    assert Tier.objects.get(pk=week.pk).price_qualifier == Tier.PriceQualifier.FROM
+    assert Tier.objects.get(pk=fortnight.pk).price_qualifier == Tier.PriceQualifier.EXACT

@@ -129,6 +129,15 @@ def test_the_free_first_day_card_is_a_promotional_one_day_tier_of_3_gb(seed) -> 
     assert trial.plan.segment == Plan.Segment.INBOUND_PROMOTIONAL
 
 
+def test_the_free_first_day_cards_one_day_validity_is_inferred_from_shouri(seed) -> None:
+    # "首日3GB免费" names a first day, not a validity: 1 day is read from it, like the perk packs' 30 days
+    # read from 月租, so the tier is inferred, not confirmed.
+    trial = tier("上海移动", "首日3GB免费流量体验卡", 1)
+
+    assert trial.confidence == Tier.Confidence.INFERRED
+    assert "首日" in trial.notes
+
+
 def test_the_welcome_data_card_has_no_tier_because_its_validity_is_not_given(seed) -> None:
     welcome = Plan.objects.get(branch__name_zh="上海电信", name_zh="欢迎流量卡")
 

@@ -37,7 +37,10 @@ def basket_costs_compute(
     does; unknown data or minutes never do, unless the profile needs none). Cost = repeats x price.
     So a longer tier wins when it is cheaper than repeating a shorter one, and vice versa (ITU/OECD).
     """
-    eligible = tiers if include_promotional else tiers.loc[~tiers["is_promotional"].to_numpy(dtype=bool)]
+    # A "from" price is a floor: what the basket would cost is not known, so it prices no basket.
+    exact_price = ~tiers["is_from_price"].to_numpy(dtype=bool)
+    promotional = tiers["is_promotional"].to_numpy(dtype=bool)
+    eligible = tiers.loc[exact_price if include_promotional else exact_price & ~promotional]
     frames = []
     days = eligible["validity_days"].to_numpy(dtype=np.int64)
     price = eligible["price_cents"].to_numpy(dtype=np.int64)

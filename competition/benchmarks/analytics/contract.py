@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 # Bump when a formula, an eligibility rule or a basket changes, so stored runs say how they were made.
-METHODOLOGY_VERSION = "1.0"
+METHODOLOGY_VERSION = "1.1"  # 1.1: "from" prices are left out of ranks and medians
 
 # The input contract: one row per current tier. Text columns are categoricals to keep 1M rows small.
 INPUT_DTYPES: dict[str, str] = {
@@ -28,6 +28,8 @@ INPUT_DTYPES: dict[str, str] = {
     "domestic_voice_min": "Int64",
     "intl_voice_min": "Int64",
     "is_promotional": "bool",
+    # A "from" price (Tier.price_qualifier, "低至5元/月") is a floor, not a price: out of ranks and medians.
+    "is_from_price": "bool",
     "confidence": "category",
 }
 INPUT_COLUMNS: tuple[str, ...] = tuple(INPUT_DTYPES)

@@ -48,6 +48,7 @@ def tiers_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         row.setdefault("domestic_voice_min", None)
         row.setdefault("intl_voice_min", None)
         row.setdefault("is_promotional", False)
+        row.setdefault("is_from_price", False)
         row.setdefault("confidence", "confirmed")
         prepared.append(row)
     return normalise_input(pd.DataFrame(prepared, columns=list(INPUT_COLUMNS)))

@@ -27,11 +27,14 @@ def province_comparison_compute(rows: pd.DataFrame, *, include_promotional: bool
     """Provinces x operators, per bucket and metric: the cheapest eligible tier, its value and the sample count.
 
     Takes `benchmark_table_compute`'s rows. per_gb uses the ranked tiers; per_day and
-    per_30_days (which order alike) use every tier that is not promotional (unless included),
+    per_30_days (which order alike) use every exact-priced tier that is not promotional (unless included),
     since they need no data volume. Ties go to the lower price, then the lower tier id.
     """
     frames = []
-    not_promo = include_promotional | ~rows["is_promotional"].to_numpy(dtype=bool)
+    # A "from" price is a floor, not what the cheapest tier costs: never a cell's value.
+    not_promo = (include_promotional | ~rows["is_promotional"].to_numpy(dtype=bool)) & ~rows["is_from_price"].to_numpy(
+        dtype=bool
+    )
     # Work on the few columns a cell needs, with the group keys as integer codes: sorting a million
     # rows by categoricals and carrying every column along would dominate the run.
     base = pd.DataFrame(

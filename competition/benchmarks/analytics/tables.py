@@ -20,14 +20,16 @@ def benchmark_table_compute(
     Rows: every input tier with its bucket, unit prices, `position` (display order within the
     bucket: defined per-GB cheapest first, undefined last), `rank` (1 = cheapest per GB, ties
     share a rank, null when not ranked) and `index_hundredths` (100 * per-GB / bucket median, in
-    hundredths). Ranked = per-GB defined and, unless `include_promotional`, not promotional.
+    hundredths). Ranked = per-GB defined, an exact price (not a "from" floor) and, unless
+    `include_promotional`, not promotional.
 
     Summaries: one row per bucket (always all four) with tier_count, sample_count (ranked tiers)
     and the median/min/max per-GB in cents (null for an empty bucket).
     """
     rows = unit_prices(tiers)
     defined = rows["per_gb_defined"].to_numpy()
-    ranked = defined & (include_promotional | ~rows["is_promotional"].to_numpy(dtype=bool))
+    exact_price = ~rows["is_from_price"].to_numpy(dtype=bool)  # a floor ("from 5") is not a price to rank
+    ranked = defined & exact_price & (include_promotional | ~rows["is_promotional"].to_numpy(dtype=bool))
     rows["ranked"] = ranked
     key = np.full(len(rows), -1, dtype=np.int64)
     if defined.any():

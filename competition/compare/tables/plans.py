@@ -65,6 +65,7 @@ def tier_row(tier: Any) -> Row:
         "confidence": tier.confidence,
         "confidence_label": tier.get_confidence_display(),
         "is_promotional": tier.is_promotional,
+        "price_qualifier": tier.price_qualifier,
         "effective_from": tier.effective_from,
         "effective_to": tier.effective_to,
         "perks": perks,

@@ -208,6 +208,32 @@ def test_it_ranks_promotional_tiers_when_asked(table_1):
     assert summary(summaries, "1-7")["median_per_gb_cents"] == 267
 
 
+# 吃货卡's "低至5元/月": a floor. Here a 7-day "from 1 CNY" tier with 100 GB (0.01 per GB, the cheapest of all).
+FROM_PRICE = tier(22, "上海移动", "31", "cmcc", "低至卡", 7, "1", "100", 0, 0, is_from_price=True)
+
+
+def test_it_shows_but_never_ranks_a_from_price_nor_counts_it_in_the_median():
+    frame = analytics.tiers_frame([*TABLE_1, FROM_PRICE])
+    for include_promotional in (False, True):
+        rows, summaries = analytics.benchmark_table_compute(frame, include_promotional=include_promotional)
+        floor = row(rows, 22)
+        assert floor["price_per_gb_cents"] == 1  # shown with its unit price ...
+        assert floor["rank"] is pd.NA  # ... but a floor is not a price to rank
+        assert row(rows, 15)["rank"] == (2 if include_promotional else 1)
+    rows, summaries = analytics.benchmark_table_compute(frame)
+    seven = summary(summaries, "1-7")
+    # Still 1.67, 2.33, 3.00, 3.33, 4.39: the floor's 0.01 would make the median (2.33 + 3.00) / 2.
+    assert (seven["median_per_gb_cents"], seven["min_per_gb_cents"], seven["sample_count"]) == (300, 167, 5)
+    assert seven["tier_count"] == 8
+
+
+def test_a_from_price_is_no_cheapest_cell_and_prices_no_basket():
+    frame = analytics.tiers_frame([*TABLE_1, FROM_PRICE])
+    result = analytics.benchmarks_compute(frame)
+    assert 22 not in set(result.matrix["tier_id"])
+    assert 22 not in set(result.baskets["tier_id"])
+
+
 def test_it_marks_inferred_tiers_and_still_ranks_them(table_1):
     rows, _ = analytics.benchmark_table_compute(table_1)
     jiangxi = row(rows, 8)

@@ -161,7 +161,7 @@ def test_with_the_broker_down_an_admin_write_succeeds_and_stays_pending(priced, 
     with caplog.at_level(logging.WARNING, logger="competition.benchmarks.scheduling"):
         response = client.post(
             "/admin/plans/tier/add/",
-            {**new_tier_body(plan, 30), "confidence": "confirmed"},
+            {**new_tier_body(plan, 30), "confidence": "confirmed", "price_qualifier": "exact"},
         )
 
     assert response.status_code == 302

@@ -40,7 +40,7 @@ SEEDED_MODELS: tuple[type[models.Model], ...] = (
 EXPECTED_COUNTS = {
     "Operator": 4,
     "Province": 31,
-    "Source": 5,
+    "Source": 9,
     "Branch": 7,
     "Perk": 7,
     "Plan": 12,
@@ -154,8 +154,79 @@ def test_every_tier_launch_and_strategy_cites_an_article_of_the_may_2025_issue(s
 
 
 def test_every_tier_and_launch_cites_the_visa_free_article(seed) -> None:
-    assert set(Tier.objects.values_list("source__title", flat=True)) == {MIANQIAN}
-    assert set(Launch.objects.values_list("source__title", flat=True)) == {MIANQIAN}
+    # The article itself (its Table 1) or one of its text's sections ("<title> · <section>").
+    titles = set(Tier.objects.values_list("source__title", flat=True)) | set(
+        Launch.objects.values_list("source__title", flat=True)
+    )
+    assert all(title == MIANQIAN or title.startswith(f"{MIANQIAN} · ") for title in titles)
+
+
+def section_of(row: Tier | Launch | Strategy) -> str:
+    """The section of 免签政策红利下 a row cites: what its source's locator names after 正文."""
+    locator = row.source.locator
+    assert "表1" not in locator, f"{row} cites Table 1 for a fact of the article's text: {locator}"
+    return locator.split("正文「")[1].split("」")[0]
+
+
+def test_table_1_tiers_cite_table_1(seed) -> None:
+    locators = set(Tier.objects.filter(notes__startswith="表1 Table 1").values_list("source__locator", flat=True))
+
+    assert locators == {"第08页起 from p. 8; 表1 Table 1 (中国个别省市运营商推出的入境短期通信套餐资费)"}
+
+
+def test_shanghai_telecoms_85_125_195_short_card_cites_its_section_of_the_text_not_table_1(seed) -> None:
+    tiers = Tier.objects.filter(plan__branch__name_zh="上海电信", plan__name_zh="中国电信短期卡")
+    tiers = tiers.order_by("validity_days")
+
+    assert [(t.validity_days, t.price_cny, section_of(t)) for t in tiers] == [
+        (7, Decimal("85.00"), "上海电信：推出短期流量卡和无缝 WiFi 体验"),
+        (15, Decimal("125.00"), "上海电信：推出短期流量卡和无缝 WiFi 体验"),
+        (30, Decimal("195.00"), "上海电信：推出短期流量卡和无缝 WiFi 体验"),
+    ]
+    assert tiers[0].plan.source == tiers[0].source
+    assert tiers[0].source.citation == (
+        "钟翠霞, «免签政策红利下，运营商该如何把握机遇？ · 上海电信：推出短期流量卡和无缝 WiFi 体验», "
+        "通信竞争 Communications Competition, 2025年5月 VOL.71, "
+        "第08页起 from p. 8; 正文「上海电信：推出短期流量卡和无缝 WiFi 体验」 "
+        "(article text, section on China Telecom Shanghai)"
+    )
+
+
+def test_beijing_unicoms_launches_cite_their_section_of_the_text(seed) -> None:
+    launches = Launch.objects.filter(branch__name_zh="北京联通", name_zh__in=["畅游通", "幂方卡"])
+
+    assert {(launch.name_zh, section_of(launch)) for launch in launches} == {
+        ("畅游通", "北京联通：推出短期通信卡与“多合一”融合方案"),
+        ("幂方卡", "北京联通：推出短期通信卡与“多合一”融合方案"),
+    }
+
+
+def test_shanghai_mobiles_perk_packs_cite_their_section_of_the_text(seed) -> None:
+    packs = Tier.objects.filter(plan__segment=Plan.Segment.PERK_PACK).order_by("price_cny")
+
+    assert [(t.plan.name_zh, t.price_cny, section_of(t)) for t in packs] == [
+        ("吃货卡", Decimal("5.00"), "上海移动：推出短期卡片搭配多元权益和联网终端设备租赁方案"),
+        ("龙腾随心行轻享包", Decimal("8.90"), "上海移动：推出短期卡片搭配多元权益和联网终端设备租赁方案"),
+    ]
+
+
+def test_no_fact_of_the_visa_free_articles_text_cites_table_1(seed) -> None:
+    # Every launch and inbound-visitor strategy comes from the text; so does every tier outside Table 1.
+    text_rows: list[Tier | Launch | Strategy] = [
+        *Tier.objects.exclude(notes__startswith="表1 Table 1"),
+        *Launch.objects.all(),
+        *Strategy.objects.filter(theme="inbound_visitors"),
+    ]
+    sections = {section_of(row) for row in text_rows}
+
+    assert sections == {
+        "免签政策优化：入境人员规模持续攀升",
+        "北京联通：推出短期通信卡与“多合一”融合方案",
+        "上海移动：推出短期卡片搭配多元权益和联网终端设备租赁方案",
+        "上海电信：推出短期流量卡和无缝 WiFi 体验",
+    }
+    text_plans = Plan.objects.filter(tiers__isnull=True) | Plan.objects.filter(segment=Plan.Segment.PERK_PACK)
+    assert all("表1" not in plan.source.locator for plan in text_plans)
 
 
 def test_it_gives_each_theme_its_article(seed) -> None:
@@ -207,6 +278,14 @@ def test_it_dates_short_drama_milestones_to_the_month_the_text_gives(seed) -> No
         (datetime.date(2024, 4, 1), "month"),
         (datetime.date(2024, 11, 1), "month"),
     ]
+
+
+def test_it_names_shiguang_zuobiao_time_coordinate_not_time_axis(seed) -> None:
+    # 时光坐标股份有限公司: 坐标 is a coordinate; 时光轴 would be a time axis.
+    milestone = StrategyMilestone.objects.get(description_zh__contains="时光坐标股份有限公司")
+
+    assert "Time Coordinate Co." in milestone.description_en
+    assert not StrategyMilestone.objects.filter(description_en__contains="Time Axis").exists()
 
 
 def test_it_keeps_industry_figures_without_an_operator(seed) -> None:
