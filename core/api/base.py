@@ -166,6 +166,22 @@ class BaseApi(GenericAPIView):
     # Set by a versioned DetailApi before a write: the version the request based it on.
     based_on_version: int | None = None
 
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        """`format` names one of the view's formats; anything else (`format=`, `format=html`) is a 400 on it."""
+        if not force and "format" in request.query_params:
+            formats = [renderer.format for renderer in self.get_renderers()]
+            values = request.query_params.getlist("format")
+            if len(values) > 1 or values[0] not in formats:
+                raise exceptions.ValidationError(
+                    {
+                        "format": [
+                            _("“%(value)s” is not a format of this endpoint; use one of: %(formats)s.")
+                            % {"value": ",".join(values)[:40], "formats": ", ".join(formats)}
+                        ]
+                    }
+                )
+        return super().perform_content_negotiation(request, force)
+
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.request is not None and self.request.method in ("POST", "PUT", "PATCH") and self.input_serializer_class:
             return self.input_serializer_class

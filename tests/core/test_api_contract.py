@@ -30,3 +30,90 @@ def test_an_empty_ordering_term_is_a_400_naming_ordering(viewer_client, value):
 def test_a_full_ordering_still_sorts(viewer_client):
     response = viewer_client.get("/api/v1/operators/", {"ordering": "-code,id"})
     assert response.status_code == 200, response.content[:500]
+
+
+@pytest.mark.parametrize("value", ["null", "abc", "", "0", "-1", "1.5", "1e3", " 5"])
+def test_a_page_size_that_is_no_positive_integer_is_a_400_naming_page_size(viewer_client, value):
+    response = viewer_client.get("/api/v1/operators/", {"page_size": value})
+    assert_error(response, 400, "page_size", "page_size: ")
+
+
+@pytest.mark.parametrize("value", ["abc", "", "0", "null"])
+def test_a_page_that_is_no_positive_integer_is_a_400_naming_page(viewer_client, value):
+    response = viewer_client.get("/api/v1/operators/", {"page": value})
+    assert_error(response, 400, "page", "page: ")
+
+
+def test_a_page_past_the_end_is_still_a_404(viewer_client):
+    assert_error(viewer_client.get("/api/v1/operators/", {"page": 999}), 404, None)
+
+
+def test_a_large_page_size_is_capped_not_refused(viewer_client):
+    response = viewer_client.get("/api/v1/operators/", {"page_size": 10**6, "page": 1})
+    assert response.status_code == 200, response.content[:500]
+
+
+@pytest.mark.parametrize("value", ["", "null", "html", "api", "CSV"])
+def test_a_format_the_list_cannot_answer_is_a_400_naming_format(viewer_client, value):
+    response = viewer_client.get("/api/v1/operators/", {"format": value})
+    body = assert_error(response, 400, "format", "format: ")
+    assert "json, csv, xlsx" in body["detail"], body
+
+
+def test_a_detail_answers_only_json(viewer_client):
+    response = viewer_client.get("/api/v1/operators/1/", {"format": "csv"})
+    assert_error(response, 400, "format", "json")
+
+
+@pytest.mark.parametrize("value", ["json", "csv", "xlsx"])
+def test_the_listed_formats_still_answer(viewer_client, value):
+    assert viewer_client.get("/api/v1/operators/", {"format": value}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/tiers/99999999999999999999/",
+        "/api/v1/tiers/9223372036854775808/",
+        "/api/v1/plans/2147483648/",
+        "/api/v1/operators/99999999999999999999999999999999999999/",
+    ],
+)
+def test_an_id_that_overflows_the_database_integer_is_a_404(viewer_client, path):
+    assert_error(viewer_client.get(path), 404, None)
+
+
+BIG = "99999999999999999999"
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete", "post"])
+@pytest.mark.parametrize(
+    "path",
+    [f"/api/v1/{name}/{BIG}/" for name in ("tiers", "plans", "operators", "branches", "launches", "perks")]
+    + [f"/api/v1/tiers/{BIG}/review/"],
+)
+def test_every_method_on_an_overflowing_id_is_a_json_404_or_405(analyst_client, method, path):
+    response = getattr(analyst_client, method)(path, {}, format="json", HTTP_IF_MATCH='"1"')
+    if response.status_code == 405:
+        assert response.json()["errors"][0]["code"] == "method_not_allowed"
+    else:
+        assert_error(response, 404, None)
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/api/v1/tiers/", "plan"),
+        ("/api/v1/tiers/", "branch"),
+        ("/api/v1/plans/", "perk"),
+        ("/api/v1/launches/", "partner"),
+    ],
+)
+def test_an_overflowing_id_in_a_filter_is_a_400_naming_it(viewer_client, path, parameter):
+    assert_error(viewer_client.get(path, {parameter: BIG}), 400, parameter)
+
+
+def test_an_overflowing_id_in_a_body_is_a_400_naming_the_field(analyst_client):
+    response = analyst_client.post("/api/v1/tiers/", {"plan": int(BIG), "source": int(BIG)}, format="json")
+    body = assert_error(response, 400, "plan")
+    assert "source" in {item["field"] for item in body["errors"]}, body
