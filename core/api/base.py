@@ -72,6 +72,7 @@ ERROR_DESCRIPTIONS = {
     "409": "The row is still referenced by others (delete those first), or a concurrent change conflicted.",
     "412": "Stale version: the row changed since the version named in If-Match (or `version`). Nothing was "
     "written; GET it again and reapply the change.",
+    "413": "The body is larger than the server reads (DATA_UPLOAD_MAX_MEMORY_SIZE). Nothing was written.",
     "415": "The body's Content-Type is not JSON, form or multipart data.",
     "428": "The change names no version: send If-Match with the ETag of your GET (or `version` in the body).",
     "429": "Too many requests: slow down (see the Retry-After header).",
@@ -154,7 +155,7 @@ class ApiAutoSchema(AutoSchema):
         if self.method in self._version_checked_methods():
             codes.extend(["412", "428"])
         if self.method in ("POST", "PUT", "PATCH"):
-            codes.append("415")
+            codes.extend(["413", "415"])
         codes.append("429")  # the user and anonymous throttles of REST_FRAMEWORK apply everywhere
         return codes
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 import pytest
+from rest_framework.test import APIClient
+
+from core.api.parsers import MAX_JSON_DEPTH
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +122,96 @@ def test_an_overflowing_id_in_a_body_is_a_400_naming_the_field(analyst_client):
     response = analyst_client.post("/api/v1/tiers/", {"plan": int(BIG), "source": int(BIG)}, format="json")
     body = assert_error(response, 400, "plan")
     assert "source" in {item["field"] for item in body["errors"]}, body
+
+
+# --- bodies the server will not read: too large, too deep, too many fields
+
+
+def test_a_body_over_the_upload_limit_is_a_json_413(analyst_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"name_zh": "运" * 2000, "code": "big"})
+    response = analyst_client.generic("POST", "/api/v1/operators/", body, content_type="application/json")
+    assert_error(response, 413, None, "1000 bytes")
+
+
+def test_a_form_body_over_the_upload_limit_is_a_json_413(analyst_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = "code=big&name_zh=" + "x" * 2000
+    response = analyst_client.generic(
+        "POST", "/api/v1/operators/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert_error(response, 413, None, "1000 bytes")
+
+
+def test_a_session_authenticated_body_over_the_limit_is_a_json_413(analyst, settings):
+    """Session auth checks CSRF, which reads the form body before the view does."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    body = "code=big&name_zh=" + "x" * 2000
+    response = client.generic("POST", "/api/v1/operators/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code in (403, 413), response.content[:300]
+    assert response["Content-Type"].startswith("application/json"), response.content[:300]
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_a_json_body_nested_too_deep_is_a_400(analyst_client, depth):
+    body = '{"name_zh": ' + "[" * depth + "]" * depth + "}"
+    response = analyst_client.generic("POST", "/api/v1/operators/", body, content_type="application/json")
+    assert_error(response, 400, None, f"{MAX_JSON_DEPTH}")
+
+
+def test_a_json_body_nested_within_the_limit_is_read(analyst_client):
+    body = '{"name_zh": ' + "[" * 10 + "]" * 10 + "}"
+    response = analyst_client.generic("POST", "/api/v1/operators/", body, content_type="application/json")
+    body = assert_error(response, 400, "code")
+    assert "name_zh" in {item["field"] for item in body["errors"]}
+
+
+def test_a_form_body_with_too_many_fields_is_a_json_400(analyst_client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    body = "&".join(f"f{index}=1" for index in range(50))
+    response = analyst_client.generic(
+        "POST", "/api/v1/operators/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert_error(response, 400, None, "20")
+
+
+def test_a_json_body_with_too_many_fields_is_a_json_400(analyst_client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    body = json.dumps({f"f{index}": [index, {"a": 1}] for index in range(50)})
+    response = analyst_client.generic("POST", "/api/v1/operators/", body, content_type="application/json")
+    assert_error(response, 400, None, "20")
+
+
+def test_a_query_with_too_many_parameters_is_a_json_400(viewer_client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    response = viewer_client.get("/api/v1/operators/?" + "&".join(f"f{index}=1" for index in range(50)))
+    assert_error(response, 400, None, "20")
+
+
+def test_a_multipart_body_with_too_many_files_is_a_json_400(analyst_client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    files = {f"file{index}": io.BytesIO(b"x") for index in range(5)}
+    for index, handle in enumerate(files.values()):
+        handle.name = f"f{index}.txt"
+    response = analyst_client.post("/api/v1/operators/", files, format="multipart")
+    assert_error(response, 400, None, "2")
+
+
+def test_an_unexpected_error_under_the_api_is_a_json_500(analyst, monkeypatch):
+    from operators import apis
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(apis.OperatorListApi, "get", fail)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(analyst)
+    body = assert_error(client.get("/api/v1/operators/"), 500, None, "logged")
+    assert "boom" not in json.dumps(body)
+
+
+def test_a_suspicious_request_under_the_api_is_a_json_400(viewer_client):
+    response = viewer_client.get("/api/v1/operators/", HTTP_HOST="evil.example.com")
+    assert_error(response, 400, None)
