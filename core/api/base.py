@@ -233,6 +233,8 @@ class ListCreateApi(BaseApi):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format in EXPORT_FORMATS:
+            if isinstance(self.paginator, StandardPagination):
+                self.paginator.check_parameters(request)  # ignored by an export, but still refused when bad
             return Response(self.export_rows(queryset))
         page = self.paginate_queryset(queryset)
         data = self.output_serializer_class(page, many=True, context=self.get_serializer_context()).data

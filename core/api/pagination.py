@@ -48,6 +48,11 @@ class StandardPagination(PageNumberPagination):
             return 1
         return paginator.num_pages if value in self.last_page_strings else value
 
+    def check_parameters(self, request: Request) -> None:
+        """Refuse a bad `page` / `page_size` where they are not used (an unpaginated export) as where they are."""
+        positive_integer(request, self.page_size_query_param)
+        positive_integer(request, self.page_query_param, also=tuple(self.last_page_strings))
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
             {

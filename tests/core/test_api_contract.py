@@ -215,3 +215,9 @@ def test_an_unexpected_error_under_the_api_is_a_json_500(analyst, monkeypatch):
 def test_a_suspicious_request_under_the_api_is_a_json_400(viewer_client):
     response = viewer_client.get("/api/v1/operators/", HTTP_HOST="evil.example.com")
     assert_error(response, 400, None)
+
+
+@pytest.mark.parametrize("query", [{"page": "abc"}, {"page_size": "null"}, {"page": ["1", "2"]}])
+def test_an_export_refuses_bad_page_parameters_it_does_not_use(viewer_client, query):
+    response = viewer_client.get("/api/v1/perks/", {"format": "xlsx", **query})
+    assert_error(response, 400, next(iter(query)))
