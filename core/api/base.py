@@ -43,6 +43,7 @@ from core.services import audited_delete, audited_update
 
 EXPORT_FORMATS = frozenset({"csv", "xlsx"})
 EXPORT_MAX_ROWS = 50_000
+MAX_ID = 2**63 - 1  # the largest BigAutoField key
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -166,6 +167,13 @@ class BaseApi(GenericAPIView):
     input_serializer_class: ClassVar[type[serializers.BaseSerializer] | None] = None
     # Set by a versioned DetailApi before a write: the version the request based it on.
     based_on_version: int | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # An id in the path beyond any row's (a 64-bit key) names no row: a 404, before any query
+        # (SQLite cannot even bind it, and a related-id lookup does not guard against it).
+        if any(isinstance(value, int) and not 0 <= value <= MAX_ID for value in kwargs.values()):
+            raise exceptions.NotFound()
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         """`format` names one of the view's formats; anything else (`format=`, `format=html`) is a 400 on it."""

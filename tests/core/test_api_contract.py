@@ -221,3 +221,21 @@ def test_a_suspicious_request_under_the_api_is_a_json_400(viewer_client):
 def test_an_export_refuses_bad_page_parameters_it_does_not_use(viewer_client, query):
     response = viewer_client.get("/api/v1/perks/", {"format": "xlsx", **query})
     assert_error(response, 400, next(iter(query)))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/strategies/{BIG}/milestones/",
+        f"/api/v1/strategies/{BIG}/milestones/1/",
+        f"/api/v1/strategies/1/key-figures/{BIG}/",
+        f"/api/v1/strategies/{BIG}/key-figures/2767122264/",
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
+def test_an_overflowing_id_in_a_nested_path_is_a_404(analyst_client, path, method):
+    response = getattr(analyst_client, method)(path, {}, format="json", HTTP_IF_MATCH='"1"')
+    if response.status_code == 405:
+        assert response.json()["errors"][0]["code"] == "method_not_allowed"
+    else:
+        assert_error(response, 404, None)
