@@ -11,6 +11,10 @@ from operators.views import source_evidence
 admin.site.site_header = "电信竞争情报库 Telecom Competition Intelligence"
 admin.site.site_title = "Telecom CI"
 
+# Under /api/ even Django's own refusals and an unexpected error answer the API's JSON error body.
+handler400 = "core.api.errors.bad_request"
+handler500 = "core.api.errors.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/compare/", permanent=False)),
     path("healthz", healthz, name="healthz"),

@@ -16,6 +16,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Model, Q, QuerySet
+from django_filters.fields import BaseCSVField
 
 CODE_PATTERN = re.compile(r"[-A-Za-z0-9_]{1,32}")
 MAX_INT = 2**31 - 1
@@ -92,8 +93,22 @@ def text_search(fields: Iterable[str], **kwargs: Any) -> django_filters.CharFilt
     return django_filters.CharFilter(method=method, max_length=100, **kwargs)
 
 
+class OrderingCSVField(BaseCSVField):
+    """The comma-separated ordering value: an empty term (`id,`, `,id`, `id,,code`) is refused."""
+
+    def clean(self, value: Any) -> Any:
+        if value and any(not str(term).strip() for term in value):
+            raise ValidationError(
+                "Empty column name in the list; give column names separated by single commas, e.g. -code,id.",
+                code="invalid",
+            )
+        return super().clean(value)
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """`ordering=a,-b`: nulls last in both directions, then by id so pages never overlap."""
+
+    base_field_class = OrderingCSVField
 
     def get_ordering_value(self, param: str) -> Any:
         descending = param.startswith("-")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -94,11 +95,32 @@ TEMPLATES = [
     },
 ]
 
+# SQLite under concurrent writers: WAL lets readers go on while one writes, and BEGIN IMMEDIATE
+# takes the write lock when a transaction starts, so a second writer waits (up to `timeout`
+# seconds) instead of failing with "database is locked" when its read turns into a write.
+SQLITE_OPTIONS: dict[str, Any] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL;",
+}
+
+
+def with_sqlite_options(config: dict[str, Any]) -> dict[str, Any]:
+    """A database config, with SQLITE_OPTIONS under any options it names itself when it is SQLite."""
+    if config.get("ENGINE") == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    return config
+
+
 # The embedded default is a SQLite file; DATABASE_URL switches to PostgreSQL.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    "default": with_sqlite_options(
+        dict(
+            dj_database_url.config(
+                default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+                conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+            )
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -174,6 +196,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
+    ],
+    # JSON bodies are limited in depth and size (core.api.parsers), as Django limits form bodies.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,

@@ -1,4 +1,8 @@
-"""Developer laptop / `make run`: the embedded default (SQLite, eager Celery)."""
+"""Developer laptop / `make run`: the embedded default (SQLite, eager Celery).
+
+The SQLite database is base.DATABASES: WAL and immediate transactions (base.SQLITE_OPTIONS), so
+the dev server, a Celery worker and `load_seed` can write at once, a second writer waiting.
+"""
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env_bool

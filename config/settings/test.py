@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, env_bool
+from config.settings.base import BASE_DIR, env_bool, with_sqlite_options
 
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", False)
 
@@ -30,13 +30,15 @@ _database_url = os.environ.get("DATABASE_URL")
 if not _database_url and _answers("127.0.0.1", 5432):
     _database_url = "postgres://postgres@127.0.0.1:5432/postgres"
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url)}
+    DATABASES = {"default": with_sqlite_options(dict(dj_database_url.parse(_database_url)))}
     # Parallel checkouts on one machine keep their own test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_telecom_ci")}
 elif REQUIRE_SERVICES:
     raise ImproperlyConfigured("REQUIRE_SERVICES=1 but PostgreSQL does not answer at 127.0.0.1:5432")
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "test.sqlite3")}}
+    DATABASES = {
+        "default": with_sqlite_options({"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "test.sqlite3")})
+    }
 
 # pytest-xdist workers (gw0, gw1, ...) each get a Redis database of their own, counting down from
 # TEST_REDIS_DB, as pytest-django gives each its own test database (suffix _gw0, _gw1, ...).

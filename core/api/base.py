@@ -43,6 +43,7 @@ from core.services import audited_delete, audited_update
 
 EXPORT_FORMATS = frozenset({"csv", "xlsx"})
 EXPORT_MAX_ROWS = 50_000
+MAX_ID = 2**63 - 1  # the largest BigAutoField key
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -72,6 +73,7 @@ ERROR_DESCRIPTIONS = {
     "409": "The row is still referenced by others (delete those first), or a concurrent change conflicted.",
     "412": "Stale version: the row changed since the version named in If-Match (or `version`). Nothing was "
     "written; GET it again and reapply the change.",
+    "413": "The body is larger than the server reads (DATA_UPLOAD_MAX_MEMORY_SIZE). Nothing was written.",
     "415": "The body's Content-Type is not JSON, form or multipart data.",
     "428": "The change names no version: send If-Match with the ETag of your GET (or `version` in the body).",
     "429": "Too many requests: slow down (see the Retry-After header).",
@@ -154,7 +156,7 @@ class ApiAutoSchema(AutoSchema):
         if self.method in self._version_checked_methods():
             codes.extend(["412", "428"])
         if self.method in ("POST", "PUT", "PATCH"):
-            codes.append("415")
+            codes.extend(["413", "415"])
         codes.append("429")  # the user and anonymous throttles of REST_FRAMEWORK apply everywhere
         return codes
 
@@ -165,6 +167,29 @@ class BaseApi(GenericAPIView):
     input_serializer_class: ClassVar[type[serializers.BaseSerializer] | None] = None
     # Set by a versioned DetailApi before a write: the version the request based it on.
     based_on_version: int | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # An id in the path beyond any row's (a 64-bit key) names no row: a 404, before any query
+        # (SQLite cannot even bind it, and a related-id lookup does not guard against it).
+        if any(isinstance(value, int) and not 0 <= value <= MAX_ID for value in kwargs.values()):
+            raise exceptions.NotFound()
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        """`format` names one of the view's formats; anything else (`format=`, `format=html`) is a 400 on it."""
+        if not force and "format" in request.query_params:
+            formats = [renderer.format for renderer in self.get_renderers()]
+            values = request.query_params.getlist("format")
+            if len(values) > 1 or values[0] not in formats:
+                raise exceptions.ValidationError(
+                    {
+                        "format": [
+                            _("“%(value)s” is not a format of this endpoint; use one of: %(formats)s.")
+                            % {"value": ",".join(values)[:40], "formats": ", ".join(formats)}
+                        ]
+                    }
+                )
+        return super().perform_content_negotiation(request, force)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.request is not None and self.request.method in ("POST", "PUT", "PATCH") and self.input_serializer_class:
@@ -216,6 +241,8 @@ class ListCreateApi(BaseApi):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format in EXPORT_FORMATS:
+            if isinstance(self.paginator, StandardPagination):
+                self.paginator.check_parameters(request)  # ignored by an export, but still refused when bad
             return Response(self.export_rows(queryset))
         page = self.paginate_queryset(queryset)
         data = self.output_serializer_class(page, many=True, context=self.get_serializer_context()).data

@@ -22,13 +22,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
@@ -57,6 +59,17 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "stale_version"
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request body is too large.")
+    default_code = "too_large"
+
+
+class TooMany(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "too_many_fields"
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("The request conflicts with the current state of the data.")
@@ -80,6 +93,24 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 
 
 def _as_api_exception(exc: Exception) -> Exception:
+    # Django refuses these bodies while reading them (request.body, request.POST, request.GET);
+    # on its own it would answer an HTML 400 page.
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge(
+            detail=_("The request body is larger than %(limit)d bytes; send less.")
+            % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return TooMany(
+            detail=_("The request has more than %(limit)d fields or query parameters; send fewer.")
+            % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+        )
+    if isinstance(exc, TooManyFilesSent):
+        return TooMany(
+            detail=_("The request has more than %(limit)d files; send fewer.")
+            % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
+            code="too_many_files",
+        )
     if isinstance(exc, StaleVersion):
         return PreconditionFailed(detail=exc.message)
     if isinstance(exc, DjangoValidationError):
@@ -141,3 +172,33 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespon
         status=status.HTTP_404_NOT_FOUND,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def _error_response(message: str, code: str, status_code: int) -> JsonResponse:
+    return JsonResponse(
+        {"detail": message, "errors": [{"field": None, "message": message, "code": code}]},
+        status=status_code,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: what Django refuses outside a DRF view (a SuspiciousOperation); JSON under /api/."""
+    if _is_api(request):
+        return _error_response(_("The request is malformed or too large."), "bad_request", status.HTTP_400_BAD_REQUEST)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an unexpected error (logged by Django); JSON under /api/, the error page elsewhere."""
+    if _is_api(request):
+        return _error_response(
+            _("The server failed to answer this request; it has been logged. Try again later."),
+            "server_error",
+            status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    return defaults.server_error(request)

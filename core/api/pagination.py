@@ -1,7 +1,73 @@
+"""JSON pages: `page` (1, 2, ... or `last`) and `page_size` (1 up to max_page_size; larger is capped).
+
+A value that is no positive integer (`page_size=abc`, `page_size=null`, `page_size=`, `page=0`)
+is a 400 naming the parameter, never a silent fallback to the default. A page past the end
+is a 404.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+
+POSITIVE_INTEGER = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def positive_integer(request: Request, name: str, *, also: tuple[str, ...] = ()) -> str | None:
+    """The parameter's value (None when absent), or a 400 naming it when it is no positive integer."""
+    if name not in request.query_params:
+        return None
+    values = request.query_params.getlist(name)
+    if len(values) > 1:
+        raise exceptions.ValidationError({name: [_("Give %(name)s once.") % {"name": name}]})
+    value = values[0]
+    if POSITIVE_INTEGER.fullmatch(value) or value in also:
+        return value
+    raise exceptions.ValidationError(
+        {name: [_("“%(value)s” is not a positive whole number (1, 2, 3, ...).") % {"value": value[:40]}]}
+    )
 
 
 class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request: Request) -> int:
+        value = positive_integer(request, self.page_size_query_param)
+        return self.page_size if value is None else min(int(value), self.max_page_size)
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        value = positive_integer(request, self.page_query_param, also=tuple(self.last_page_strings))
+        if value is None:
+            return 1
+        return paginator.num_pages if value in self.last_page_strings else value
+
+    def check_parameters(self, request: Request) -> None:
+        """Refuse a bad `page` / `page_size` where they are not used (an unpaginated export) as where they are."""
+        positive_integer(request, self.page_size_query_param)
+        positive_integer(request, self.page_query_param, also=tuple(self.last_page_strings))
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The page number, from 1; a page past the end is a 404.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, from 1 (default {self.page_size}); a larger value than "
+                f"{self.max_page_size} is capped at {self.max_page_size}.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]

@@ -103,12 +103,13 @@ def test_it_keeps_decimal_columns_numeric_in_xlsx(seed, viewer_client):
     assert sheet.title == "tiers"
 
 
-def test_it_answers_an_unknown_format_with_the_json_404(db, viewer_client):
+def test_it_answers_an_unknown_format_with_a_400_naming_format(db, viewer_client):
     response = viewer_client.get("/api/v1/operators/", {"format": "pdf"})
 
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    assert response.json()["errors"][0]["code"] == "not_found"
+    assert response.json()["errors"][0]["field"] == "format"
+    assert response.json()["errors"][0]["code"] == "invalid"
 
 
 def test_it_answers_a_wrong_method_with_the_error_body(db, analyst_client):
