@@ -30,12 +30,26 @@ from competition.benchmarks.serializers import (
 from core.api.base import EXPORT_FORMATS, EXPORT_MAX_ROWS, BaseApi
 from core.api.pagination import StandardPagination
 from core.api.renderers import CSVRenderer, XLSXRenderer
+from core.filters import CODE_PATTERN
+from operators.models import Operator, Province
 from plans.pricing import BUCKET_LABELS
 
 FORMAT = OpenApiParameter(
     "format", str, enum=["json", "csv", "xlsx"], description="JSON (default), or every filtered row as CSV or XLSX."
 )
 BUCKET = OpenApiParameter("bucket", str, enum=list(BUCKET_LABELS), description="Validity bucket in days (default 1-7).")
+
+
+def known_code(request: Request, name: str, model: type[Operator] | type[Province]) -> str | None:
+    """The operator or province code a query names (None for none); an unknown one is a 400 naming it."""
+    code = request.query_params.get(name) or None
+    if code is not None and not (CODE_PATTERN.fullmatch(code) and model.objects.filter(code=code).exists()):
+        raise exceptions.ValidationError(
+            {name: [_("No %(name)s with code %(code)r.") % {"name": name, "code": code[:40]}]}
+        )
+    return code
+
+
 OPERATOR = OpenApiParameter("operator", str, description="Only this operator's rows (code: cmcc, cucc, ctcc, cbn).")
 PROVINCE = OpenApiParameter("province", str, description="Only this province's rows (GB/T 2260 code, e.g. 31).")
 
@@ -111,13 +125,14 @@ class BenchmarkPerGbApi(BenchmarkApi):
 
     @extend_schema(parameters=[BUCKET, OPERATOR, PROVINCE, FORMAT])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        operator, province = known_code(request, "operator", Operator), known_code(request, "province", Province)
         bucket = self.bucket()
         run = self.latest_run()
         rows = selectors.benchmark_row_list(
             bucket=bucket,
             run=run,
-            operator=request.query_params.get("operator") or None,
-            province=request.query_params.get("province") or None,
+            operator=operator,
+            province=province,
         )
         if self.exporting():
             return Response(self.rows(rows))
@@ -213,6 +228,7 @@ class BenchmarkBasketApi(BenchmarkApi):
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        operator, province = known_code(request, "operator", Operator), known_code(request, "province", Province)
         run = self.latest_run()
         profiles = selectors.basket_profile_list(run=run)
         profile = request.query_params.get("profile") or None
@@ -229,8 +245,8 @@ class BenchmarkBasketApi(BenchmarkApi):
         costs = selectors.basket_cost_list(
             profile=profile,
             run=run,
-            province=request.query_params.get("province") or None,
-            operator=request.query_params.get("operator") or None,
+            province=province,
+            operator=operator,
         )
         rows = self.rows(costs)
         if self.exporting():

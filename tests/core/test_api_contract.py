@@ -239,3 +239,11 @@ def test_an_overflowing_id_in_a_nested_path_is_a_404(analyst_client, path, metho
         assert response.json()["errors"][0]["code"] == "method_not_allowed"
     else:
         assert_error(response, 404, None)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/benchmarks/per-gb/", "/api/v1/benchmarks/baskets/"])
+@pytest.mark.parametrize("parameter", ["operator", "province"])
+@pytest.mark.parametrize("code", ["zz", "\x00x"])
+def test_an_unknown_code_on_a_benchmark_endpoint_is_a_400_naming_it(viewer_client, path, parameter, code):
+    response = viewer_client.get(path, {parameter: code})
+    assert_error(response, 400, parameter, f"{parameter}: No {parameter} with code")
