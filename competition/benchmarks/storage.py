@@ -75,12 +75,7 @@ def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResu
             operator_code=cell["operator_code"],
             value_cny=analytics.minor_to_decimal(cell["value_cents"]),
             sample_count=cell["sample_count"],
-            tier_id=cell["tier_id"],
-            plan_id=cell["plan_id"],
-            branch_name_zh=cell["branch_name_zh"],
-            plan_name_zh=cell["plan_name_zh"],
-            validity_days=cell["validity_days"],
-            price_cny=analytics.minor_to_decimal(cell["price_cents"]),
+            **_chosen_tier(cell),
         )
         for cell in result.matrix.to_dict("records")
     )
@@ -93,15 +88,22 @@ def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResu
             cost_cny=analytics.minor_to_decimal(cost["cost_cents"]),
             repeats=cost["repeats"],
             candidate_count=cost["candidate_count"],
-            tier_id=cost["tier_id"],
-            plan_id=cost["plan_id"],
-            branch_name_zh=cost["branch_name_zh"],
-            plan_name_zh=cost["plan_name_zh"],
-            validity_days=cost["validity_days"],
-            price_cny=analytics.minor_to_decimal(cost["price_cents"]),
+            **_chosen_tier(cost),
         )
         for cost in result.baskets.to_dict("records")
     )
+
+
+def _chosen_tier(record: dict[str, Any]) -> dict[str, Any]:
+    """The columns a matrix cell and a basket cost keep of the tier they chose (analytics.CHOSEN_TIER_COLUMNS)."""
+    return {
+        "tier_id": record["tier_id"],
+        "plan_id": record["plan_id"],
+        "branch_name_zh": record["branch_name_zh"],
+        "plan_name_zh": record["plan_name_zh"],
+        "validity_days": record["validity_days"],
+        "price_cny": analytics.minor_to_decimal(record["price_cents"]),
+    }
 
 
 def row_frame(run_id: int, rows: pd.DataFrame) -> pd.DataFrame:
