@@ -8,6 +8,7 @@ from competition.benchmarks.models import (
     BenchmarkRun,
     BenchmarkSchedule,
 )
+from competition.context.models import ExchangeRate, Indicator, IndicatorValue
 from competition.market.models import DatePrecision, KeyFigure, Launch, Partner, Strategy, StrategyMilestone
 
 __all__ = [
@@ -18,6 +19,9 @@ __all__ = [
     "BenchmarkRun",
     "BenchmarkSchedule",
     "DatePrecision",
+    "ExchangeRate",
+    "Indicator",
+    "IndicatorValue",
     "KeyFigure",
     "Launch",
     "Partner",

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from competition.seed.context import load_market_context
 from competition.seed.files import SeedError, read_seed_file
 from competition.seed.identity import SEED_USERNAME, Skip, seed_actor
 from competition.seed.market import load_launches, load_strategies
@@ -53,6 +54,7 @@ STEPS: tuple[tuple[str, Callable[[SeedWriter, Mapping[str, Any]], None]], ...] =
     ("partners.yaml", load_partners),
     ("launches.yaml", load_launches),
     ("strategies.yaml", load_strategies),
+    ("market_context.yaml", load_market_context),
 )
 SEED_FILES = tuple(name for name, _step in STEPS)
 
@@ -69,6 +71,8 @@ ENTITIES = (
     "strategies",
     "strategy milestones",
     "key figures",
+    "indicators",
+    "indicator values",
 )
 
 __all__ = [

@@ -50,10 +50,10 @@ def load_provinces(writer: SeedWriter, content: Mapping[str, Any]) -> None:
         )
 
 
-def load_sources(writer: SeedWriter, content: Mapping[str, Any]) -> None:
+def load_sources(writer: SeedWriter, content: Mapping[str, Any], *, file: str = "sources.yaml") -> None:
     optional = ("publisher", "author", "locator", "published_on", "url", "captured_on", "notes")
-    for index, row in enumerate(rows_of(content, "sources", file="sources.yaml")):
-        where = f"sources.yaml sources[{index}]"
+    for index, row in enumerate(rows_of(content, "sources", file=file)):
+        where = f"{file} sources[{index}]"
         row = check_keys(row, where=where, required=("publication", "issue", "title"), optional=optional)
         where = f"{where} ({row['title']})"
         writer.upsert(
