@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -27,6 +28,7 @@ from competition.benchmarks.serializers import (
     BenchmarkPerGbPageSerializer,
     BenchmarkRowOutputSerializer,
 )
+from competition.context.currency import conversion_requested, with_conversion
 from core.api.base import EXPORT_FORMATS, EXPORT_MAX_ROWS, BaseApi
 from core.api.pagination import StandardPagination
 from core.api.renderers import CSVRenderer, XLSXRenderer
@@ -52,6 +54,18 @@ def known_code(request: Request, name: str, model: type[Operator] | type[Provinc
 
 OPERATOR = OpenApiParameter("operator", str, description="Only this operator's rows (code: cmcc, cucc, ctcc, cbn).")
 PROVINCE = OpenApiParameter("province", str, description="Only this province's rows (GB/T 2260 code, e.g. 31).")
+CURRENCY = OpenApiParameter(
+    "currency",
+    str,
+    enum=["CNY", "USD", "EUR"],
+    description="Also show money in USD or EUR: adds price_usd, price_per_gb_usd, … beside the CNY columns, "
+    "converted with the exchange rate dated rate_on exactly (see /exchange-rates/); null where no rate "
+    "for that day was entered. CNY (default) adds nothing.",
+)
+RATE_ON = OpenApiParameter(
+    "rate_on", str, description="The day whose exchange rate converts (YYYY-MM-DD); default today."
+)
+CONVERTED_FIELDS = ("price_cny", "price_per_gb_cny", "price_per_day_cny", "price_per_30_days_cny")
 
 
 class BenchmarkApi(BaseApi):
@@ -123,9 +137,10 @@ class BenchmarkPerGbApi(BenchmarkApi):
     pagination_class = StandardPagination
     export_basename = "benchmarks-per-gb"
 
-    @extend_schema(parameters=[BUCKET, OPERATOR, PROVINCE, FORMAT])
+    @extend_schema(parameters=[BUCKET, OPERATOR, PROVINCE, CURRENCY, RATE_ON, FORMAT])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         operator, province = known_code(request, "operator", Operator), known_code(request, "province", Province)
+        conversion = conversion_requested(request.query_params, default_on=timezone.localdate())
         bucket = self.bucket()
         run = self.latest_run()
         rows = selectors.benchmark_row_list(
@@ -135,7 +150,7 @@ class BenchmarkPerGbApi(BenchmarkApi):
             province=province,
         )
         if self.exporting():
-            return Response(self.rows(rows))
+            return Response(with_conversion(self.rows(rows), conversion, fields=CONVERTED_FIELDS))
         summary = selectors.benchmark_bucket_summary(bucket=bucket, run=run)
         page = self.paginate_queryset(rows)
         body = {
@@ -164,9 +179,13 @@ class BenchmarkPerGbApi(BenchmarkApi):
                 "count": paginator.page.paginator.count,
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
-                "results": self.row_serializer_class(page, many=True).data,
+                "results": with_conversion(
+                    self.row_serializer_class(page, many=True).data, conversion, fields=CONVERTED_FIELDS
+                ),
             }
         )
+        if conversion is not None:
+            body.update(conversion.columns(body, ("median_per_gb_cny", "min_per_gb_cny", "max_per_gb_cny")))
         return Response(body)
 
 

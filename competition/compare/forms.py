@@ -188,3 +188,15 @@ class StrategyFilterForm(FilterForm):
         if not self.is_valid():
             return {}
         return {"theme": self.cleaned_data.get("theme") or "", "operator": self.cleaned_data.get("operator") or ""}
+
+
+class CurrencyForm(FilterForm):
+    """`currency=USD` (or EUR) shows money beside CNY, converted with the rate dated `rate_on` (default today)."""
+
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=[("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR")],
+        required=False,
+    )
+    rate_on = forms.DateField(label=_("Exchange rate of"), required=False)
+    defaults = {"currency": "CNY", "rate_on": None}

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -21,6 +22,7 @@ from competition.compare.forms import (
     BUCKET_CHOICES,
     BasketForm,
     BucketForm,
+    CurrencyForm,
     LaunchFilterForm,
     MatrixForm,
     MetricChoices,
@@ -28,9 +30,14 @@ from competition.compare.forms import (
     StrategyFilterForm,
 )
 from competition.compare.tables import Table
+from competition.context import selectors as context_selectors
+from competition.context.currency import conversion_for
 from competition.templatetags.compare import loc
 from operators import selectors as reference_selectors
 from plans.models import Plan
+
+# The benchmark page's money columns that `currency=USD` (or EUR) also shows converted.
+BENCHMARK_MONEY = ("price_cny", "price_per_gb_cny", "price_per_day_cny")
 
 
 class ComparisonPage(LoginRequiredMixin, TemplateView):
@@ -72,11 +79,20 @@ class ProvinceCompareView(ComparisonPage):
                 yLabel=_("Cheapest CNY per GB"),
                 title=_("Price per GB by validity"),
             )
+        reference_line = context_selectors.per_gb_reference_line()
+        if chart is not None and reference_line is not None:
+            chart["datasets"].append(reference_line.dataset(points=len(chart["labels"])))
+        figures = context_selectors.indicator_values_for_regions(province_codes=codes)
         context.update(
             form=form,
             comparison=comparison,
             chart=chart,
-            tables={"tiers": tables.tier_table("tiers", comparison.tiers if comparison else [])},
+            reference_line=reference_line,
+            market_context=figures,
+            tables={
+                "tiers": tables.tier_table("tiers", comparison.tiers if comparison else []),
+                "context": tables.indicator_value_table(figures),
+            },
         )
         return context
 
@@ -198,13 +214,17 @@ class BenchmarkView(ComparisonPage):
         form = BucketForm(self.request.GET or None)
         bucket = form.value("bucket")
         run, rows, summary, plans = page_selectors.benchmark_page(bucket=bucket)
+        money = CurrencyForm(self.request.GET or None)
+        conversion = conversion_for(currency=money.value("currency"), on=money.value("rate_on") or timezone.localdate())
+        benchmark = tables.benchmark_table(rows, plans)
         context.update(
             form=form,
             bucket=bucket,
             buckets=BUCKET_CHOICES,
             run=run,
             summary=summary,
-            tables={"benchmark": tables.benchmark_table(rows, plans)},
+            conversion=conversion,
+            tables={"benchmark": tables.table_with_currency(benchmark, conversion, fields=BENCHMARK_MONEY)},
         )
         return context
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from competition.context.models import ExchangeRate
@@ -41,7 +42,7 @@ def currency_problem(value: str) -> str:
         return ""
     return _("Unknown currency %(value)r; use one of: %(valid)s.") % {
         "value": value[:20],
-        "valid": ", ".join(CURRENCIES),
+        "valid": ", ".join(("CNY", *CURRENCIES)),
     }
 
 
@@ -86,3 +87,35 @@ def conversion_for(*, currency: str, on: datetime.date) -> Conversion | None:
     if currency in ("", "CNY"):
         return None
     return Conversion(currency=currency, on=on, rate=exchange_rate_on(currency=currency, on=on))
+
+
+def conversion_requested(params: Mapping[str, str], *, default_on: datetime.date) -> Conversion | None:
+    """The `currency` (and optional `rate_on`, YYYY-MM-DD, default `default_on`) a query asks for.
+
+    Raises ValidationError naming the parameter for a currency or a date we cannot honour; the
+    API turns it into its JSON 400, a page into a form error.
+    """
+    currency = (params.get("currency") or "").strip().upper()
+    problem = currency_problem(currency)
+    if problem:
+        raise ValidationError({"currency": problem})
+    on = default_on
+    text = (params.get("rate_on") or "").strip()
+    if text:
+        try:
+            on = datetime.date.fromisoformat(text)
+        except ValueError as error:
+            raise ValidationError(
+                {"rate_on": _("%(value)r is not a date; use YYYY-MM-DD.") % {"value": text[:20]}}
+            ) from error
+    return conversion_for(currency=currency, on=on)
+
+
+def with_conversion(
+    rows: Iterable[Mapping[str, Any]], conversion: Conversion | None, *, fields: Iterable[str]
+) -> list[dict[str, Any]]:
+    """The rows with the converted columns of `fields` added (unchanged without a conversion)."""
+    names = tuple(fields)
+    if conversion is None:
+        return [dict(row) for row in rows]
+    return [{**row, **conversion.columns(row, names)} for row in rows]

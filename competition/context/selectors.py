@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from competition.context.models import ExchangeRate, Indicator, IndicatorValue
 
@@ -46,7 +47,11 @@ def indicator_values_for_regions(*, province_codes: Sequence[str]) -> list[Indic
 
 @dataclass(frozen=True)
 class ReferenceLine:
-    """A national figure drawn flat across a chart, with what it is and where it comes from."""
+    """A national figure drawn flat across a chart, with what it is and where it comes from.
+
+    Any chart that plots CNY per GB adds `per_gb_reference_line().dataset(points=len(labels))` to
+    its datasets and includes compare/_reference_line.html under it, which names the source.
+    """
 
     value: IndicatorValue
 
@@ -54,10 +59,17 @@ class ReferenceLine:
     def amount(self) -> Decimal:
         return self.value.value
 
-    def dataset(self, *, points: int, label: str) -> dict[str, Any]:
+    @property
+    def label(self) -> str:
+        return _("National average %(value)s CNY/GB (%(period)s)") % {
+            "value": f"{self.amount.normalize():f}",
+            "period": self.value.period,
+        }
+
+    def dataset(self, *, points: int) -> dict[str, Any]:
         """A Chart.js line dataset: the same value at every one of `points` x positions, dashed, no markers."""
         return {
-            "label": label,
+            "label": self.label,
             "data": [float(self.amount)] * points,
             "borderDash": [6, 4],
             "borderWidth": 2,

@@ -5,6 +5,7 @@
 
 from competition.compare.tables.base import Column, Row, Table, columns
 from competition.compare.tables.benchmarks import basket_table, benchmark_table, matrix_table
+from competition.compare.tables.context import indicator_value_table, table_with_currency
 from competition.compare.tables.market import launch_table, strategy_tables
 from competition.compare.tables.plans import plan_table, price_history_table, tier_change_table, tier_row, tier_table
 
@@ -15,11 +16,13 @@ __all__ = [
     "basket_table",
     "benchmark_table",
     "columns",
+    "indicator_value_table",
     "launch_table",
     "matrix_table",
     "plan_table",
     "price_history_table",
     "strategy_tables",
+    "table_with_currency",
     "tier_change_table",
     "tier_row",
     "tier_table",
