@@ -171,3 +171,38 @@ class KeyFigureFactory(factory.django.DjangoModelFactory):
     label_zh = "数字"
     amount = Decimal("30")
     unit = "亿元"
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competition.Indicator"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"indicator_{n}")
+    name_zh = factory.Sequence(lambda n: f"指标{n}")
+    name_en = factory.Sequence(lambda n: f"Indicator {n}")
+    unit = "亿元"
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competition.IndicatorValue"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    province = None
+    period_start = datetime.date(2021, 1, 1)
+    period_precision = "year"
+    value = Decimal("1.47")
+    unit = "万亿元"
+    source = factory.SubFactory(SourceFactory)
+    locator = "p. 1"
+
+
+class ExchangeRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competition.ExchangeRate"
+
+    currency = "USD"
+    rate_on = datetime.date(2025, 6, 1)
+    cny_per_unit = Decimal("7.1883")
+    source = factory.SubFactory(SourceFactory)

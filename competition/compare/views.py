@@ -79,10 +79,10 @@ class ProvinceCompareView(ComparisonPage):
                 yLabel=_("Cheapest CNY per GB"),
                 title=_("Price per GB by validity"),
             )
-        reference_line = context_selectors.per_gb_reference_line()
+        figures = context_selectors.indicator_values_for_regions(province_codes=codes)
+        reference_line = context_selectors.per_gb_reference_line(among=figures)
         if chart is not None and reference_line is not None:
             chart["datasets"].append(reference_line.dataset(points=len(chart["labels"])))
-        figures = context_selectors.indicator_values_for_regions(province_codes=codes)
         context.update(
             form=form,
             comparison=comparison,

@@ -80,8 +80,17 @@ class ReferenceLine:
         }
 
 
-def per_gb_reference_line() -> ReferenceLine | None:
-    """The latest national average mobile data price (CNY per GB), or None when none is entered."""
+def per_gb_reference_line(*, among: Sequence[IndicatorValue] | None = None) -> ReferenceLine | None:
+    """The latest national average mobile data price (CNY per GB), or None when none is entered.
+
+    `among`: figures a page has already read (indicator_values_for_regions), searched instead of a query.
+    """
+    if among is not None:
+        candidates = [
+            row for row in among if row.indicator.code == PER_GB_REFERENCE_INDICATOR and row.province_id is None
+        ]
+        latest = max(candidates, key=lambda row: (row.period_start, row.pk), default=None)
+        return ReferenceLine(value=latest) if latest is not None else None
     value = (
         indicator_value_list()
         .filter(indicator__code=PER_GB_REFERENCE_INDICATOR, province__isnull=True)

@@ -85,7 +85,7 @@ def test_it_charts_the_cheapest_per_gb_of_each_province_by_validity(signed_in: C
     response = signed_in.get("/compare/provinces/?province=11&province=36")
     chart = response.context["chart"]
     assert chart["labels"][:1] == [7]
-    beijing, jiangxi = chart["datasets"]
+    beijing, jiangxi = chart["datasets"][:2]  # then the national reference line (tests/competition/context)
     assert beijing["data"][0] == 3.33
     assert jiangxi["data"][0] == 2.33
     assert '<script id="per-gb-chart-data" type="application/json">' in response.content.decode()
@@ -260,7 +260,7 @@ def test_it_shows_english_names_when_the_browser_asks_for_english(client: Client
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/compare/provinces/?province=11&province=31&province=44", 7),
+        ("/compare/provinces/?province=11&province=31&province=44", 8),  # 8th: the market context figures
         ("/compare/plans/", 4),
         ("/compare/launches/", 7),
         ("/compare/launches/?operator=cucc&province=11&kind=device&date_from=2025-01-01", 9),
@@ -289,7 +289,7 @@ def test_it_leaves_free_trial_tiers_out_of_the_per_gb_line(signed_in: Client) ->
     response = signed_in.get("/compare/provinces/?province=31&province=11")
     chart = response.context["chart"]
     assert chart["labels"][:2] == [1, 7]
-    shanghai, beijing = chart["datasets"]
+    shanghai, beijing = chart["datasets"][:2]  # then the national reference line
     # 上海移动's free first-day card is listed in the table but does not pull the line to zero.
     assert shanghai["data"][:2] == [None, 3.0]
     assert beijing["data"][:2] == [None, 3.33]
