@@ -73,7 +73,11 @@ class Conversion:
         for name in fields:
             value = row.get(name)
             as_text = isinstance(value, str)
-            amount = Decimal(value) if as_text and value != "" else (value if isinstance(value, Decimal) else None)
+            amount: Decimal | None = None
+            if isinstance(value, str) and value != "":
+                amount = Decimal(value)
+            elif isinstance(value, Decimal):
+                amount = value
             converted = self.convert(amount)
             key = f"{name.removesuffix('_cny')}_{self.suffix}"
             added[key] = None if converted is None else (f"{converted:.2f}" if as_text else converted)

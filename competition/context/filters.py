@@ -9,6 +9,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from competition.context.models import NATIONAL, ExchangeRate, Indicator, IndicatorValue, parse_period, period_end
 from core.filters import CODE_PATTERN, CodeFilter, ordering, text_search
@@ -48,6 +50,7 @@ class PeriodField(forms.CharField):
         return start, period_end(start, precision)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class RegionFilter(django_filters.Filter):
     field_class = RegionField
 
@@ -59,6 +62,7 @@ class RegionFilter(django_filters.Filter):
         return qs.filter(province__code=value)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PeriodFilter(django_filters.Filter):
     field_class = PeriodField
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Model
+
 from competition.context import services
 from competition.context.models import FLAG_VALUE, NATIONAL, Indicator, IndicatorValue, parse_period
 from competition.seed.files import SeedError, check_keys, money, rows_of
@@ -78,7 +80,7 @@ def _load_figures(writer: SeedWriter, content: Mapping[str, Any]) -> None:
                 None if code == NATIONAL else writer.reference(Province, where=where, label="province", code=code)
             )
             label = f"indicator value {row['indicator']} {code} {row['period']}"
-            references = {"indicator": indicator, "source": source}
+            references: dict[str, Model | None] = {"indicator": indicator, "source": source}
             if code != NATIONAL:
                 references["province"] = province
             if writer.skip_unless_present(entity="indicator values", label=label, **references):

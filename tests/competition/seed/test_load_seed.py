@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import models
 
+from competition.context.models import Indicator, IndicatorValue
 from competition.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
 from competition.seed.loader import DEFAULT_SEED_DIR
 from operators.models import Branch, Operator, Province, Source
@@ -35,12 +36,14 @@ SEEDED_MODELS: tuple[type[models.Model], ...] = (
     Strategy,
     StrategyMilestone,
     KeyFigure,
+    Indicator,
+    IndicatorValue,
 )
 
 EXPECTED_COUNTS = {
     "Operator": 4,
     "Province": 31,
-    "Source": 9,
+    "Source": 13,  # 9 of seed 003's articles and sections, 4 white papers (market_context.yaml)
     "Branch": 7,
     "Perk": 7,
     "Plan": 12,
@@ -50,6 +53,8 @@ EXPECTED_COUNTS = {
     "Strategy": 17,
     "StrategyMilestone": 16,
     "KeyFigure": 55,
+    "Indicator": 18,
+    "IndicatorValue": 62,
 }
 
 MIANQIAN = "免签政策红利下，运营商该如何把握机遇？"
