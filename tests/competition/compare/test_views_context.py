@@ -118,3 +118,16 @@ def test_the_benchmark_csv_carries_the_converted_columns(benchmarked: Client) ->
         "8",
         "2025-06-01",
     )
+
+
+def test_the_context_section_speaks_the_reader_s_language(signed_in: Client) -> None:
+    url = "/compare/provinces/?province=11&province=36"
+    response = signed_in.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese = response.content.decode()
+    english = signed_in.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<h2 id="market-context-heading">市场背景</h2>' in chinese
+    assert "<td>移动数据流量平均资费</td>" in chinese
+    assert '<h2 id="market-context-heading">Market context</h2>' in english
+    assert "<td>Average mobile data price</td>" in english
+    assert response.context["chart"]["datasets"][-1]["label"] == "全国平均 0.33 元/GB（2020）"
