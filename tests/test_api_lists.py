@@ -3,6 +3,7 @@ exports with exactly the JSON's rows and columns."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from rest_framework.test import APIClient
 
 from tests.factories import (
     BranchFactory,
+    ExchangeRateFactory,
+    IndicatorValueFactory,
     KeyFigureFactory,
     LaunchFactory,
     OperatorFactory,
@@ -56,6 +59,11 @@ LISTS: list[tuple[str, Callable[[int], object]]] = [
     ("/api/v1/partners/", lambda n: PartnerFactory()),
     ("/api/v1/launches/", launch_with_partners),
     ("/api/v1/strategies/", strategy_with_children),
+    ("/api/v1/indicators/", lambda n: IndicatorValueFactory(province=ProvinceFactory(code=str(20 + n)))),
+    (
+        "/api/v1/exchange-rates/",
+        lambda n: ExchangeRateFactory(rate_on=datetime.date(2025, 1, 1) + datetime.timedelta(n)),
+    ),
 ]
 
 

@@ -13,11 +13,14 @@ from django.db.models import Model
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from competition.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
+from competition.models import ExchangeRate, IndicatorValue, KeyFigure, Launch, Partner, Strategy, StrategyMilestone
 from operators.models import Branch, Operator, Province, Source
 from plans.models import Perk, Plan, Tier
 from tests.factories import (
     BranchFactory,
+    ExchangeRateFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
     KeyFigureFactory,
     LaunchFactory,
     OperatorFactory,
@@ -172,6 +175,33 @@ RESOURCES = [
         lambda w: KeyFigureFactory(strategy=w["strategy"]),
         lambda w: {"label_zh": "注册资本", "amount": "30", "unit": "亿元", "as_of": "2024-02-01"},
         {"label_en": "Registered capital"},
+    ),
+    Resource(
+        "indicator values",
+        IndicatorValue,
+        lambda w: "/api/v1/indicators/",
+        by_id("indicators"),
+        lambda w: IndicatorValueFactory(province=w["province"], source=w["source"]),
+        lambda w: {
+            "indicator": IndicatorFactory(code="tst_indicator").code,
+            "province": "85",
+            "period_start": "2021-01-01",
+            "period_precision": "year",
+            "value": "1.47",
+            "unit": "万亿元",
+            "source": w["source"].pk,
+            "locator": "p. 1",
+        },
+        {"notes": "checked against the source"},
+    ),
+    Resource(
+        "exchange rates",
+        ExchangeRate,
+        lambda w: "/api/v1/exchange-rates/",
+        by_id("exchange-rates"),
+        lambda w: ExchangeRateFactory(rate_on=datetime.date(2025, 5, 30), source=w["source"]),
+        lambda w: {"currency": "EUR", "rate_on": "2025-06-02", "cny_per_unit": "8.1", "source": w["source"].pk},
+        {"notes": "central parity"},
     ),
 ]
 IDS = [resource.name for resource in RESOURCES]
