@@ -94,3 +94,18 @@ def test_an_admin_edit_opened_on_an_older_version_is_refused_on_the_form(client,
     assert response.status_code == 200
     assert "Someone changed this indicator value since you opened it" in response.content.decode()
     assert IndicatorValue.objects.get(pk=row.pk).value == Decimal("1.48")
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_flag_value_other_than_one_in_the_api_s_words(client, analyst):
+    payload = value_payload()
+    payload["value"] = "2"
+    client.force_login(analyst)
+
+    response = client.post(admin_url(IndicatorValue, "add"), payload)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["value"] == [
+        "A flag's value is 1: the region is on the source's list."
+    ]
+    assert not IndicatorValue.objects.exists()

@@ -225,3 +225,30 @@ def test_an_unknown_currency_is_a_400(db, viewer_client: APIClient):
     assert response.json()["errors"] == [
         {"field": "currency", "message": "Unknown currency 'JPY'; use one of: CNY, USD, EUR.", "code": "invalid"}
     ]
+
+
+def test_a_quarter_that_starts_mid_quarter_is_a_400_naming_period_start(db, analyst_client: APIClient):
+    value = IndicatorValueFactory()
+
+    response = analyst_client.post(
+        "/api/v1/indicators/",
+        {
+            "indicator": value.indicator.code,
+            "period_start": "2021-02-01",
+            "period_precision": "quarter",
+            "value": "1",
+            "unit": "",
+            "source": value.source_id,
+            "locator": "p. 1",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": "period_start",
+            "message": "A quarter starts on 1 January, 1 April, 1 July or 1 October.",
+            "code": "invalid",
+        }
+    ]
