@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from competition.context.models import ExchangeRate, Indicator, IndicatorValue
+from competition.context.models import ExchangeRate, IndicatorValue
 from core.services import audited_delete, audited_save, audited_update, lock_version
 
 VALUE_NOUN = gettext_lazy("indicator value")
@@ -59,8 +59,3 @@ def indicator_value_create(*, actor: AbstractBaseUser | None, **fields: Any) -> 
 
 def exchange_rate_create(*, actor: AbstractBaseUser | None, **fields: Any) -> ExchangeRate:
     return versioned_create(model=ExchangeRate, actor=actor, **fields)
-
-
-def indicator_save(*, indicator: Indicator, changes: dict[str, Any], actor: AbstractBaseUser | None) -> Indicator:
-    """Create or change an indicator definition (reference data: audited, not versioned)."""
-    return audited_update(instance=indicator, changes=changes, actor=actor)

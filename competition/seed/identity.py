@@ -4,7 +4,8 @@ A seed row is named by its natural key: operator `code`; province `code`; source
 (publication, issue, title); branch (operator, province, city); perk and partner `name_zh`; plan
 (branch, name_zh); tier (plan, validity_days, effective_from); launch (operator, branch,
 name_zh); strategy (operator, theme, title_zh); milestone (strategy, description_zh); key figure
-(strategy, label_zh).
+(strategy, label_zh); indicator `code`; indicator value (indicator, province, period start and
+precision, source).
 
 Everything the loader writes is attributed to one user, SEED_USERNAME (inactive, no password),
 so the audit history tells the seed's writes from everyone else's. For each row of the files:
