@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns: list = [
     path("", include("competition.benchmarks.api_urls")),
     path("", include("competition.market.api_urls")),
+    path("", include("competition.analyser.api_urls")),
 ]
