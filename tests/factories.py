@@ -171,3 +171,22 @@ class KeyFigureFactory(factory.django.DjangoModelFactory):
     label_zh = "数字"
     amount = Decimal("30")
     unit = "亿元"
+
+
+class DraftSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competition.DraftSet"
+
+    name = factory.Sequence(lambda n: f"draft set {n}")
+    owner = factory.SubFactory(AnalystFactory)
+    drafts = factory.LazyFunction(
+        lambda: [
+            {
+                "validity_days": 7,
+                "price_cny": "60.00",
+                "data_gb": "30",
+                "domestic_voice_min": 100,
+                "intl_voice_min": 0,
+            }
+        ]
+    )
