@@ -32,7 +32,7 @@ from competition.analyser.serializers import (
 )
 from competition.analyser.validation import InvalidInput, analyser_input_validate
 from competition.benchmarks.apis import BUCKET, FORMAT, BenchmarkApi
-from core.api.base import BaseApi, DetailApi, ListCreateApi
+from core.api.base import EXPORT_MAX_ROWS, BaseApi, DetailApi, ListCreateApi
 from core.api.pagination import StandardPagination
 
 AS_OF = OpenApiParameter("as_of", datetime.date, description="Rank the tiers in effect on this day (default today).")
@@ -174,10 +174,22 @@ class BenchmarkSensitivityApi(BenchmarkApi):
         if isinstance(self.paginator, StandardPagination):
             self.paginator.check_parameters(request)
         sensitivity = selectors.rank_sensitivity(bucket=bucket, as_of=as_of)
-        rows = SensitivityRowSerializer(sensitivity.rows, many=True).data
         if self.exporting():
-            return Response(rows)
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]  # a list pages as well
+            if len(sensitivity.rows) > EXPORT_MAX_ROWS:
+                raise exceptions.ValidationError(
+                    {
+                        "format": [
+                            _("The export would have more than %(limit)d rows; narrow the filters.")
+                            % {"limit": EXPORT_MAX_ROWS}
+                        ]
+                    }
+                )
+            return Response(SensitivityRowSerializer(sensitivity.rows, many=True).data)
+        # Only the page's rows are serialized: a bucket can hold many thousands.
+        page = SensitivityRowSerializer(
+            self.paginate_queryset(sensitivity.rows),  # type: ignore[arg-type]  # a list pages as well
+            many=True,
+        ).data
         paginator = self.paginator
         assert isinstance(paginator, StandardPagination)
         assert paginator.page is not None

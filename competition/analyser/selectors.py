@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
@@ -22,6 +21,16 @@ from competition.analyser.models import DraftSet
 from competition.analyser.validation import AnalyserInput, Draft
 from competition.benchmarks import analytics, selectors
 from plans import pricing
+
+_TIER_COLUMNS = [
+    "tier_id",
+    "plan_id",
+    "province_code",
+    "operator_code",
+    "branch_name_zh",
+    "plan_name_zh",
+    "validity_days",
+]
 
 
 def include_promotional() -> bool:
@@ -115,27 +124,23 @@ def rank_sensitivity(*, bucket: str, as_of: datetime.date | None = None) -> Sens
     frame, metrics = analytics.rank_sensitivity_compute(
         market, profiles=profiles, include_promotional=include_promotional()
     )
+    # Whole columns to Python values at once (ints, None for a missing rank): per-cell conversion would dominate.
+    ranks = {name: frame[name].to_numpy(dtype=object, na_value=None).tolist() for name in [*metrics, "rank_spread"]}
+    prices = [analytics.minor_to_decimal(int(cents)) for cents in frame["price_cents"].tolist()]
     rows = []
-    for record in frame.to_dict("records"):
+    for index, record in enumerate(frame[_TIER_COLUMNS].to_dict("records")):
         rows.append(
             {
+                **record,
                 "tier_id": int(record["tier_id"]),
                 "plan_id": int(record["plan_id"]),
-                "province_code": record["province_code"],
-                "operator_code": record["operator_code"],
-                "branch_name_zh": record["branch_name_zh"],
-                "plan_name_zh": record["plan_name_zh"],
                 "validity_days": int(record["validity_days"]),
-                "price_cny": analytics.minor_to_decimal(int(record["price_cents"])),
-                "ranks": {name: _int_or_none(record[name]) for name in metrics},
-                "rank_spread": _int_or_none(record["rank_spread"]),
+                "price_cny": prices[index],
+                "ranks": {name: ranks[name][index] for name in metrics},
+                "rank_spread": ranks["rank_spread"][index],
             }
         )
     return Sensitivity(bucket=bucket, as_of=as_of, metrics=metrics, rows=rows, profiles=profiles)
-
-
-def _int_or_none(value: Any) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
 
 
 # --------------------------------------------------------------------------- saved draft sets

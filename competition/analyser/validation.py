@@ -119,8 +119,9 @@ def _form_errors(form: forms.Form, prefix: str) -> dict[str, list[str]]:
     return {f"{prefix}{name}": [str(message) for message in messages] for name, messages in form.errors.items()}
 
 
-def _unknown_code(kind: str, code: str) -> str:
-    return _("No %(kind)s with code %(code)r.") % {"kind": kind, "code": code[:40]}
+def _unknown_code(name: str, code: str) -> str:
+    # The benchmark endpoints' words for an unknown operator or province code.
+    return _("No %(name)s with code %(code)r.") % {"name": name, "code": code[:40]}
 
 
 def drafts_validate(raw: Any, *, field: str = "drafts") -> list[Draft]:

@@ -31,6 +31,8 @@ from operators import selectors as reference_selectors
 from operators.models import Province
 
 TEMPLATE = "compare/analyser.html"
+# The sensitivity page shows the tiers whose rank moves most; its CSV carries every tier of the bucket.
+SENSITIVITY_SHOWN_ROWS = 200
 
 
 def analyser_context(request: HttpRequest, data: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
@@ -134,6 +136,8 @@ class SensitivityView(ComparisonPage):
             bucket=bucket,
             buckets=BUCKET_CHOICES,
             sensitivity=sensitivity,
+            shown_rows=SENSITIVITY_SHOWN_ROWS,
+            shown_rows_slice=f":{SENSITIVITY_SHOWN_ROWS}",
             tables={"sensitivity": tables.sensitivity_table(sensitivity)},
         )
         return context

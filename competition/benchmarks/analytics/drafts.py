@@ -78,21 +78,24 @@ def drafts_position_compute(
     market_rows, _ = benchmark_table_compute(market, include_promotional=include_promotional)
     draft_rows = unit_prices(drafts).sort_values("tier_id", kind="stable").reset_index(drop=True)
     basket_markets: dict[str | None, dict[str, dict[str, Any] | None]] = {}
+    metric_markets: dict[tuple[str, str], pd.DataFrame] = {}
     answers = []
     for position in range(len(draft_rows)):
         draft = draft_rows.iloc[[position]]
         bucket = str(draft["bucket"].iloc[0])
-        in_bucket = market_rows.loc[(market_rows["bucket"] == bucket).to_numpy()]
-        metrics = {
-            name: _metric_position(
-                _Metric(name),
+        metrics = {}
+        for name in METRICS:
+            metric = _Metric(name)
+            if (bucket, name) not in metric_markets:
+                in_bucket = market_rows.loc[(market_rows["bucket"] == bucket).to_numpy()]
+                eligible = metric.market_mask(in_bucket, include_promotional=include_promotional)
+                metric_markets[bucket, name] = in_bucket.loc[eligible].reset_index(drop=True)
+            metrics[name] = _metric_position(
+                metric,
                 draft,
-                in_bucket,
-                include_promotional=include_promotional,
+                metric_markets[bucket, name],
                 defined=bool(draft["per_gb_defined"].iloc[0]) if name == "per_gb" else True,
             )
-            for name in METRICS
-        }
         province = basket_provinces[position]
         if province not in basket_markets:
             scope = market if province is None else market.loc[(market["province_code"] == province).to_numpy()]
@@ -125,10 +128,8 @@ def drafts_position_compute(
     return answers
 
 
-def _metric_position(
-    metric: _Metric, draft: pd.DataFrame, in_bucket: pd.DataFrame, *, include_promotional: bool, defined: bool
-) -> dict[str, Any]:
-    market = in_bucket.loc[metric.market_mask(in_bucket, include_promotional=include_promotional)]
+def _metric_position(metric: _Metric, draft: pd.DataFrame, market: pd.DataFrame, *, defined: bool) -> dict[str, Any]:
+    """The draft's value, rank, index and neighbours among `market` (the bucket's tiers this metric ranks)."""
     market_num, market_den = metric.fractions(market)
     market_keys = order_keys(market_num, market_den)
     median = exact_median(market_num, market_den, market_keys)
@@ -165,12 +166,15 @@ def _metric_position(
 
 def _neighbour(market: pd.DataFrame, mask: np.ndarray, nums: np.ndarray, dens: np.ndarray) -> dict[str, Any]:
     """The market tier among `mask` (equal values) with the lowest price, then the lowest tier id."""
-    candidates = market.loc[mask].assign(_num=nums[mask], _den=dens[mask])
-    chosen = candidates.sort_values(["price_cents", "tier_id"], kind="stable").iloc[0]
+    rows = np.flatnonzero(mask)
+    prices = market["price_cents"].to_numpy(dtype=np.int64)[rows]
+    tier_ids = market["tier_id"].to_numpy(dtype=np.int64)[rows]
+    chosen = int(rows[np.lexsort((tier_ids, prices))[0]])
+    row = market.iloc[chosen]
     return {
-        **_tier_fields(chosen),
-        "price_cny": minor_to_decimal(int(chosen["price_cents"])),
-        "value_cny": minor_to_decimal(fraction_round_half_up(Fraction(int(chosen["_num"]), int(chosen["_den"])))),
+        **_tier_fields(row),
+        "price_cny": minor_to_decimal(int(row["price_cents"])),
+        "value_cny": minor_to_decimal(fraction_round_half_up(Fraction(int(nums[chosen]), int(dens[chosen])))),
         "tied_count": int(mask.sum()),
     }
 

@@ -164,3 +164,13 @@ def test_the_nav_links_both_tools(signed_in: Client) -> None:
     html = signed_in.get("/compare/sensitivity/").content.decode()
     assert 'href="/compare/analyser/"' in html
     assert 'href="/compare/sensitivity/"' in html
+
+
+def test_the_sensitivity_page_shows_the_largest_spreads_and_the_csv_all(signed_in: Client, monkeypatch) -> None:
+    monkeypatch.setattr("competition.analyser.views.SENSITIVITY_SHOWN_ROWS", 2)
+    response = signed_in.get("/compare/sensitivity/", {"bucket": "30+"})
+    html = response.content.decode()
+    assert html.count('<td class="num"><strong>') == 2  # one rank-spread cell per row shown
+    assert "Showing the 2 tiers with the largest spread of 6; the CSV has them all." in html
+    csv_response = signed_in.get("/compare/sensitivity/", {"bucket": "30+", "format": "csv", "table": "sensitivity"})
+    assert len(csv_rows(csv_response)) == 6
