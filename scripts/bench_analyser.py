@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -70,7 +71,12 @@ def render(results: list[dict[str, Any]], info: dict[str, str]) -> str:
             f"{row['sensitivity_1_7_s']} | {row['sensitivity_1_7_rows']:,} | {row['sensitivity_30_s']} |"
         )
     lines.append("")
-    lines.append(f"Machine: {info.get('cpu', 'unknown')}, {info.get('cores', '?')} cores; PostgreSQL; best of 3 runs.")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    lines.append(
+        f"Machine: {info.get('cpu', 'unknown')}, {info.get('cores', '?')} cores, "
+        f"PostgreSQL {info.get('postgresql', '')}; "
+        f"best of 3 runs; load average when written {load} (a shared machine: read the ratios, not the seconds)."
+    )
     return "\n".join(lines) + "\n"
 
 

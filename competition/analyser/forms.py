@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from competition.analyser.validation import (
     DRAFT_FIELDS,
+    INTEGER_FIELDS,
     MAX_DRAFTS,
     AnalyserInput,
     InvalidInput,
@@ -25,6 +26,8 @@ from competition.analyser.validation import (
 from competition.compare.forms import DEFAULT_BUCKET, BucketForm
 
 _ROW_KEY = re.compile(r"^d(\d{1,3})-(\w+)$")
+_FLAGS = {"on": True, "true": True, "1": True, "off": False, "false": False, "0": False}
+_WHOLE = re.compile(r"^[-+]?\d{1,12}$")
 
 
 @dataclass
@@ -64,7 +67,7 @@ def page_input_read(data: Mapping[str, Any]) -> AnalyserPageInput:
         return page
     filled = [row for row in rows if any(value.strip() for value in row.values.values())]
     raw = {
-        "drafts": [{name: value for name, value in row.values.items() if value.strip()} for row in filled],
+        "drafts": [_typed(row.values) for row in filled],
         "province": page.province or None,
         "as_of": page.as_of or None,
     }
@@ -80,6 +83,25 @@ def page_input_read(data: Mapping[str, Any]) -> AnalyserPageInput:
             else:
                 page.errors[key] = messages
     return page
+
+
+def _typed(values: dict[str, str]) -> dict[str, Any]:
+    """A row's filled cells in the JSON types the validator takes: whole numbers as ints, the box as a flag.
+
+    Anything else stays text, so "abc" in a minutes cell meets the validator's own "Enter a whole number.".
+    """
+    typed: dict[str, Any] = {}
+    for name, value in values.items():
+        value = value.strip()
+        if not value:
+            continue
+        if name in INTEGER_FIELDS and _WHOLE.match(value):
+            typed[name] = int(value)
+        elif name == "data_unlimited":
+            typed[name] = _FLAGS.get(value.lower(), value)
+        else:
+            typed[name] = value
+    return typed
 
 
 def page_rows_from_drafts(drafts: list[dict[str, Any]]) -> dict[str, str]:

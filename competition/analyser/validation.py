@@ -188,28 +188,30 @@ def drafts_validate(raw: Any, *, field: str = "drafts") -> list[Draft]:
 
 
 _TEXT_FIELDS = ("label", "province", "operator")
-_BOOLEAN_TEXT = ("", "on", "true", "false", "1", "0")
+INTEGER_FIELDS = ("validity_days", "domestic_voice_min", "intl_voice_min")
+_DECIMAL_FIELDS = ("price_cny", "data_gb")
+
+
+def decimal_string_message() -> str:
+    return _('Give the amount as a decimal string, e.g. "60.00".')
 
 
 def _type_errors(item: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Values no field should coerce: a JSON true for a number, a list for text, a word for a flag.
-
-    The form fields would read True as 1 and any text as a true flag; a page posts only strings,
-    so this refuses nothing a page sends and keeps the API to its documented types.
-    """
+    """Each value in its JSON type: whole numbers as numbers, money and GB as decimal strings (never a
+    float), text as text, the flag as true/false. The page hands its rows over in these types too."""
     errors: dict[str, list[str]] = {}
     fields = DraftForm.base_fields
     for name, value in item.items():
         if value is None:
             continue
-        if name in _TEXT_FIELDS:
-            if not isinstance(value, str):
-                errors[name] = [_("Enter text.")]
-        elif name == "data_unlimited":
-            if not isinstance(value, bool) and not (isinstance(value, str) and value.lower() in _BOOLEAN_TEXT):
-                errors[name] = [_("Enter true or false.")]
-        elif isinstance(value, bool) or not isinstance(value, str | int | float):
+        if name in _TEXT_FIELDS and not isinstance(value, str):
+            errors[name] = [_("Enter text.")]
+        elif name == "data_unlimited" and not isinstance(value, bool):
+            errors[name] = [_("Enter true or false.")]
+        elif name in INTEGER_FIELDS and (isinstance(value, bool) or not isinstance(value, int)):
             errors[name] = [str(fields[name].error_messages["invalid"])]
+        elif name in _DECIMAL_FIELDS and not isinstance(value, str):
+            errors[name] = [decimal_string_message()]
     return errors
 
 
@@ -234,8 +236,15 @@ def analyser_input_validate(data: Any) -> AnalyserInput:
     """`{"drafts": [...], "province": "31", "as_of": "2025-06-01"}` (province and as_of optional), validated."""
     if not isinstance(data, Mapping):
         raise InvalidInput({"drafts": [_("Give the drafts as a list of objects.")]})
-    form = AnalyserForm(data={name: data.get(name) for name in ("province", "as_of") if data.get(name) is not None})
-    errors = _form_errors(form, "") if not form.is_valid() else {}
+    errors: dict[str, list[str]] = {}
+    for name in ("province", "as_of"):
+        if data.get(name) is not None and not isinstance(data.get(name), str):
+            errors[name] = [str(AnalyserForm.base_fields[name].error_messages.get("invalid", _("Enter text.")))]
+    form = AnalyserForm(
+        data={name: data.get(name) for name in ("province", "as_of") if isinstance(data.get(name), str)}
+    )
+    if not form.is_valid():
+        errors.update(_form_errors(form, ""))
     province = "" if errors.get("province") else str(form.cleaned_data.get("province") or "")
     if province and not Province.objects.filter(code=province).exists():
         errors["province"] = [_unknown_code("province", province)]

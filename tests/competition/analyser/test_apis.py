@@ -321,3 +321,19 @@ def test_sensitivity_refuses_an_unknown_bucket_and_a_bad_date(seed, viewer_clien
 def test_sensitivity_queries_are_bounded(seed, viewer_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         assert viewer_client.get("/api/v1/benchmarks/sensitivity/", {"bucket": "1-7"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("price_cny", 60, 'Give the amount as a decimal string, e.g. "60.00".'),
+        ("validity_days", "7", "Enter a whole number."),
+        ("validity_days", True, "Enter a whole number."),
+        ("data_unlimited", "yes", "Enter true or false."),
+        ("label", 5, "Enter text."),
+    ],
+)
+def test_it_takes_each_field_only_in_its_documented_json_type(seed, viewer_client, field, value, message):
+    response = viewer_client.post("/api/v1/analyser/", {"drafts": [{**DRAFT, field: value}]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": f"drafts.0.{field}", "message": message, "code": "invalid"}]
