@@ -174,3 +174,11 @@ def test_the_sensitivity_page_shows_the_largest_spreads_and_the_csv_all(signed_i
     assert "Showing the 2 tiers with the largest spread of 6; the CSV has them all." in html
     csv_response = signed_in.get("/compare/sensitivity/", {"bucket": "30+", "format": "csv", "table": "sensitivity"})
     assert len(csv_rows(csv_response)) == 6
+
+
+def test_both_tools_speak_chinese(signed_in: Client) -> None:
+    analyser = signed_in.get("/compare/analyser/", ROW, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    sensitivity = signed_in.get("/compare/sensitivity/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>资费草案分析器</h1>" in analyser
+    assert "最接近的更便宜资费" in analyser
+    assert "<h1>排名敏感性</h1>" in sensitivity
