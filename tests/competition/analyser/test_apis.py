@@ -120,7 +120,7 @@ def test_it_refuses_money_given_as_a_list(seed, viewer_client):
     assert response.status_code == 400
     assert response.json()["errors"][0] == {
         "field": "drafts.0.price_cny",
-        "message": "Enter a number.",
+        "message": 'Give the amount as a decimal string, e.g. "60.00".',
         "code": "invalid",
     }
 
