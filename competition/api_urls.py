@@ -6,4 +6,5 @@ urlpatterns: list = [
     path("", include("competition.benchmarks.api_urls")),
     path("", include("competition.market.api_urls")),
     path("", include("competition.context.api_urls")),
+    path("", include("competition.analyser.api_urls")),
 ]

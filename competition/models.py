@@ -1,5 +1,6 @@
 """The competition app's models, defined in its parts (app label `competition` for both)."""
 
+from competition.analyser.models import DraftSet
 from competition.benchmarks.models import (
     BenchmarkBasketCost,
     BenchmarkBucketSummary,
@@ -19,6 +20,7 @@ __all__ = [
     "BenchmarkRun",
     "BenchmarkSchedule",
     "DatePrecision",
+    "DraftSet",
     "ExchangeRate",
     "Indicator",
     "IndicatorValue",

@@ -206,3 +206,22 @@ class ExchangeRateFactory(factory.django.DjangoModelFactory):
     rate_on = datetime.date(2025, 6, 1)
     cny_per_unit = Decimal("7.1883")
     source = factory.SubFactory(SourceFactory)
+
+
+class DraftSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competition.DraftSet"
+
+    name = factory.Sequence(lambda n: f"draft set {n}")
+    owner = factory.SubFactory(AnalystFactory)
+    drafts = factory.LazyFunction(
+        lambda: [
+            {
+                "validity_days": 7,
+                "price_cny": "60.00",
+                "data_gb": "30",
+                "domestic_voice_min": 100,
+                "intl_voice_min": 0,
+            }
+        ]
+    )

@@ -40,17 +40,21 @@ BENCHMARK_SEGMENTS: tuple[str, ...] = (Plan.Segment.INBOUND_SHORT_TERM, Plan.Seg
 # --------------------------------------------------------------------------- input
 
 
-def benchmark_input_queryset(*, on: datetime.date | None = None) -> QuerySet[Tier, dict[str, Any]]:
+def benchmark_input_queryset(
+    *, on: datetime.date | None = None, where: Q | None = None
+) -> QuerySet[Tier, dict[str, Any]]:
     """`.values()` rows of every benchmarked tier, in the analytics' input columns.
 
     Benchmarked = in effect on `on` (default today: started, not ended, plan on sale; see
     plans.periods), of a visitor data plan (short-term or welcome card). A future-dated price is
     scheduled and stays out until its day. Money and data leave the database as integer cents and
-    milli-GB, so the analytics never sees a float and reading a million rows stays cheap.
+    milli-GB, so the analytics never sees a float and reading a million rows stays cheap. `where`
+    narrows them further (a bucket's validities, a province) for readers that need only part.
     """
     return (
         Tier.objects.in_effect(on=on or timezone.localdate())
         .filter(plan__segment__in=BENCHMARK_SEGMENTS)
+        .filter(where or Q())
         .annotate(
             tier_id=F("id"),
             branch_id=F("plan__branch_id"),
@@ -69,13 +73,13 @@ def benchmark_input_queryset(*, on: datetime.date | None = None) -> QuerySet[Tie
     )
 
 
-def benchmark_input_frame(*, on: datetime.date | None = None) -> pd.DataFrame:
-    """The analytics' input frame (`analytics.INPUT_DTYPES`) from `benchmark_input_queryset(on=on)`.
+def benchmark_input_frame(*, on: datetime.date | None = None, where: Q | None = None) -> pd.DataFrame:
+    """The analytics' input frame (`analytics.INPUT_DTYPES`) from `benchmark_input_queryset(on=on, where=where)`.
 
     On PostgreSQL the queryset's own SQL is streamed out with COPY (one round trip, no Python
     object per value); elsewhere the `.values_list()` rows are read as usual.
     """
-    queryset = benchmark_input_queryset(on=on)
+    queryset = benchmark_input_queryset(on=on, where=where)
     if connection.vendor == "postgresql":
         sql, params = queryset.query.sql_with_params()
         # connection.ops is typed as the base class; compose_sql is PostgreSQL's own.

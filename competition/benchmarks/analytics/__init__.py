@@ -28,9 +28,11 @@ from competition.benchmarks.analytics.contract import (
     BenchmarkParameters,
     BenchmarkResult,
 )
+from competition.benchmarks.analytics.drafts import drafts_position_compute
 from competition.benchmarks.analytics.exact import exact_order_key, fraction_round_half_up, minor_to_decimal
 from competition.benchmarks.analytics.frames import input_fingerprint, normalise_input, tiers_frame
 from competition.benchmarks.analytics.matrix import province_comparison_compute
+from competition.benchmarks.analytics.sensitivity import rank_sensitivity_compute
 from competition.benchmarks.analytics.tables import benchmark_table_compute
 from competition.benchmarks.analytics.unit_prices import unit_prices, validity_buckets
 
@@ -46,12 +48,14 @@ __all__ = [
     "basket_costs_compute",
     "benchmark_table_compute",
     "benchmarks_compute",
+    "drafts_position_compute",
     "exact_order_key",
     "fraction_round_half_up",
     "input_fingerprint",
     "minor_to_decimal",
     "normalise_input",
     "province_comparison_compute",
+    "rank_sensitivity_compute",
     "tiers_frame",
     "unit_prices",
     "validity_buckets",

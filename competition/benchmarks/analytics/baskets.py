@@ -27,6 +27,36 @@ _BASKET_COLUMNS = [
 ]
 
 
+def basket_eligible(tiers: pd.DataFrame, *, include_promotional: bool = False) -> np.ndarray:
+    """Which tiers may price a basket: an exact price (a "from" floor says not what the basket would
+    cost) and, unless `include_promotional`, not promotional."""
+    exact_price = ~tiers["is_from_price"].to_numpy(dtype=bool)
+    if include_promotional:
+        return exact_price
+    return exact_price & ~tiers["is_promotional"].to_numpy(dtype=bool)
+
+
+def basket_cover(tiers: pd.DataFrame, profile: BasketProfile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per tier: `repeats = ceil(days / validity)`, whether repeats x its allowances cover the profile,
+    and the cost in cents (repeats x price). Unlimited data always covers; unknown data or minutes
+    never do, unless the profile needs none."""
+    days = tiers["validity_days"].to_numpy(dtype=np.int64)
+    price = tiers["price_cents"].to_numpy(dtype=np.int64)
+    unlimited = tiers["data_unlimited"].to_numpy(dtype=bool)
+    data = tiers["data_mgb"]
+    data_known = data.notna().to_numpy()
+    data_values = data.fillna(0).to_numpy(dtype=np.int64)
+    repeats = -(-profile.days // days)  # ceiling division
+    need_mgb = to_minor(profile.data_gb, 3, "data_gb") or 0
+    covers = unlimited | (data_known & (repeats * data_values >= need_mgb)) if need_mgb else np.ones_like(unlimited)
+    for column, need in (("domestic_voice_min", profile.domestic_min), ("intl_voice_min", profile.intl_min)):
+        if need:
+            known = tiers[column].notna().to_numpy()
+            minutes = tiers[column].fillna(0).to_numpy(dtype=np.int64)
+            covers = covers & known & (repeats * minutes >= need)
+    return repeats, covers, repeats * price
+
+
 def basket_costs_compute(
     tiers: pd.DataFrame, *, profiles: Iterable[BasketProfile] = DEFAULT_BASKETS, include_promotional: bool = False
 ) -> pd.DataFrame:
@@ -37,34 +67,15 @@ def basket_costs_compute(
     does; unknown data or minutes never do, unless the profile needs none). Cost = repeats x price.
     So a longer tier wins when it is cheaper than repeating a shorter one, and vice versa (ITU/OECD).
     """
-    # A "from" price is a floor: what the basket would cost is not known, so it prices no basket.
-    exact_price = ~tiers["is_from_price"].to_numpy(dtype=bool)
-    promotional = tiers["is_promotional"].to_numpy(dtype=bool)
-    eligible = tiers.loc[exact_price if include_promotional else exact_price & ~promotional]
+    eligible = tiers.loc[basket_eligible(tiers, include_promotional=include_promotional)]
     frames = []
-    days = eligible["validity_days"].to_numpy(dtype=np.int64)
-    price = eligible["price_cents"].to_numpy(dtype=np.int64)
-    unlimited = eligible["data_unlimited"].to_numpy(dtype=bool)
-    data = eligible["data_mgb"]
-    data_known = data.notna().to_numpy()
-    data_values = data.fillna(0).to_numpy(dtype=np.int64)
     province_codes = eligible["province_code"].cat.codes.to_numpy()
     operator_codes = eligible["operator_code"].cat.codes.to_numpy()
     tier_ids = eligible["tier_id"].to_numpy()
-    allowances = {}
-    for column in ("domestic_voice_min", "intl_voice_min"):
-        allowances[column] = (eligible[column].notna().to_numpy(), eligible[column].fillna(0).to_numpy(dtype=np.int64))
     for profile in profiles:
-        repeats = -(-profile.days // days)  # ceiling division
-        need_mgb = to_minor(profile.data_gb, 3, "data_gb") or 0
-        covers = unlimited | (data_known & (repeats * data_values >= need_mgb)) if need_mgb else np.ones_like(unlimited)
-        for column, need in (("domestic_voice_min", profile.domestic_min), ("intl_voice_min", profile.intl_min)):
-            known, minutes = allowances[column]
-            if need:
-                covers = covers & known & (repeats * minutes >= need)
+        repeats, covers, cost = basket_cover(eligible, profile)
         if not covers.any():
             continue
-        cost = repeats * price
         candidates = pd.DataFrame(
             {
                 "province": province_codes[covers],
