@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from competition.benchmarks import selectors
+from competition.benchmarks import analytics, selectors
 from competition.compare import plan_selectors, tables
 from competition.compare import selectors as page_selectors
 from competition.compare.forms import (
@@ -37,6 +37,11 @@ class ComparisonPage(LoginRequiredMixin, TemplateView):
     """A page whose context holds `tables`; `?format=csv&table=name` downloads one of them."""
 
     csv_basename = "table"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["low_sample_below"] = analytics.LOW_SAMPLE_BELOW  # the one rule, named where it is marked
+        return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         context = self.get_context_data(**kwargs)
@@ -204,6 +209,7 @@ class BenchmarkView(ComparisonPage):
             buckets=BUCKET_CHOICES,
             run=run,
             summary=summary,
+            summary_low_sample=summary is not None and analytics.is_low_sample(summary.sample_count),
             tables={"benchmark": tables.benchmark_table(rows, plans)},
         )
         return context

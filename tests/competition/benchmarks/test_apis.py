@@ -33,7 +33,7 @@ def test_it_returns_the_7_day_table_with_its_median(viewer_client, computed):
     assert (body["min_per_gb_cny"], body["max_per_gb_cny"]) == ("1.67", "4.39")
     assert (body["sample_count"], body["tier_count"], body["count"]) == (5, 7, 7)
     assert body["run_id"] == computed.pk
-    assert body["methodology_version"] == "1.1"
+    assert body["methodology_version"] == "1.2"
     assert body["computed_at"]
     first_day, zhejiang, jiangxi, shanghai, beijing, shenzhen, telecom = body["results"]
     assert (zhejiang["branch"], zhejiang["price_per_gb_cny"], zhejiang["rank"], zhejiang["index"]) == (

@@ -66,11 +66,49 @@ def test_it_says_which_run_and_methodology_the_figures_come_from(signed_in: Clie
     assert chinese.count(f"（基准计算 #{run.pk}，方法版本 {run.methodology_version}，") == 1
 
 
-def test_it_marks_the_cheapest_operator_of_each_province(signed_in: Client) -> None:
-    cells = cells_by_place(signed_in.get("/compare/?bucket=30%2B&metric=per_gb"))
-    shanghai = {op: cell for (province, op), cell in cells.items() if province == "31" and cell.value is not None}
-    cheapest = [op for op, cell in shanghai.items() if cell.cheapest_in_row]
-    assert cheapest == [min(shanghai, key=lambda op: shanghai[op].value)]
+def test_it_marks_the_cheapest_operator_where_two_operators_have_data(signed_in: Client) -> None:
+    cells = cells_by_place(signed_in.get("/compare/?bucket=30%2B&metric=per_day"))
+    # Shanghai, 30 days per day: 上海移动 熊猫卡 at 200 CNY (6.67) against 上海电信's short-term card at 195 (6.50).
+    assert (cells[("31", "cmcc")].value, cells[("31", "ctcc")].value) == (Decimal("6.67"), Decimal("6.50"))
+    assert (cells[("31", "cmcc")].cheapest_in_row, cells[("31", "ctcc")].cheapest_in_row) == (False, True)
+
+
+def test_it_calls_no_operator_cheapest_where_only_one_has_data(signed_in: Client) -> None:
+    response = signed_in.get("/compare/?bucket=1-7&metric=per_gb")
+    cells = cells_by_place(response)
+    # Every province of the seed has per-GB data from one operator only: being alone is not being cheapest.
+    assert cells[("11", "cmcc")].value == Decimal("3.33")
+    assert [cell for cell in cells.values() if cell.cheapest_in_row] == []
+    assert "★ 3.33" not in response.content.decode()
+
+
+def test_it_marks_a_cell_of_fewer_than_three_tiers_as_a_low_sample(signed_in: Client) -> None:
+    response = signed_in.get("/compare/?bucket=1-7&metric=per_gb")
+    beijing = cells_by_place(response)[("11", "cmcc")]
+    assert (beijing.sample_count, beijing.low_sample) == (1, True)
+    html = response.content.decode()
+    assert 'data-operator="cmcc" data-value="3.33" data-low-sample="true"' in html
+    chinese = signed_in.get("/compare/?bucket=1-7", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "样本不足" in chinese
+
+
+def test_it_orders_the_operator_columns_by_priced_tiers_then_name(signed_in: Client) -> None:
+    response = signed_in.get("/compare/")
+    # The seed's run: 中国移动 has the most priced tiers, then 中国联通, then 中国电信; 中国广电 none.
+    assert [operator.code for operator in response.context["matrix"].operators] == ["cmcc", "cucc", "ctcc", "cbn"]
+
+
+def test_it_shows_a_known_plan_without_prices_as_priced_plan_not_recorded(signed_in: Client) -> None:
+    response = signed_in.get("/compare/")
+    # 北京联通's 无忧短期旅行通信卡套餐: the article names it with its validities but gives no prices.
+    beijing_unicom = cells_by_place(response)[("11", "cucc")]
+    assert beijing_unicom.note == "plan_unpriced"
+    assert [plan.name_zh for plan in beijing_unicom.unpriced_plans] == ["无忧短期旅行通信卡套餐"]
+    assert cells_by_place(response)[("11", "ctcc")].note == "no_tiers"
+    english = response.content.decode()
+    assert "Priced plan not recorded" in english
+    chinese = signed_in.get("/compare/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "未收录有价格的套餐" in chinese
 
 
 def test_it_explains_empty_cells(signed_in: Client) -> None:
@@ -113,7 +151,8 @@ def test_its_matrix_csv_has_the_cells_of_the_table(signed_in: Client) -> None:
     assert values[("11", "cmcc")] == "3.33"
     assert values[("36", "cmcc")] == "2.33"
     beijing = next(r for r in rows if (r["province_code"], r["operator"]) == ("11", "cmcc"))
-    assert (beijing["plan_zh"], beijing["cheapest_in_row"], beijing["sample_count"]) == ("灵动卡", "true", "1")
+    assert (beijing["plan_zh"], beijing["cheapest_in_row"], beijing["sample_count"]) == ("灵动卡", "false", "1")
+    assert beijing["low_sample"] == "true"
 
 
 def test_it_says_so_before_any_benchmark_has_run(client: Client, viewer, seed) -> None:
@@ -194,8 +233,8 @@ def test_it_shows_what_it_did_not_accept_in_the_profile(signed_in: Client) -> No
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/compare/", 12),
-        ("/compare/?metric=basket&profile=week-data", 12),
+        ("/compare/", 13),
+        ("/compare/?metric=basket&profile=week-data", 13),
         ("/compare/benchmarks/?bucket=1-7", 6),
         ("/compare/basket/?days=7&data_gb=20", 5),
     ],
