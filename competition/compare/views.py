@@ -19,6 +19,7 @@ from competition.compare import plan_selectors, tables
 from competition.compare import selectors as page_selectors
 from competition.compare.forms import (
     BUCKET_CHOICES,
+    DEFAULT_BASKET_PROFILE,
     BasketForm,
     BucketForm,
     LaunchFilterForm,
@@ -233,7 +234,12 @@ class BasketView(ComparisonPage):
             domestic_min=form.value("domestic_min"),
             intl_min=form.value("intl_min"),
         )
-        context.update(form=form, answer=answer, tables={"basket": tables.basket_table(answer)})
+        context.update(
+            form=form,
+            answer=answer,
+            default_profile=DEFAULT_BASKET_PROFILE.as_dict() if form.uses_default_profile else None,
+            tables={"basket": tables.basket_table(answer)},
+        )
         return context
 
     def csv_filename(self, table: str, context: dict[str, Any]) -> str:

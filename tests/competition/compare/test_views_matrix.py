@@ -223,6 +223,36 @@ def test_its_basket_csv_has_the_rows_of_the_table(signed_in: Client) -> None:
     assert (rows[0]["branch_zh"], rows[0]["cost_cny"]) == ("浙江联通", "50.00")
 
 
+def test_its_first_visit_shows_the_default_profile_in_the_fields_and_names_it(signed_in: Client) -> None:
+    response = signed_in.get("/compare/basket/")
+    html = response.content.decode()
+    for name, value in (("days", "7"), ("data_gb", "5"), ("domestic_min", "30"), ("intl_min", "10")):
+        assert f'name="{name}" value="{value}"' in html
+    assert response.context["answer"].profile.domestic_min == 30
+    assert (
+        "Showing the default visitor profile “7 days, 5 GB, 30 domestic min, 10 international min” "
+        "(the stored basket week-light)." in html
+    )
+
+
+def test_a_field_left_empty_shows_the_default_it_uses(signed_in: Client) -> None:
+    response = signed_in.get("/compare/basket/?days=14&data_gb=1&domestic_min=&intl_min=")
+    html = response.content.decode()
+    # No hidden default: the minutes the answer uses are the ones in the fields.
+    assert 'name="domestic_min" value="30"' in html and 'name="intl_min" value="10"' in html
+    profile = response.context["answer"].profile
+    assert (profile.days, profile.data_gb, profile.domestic_min, profile.intl_min) == (14, Decimal("1"), 30, 10)
+    assert response.context["default_profile"] is None
+    assert 'id="default-profile"' not in html
+
+
+def test_it_reads_as_a_visitors_usage_basket(signed_in: Client) -> None:
+    chinese = signed_in.get("/compare/basket/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>游客用量篮子</h1>" in chinese
+    assert "用户篮子" not in chinese
+    assert "<h1>Visitor usage basket</h1>" in signed_in.get("/compare/basket/").content.decode()
+
+
 def test_it_shows_what_it_did_not_accept_in_the_profile(signed_in: Client) -> None:
     response = signed_in.get("/compare/basket/?days=0&data_gb=-1")
     assert response.status_code == 200
@@ -256,5 +286,5 @@ def test_it_names_the_stored_visitor_profile_in_the_readers_language(signed_in: 
     url = "/compare/?metric=basket&profile=week-data"
     chinese = signed_in.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     english = signed_in.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "用户篮子“7 天、20 GB、国内 30 分钟、国际 0 分钟”的费用（元）" in chinese
+    assert "游客用量篮子“7 天、20 GB、国内 30 分钟、国际 0 分钟”的费用（元）" in chinese
     assert "Basket cost (CNY) of “7 days, 20 GB, 30 domestic min, 0 international min”" in english
