@@ -108,7 +108,9 @@ class BenchmarkApi(BaseApi):
                 }
             )
         # many=True makes a ListSerializer, whose data is a list; the stubs type it as one row's dict.
-        data = self.row_serializer_class(queryset, many=True, context={**self.get_serializer_context(), **(context or {})})
+        data = self.row_serializer_class(
+            queryset, many=True, context={**self.get_serializer_context(), **(context or {})}
+        )
         return cast(list[dict[str, Any]], data.data)
 
 

@@ -118,7 +118,9 @@ class BenchmarkPerGbPageSerializer(serializers.Serializer):
     min_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
     max_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
     sample_count = serializers.IntegerField(help_text="Ranked tiers behind the median.")
-    low_sample = serializers.BooleanField(help_text=f"True when the median rests on fewer than {LOW_SAMPLE_BELOW} tiers.")
+    low_sample = serializers.BooleanField(
+        help_text=f"True when the median rests on fewer than {LOW_SAMPLE_BELOW} tiers."
+    )
     tier_count = serializers.IntegerField(help_text="All tiers shown in the bucket.")
     count = serializers.IntegerField(help_text="Rows matching the filters.")
     next = serializers.URLField(allow_null=True)
