@@ -215,8 +215,11 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
 
     def response_change(self, request: HttpRequest, obj: models.Model) -> HttpResponse:
         successor = successor_of(request, obj)  # type: ignore[arg-type]
-        if successor is not None and "_continue" in request.POST:
-            # Continue editing the tier that is current now, not the one just closed.
-            self._flush_notes(request)
-            return HttpResponseRedirect(reverse("admin:plans_tier_change", args=[successor.pk]))
+        if successor is not None:
+            # A price change closed `obj` and started `successor`: the success message names the new tier
+            # and its price (not the closed one's), and "save and continue" edits the tier now current.
+            response = super().response_change(request, successor)
+            if "_continue" in request.POST:  # Django would reload this URL, the closed tier's
+                return HttpResponseRedirect(reverse("admin:plans_tier_change", args=[successor.pk]))
+            return response
         return super().response_change(request, obj)

@@ -267,6 +267,28 @@ def test_a_price_change_in_the_tier_form_supersedes_the_tier(client, analyst, dj
 
 
 @pytest.mark.django_db
+def test_the_messages_after_a_price_change_name_the_new_tier_and_its_price(client, analyst):
+    plan = PlanFactory(name_zh="灵动卡", name_en="Smart Card")
+    tier = TierFactory(plan=plan, validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+    client.force_login(analyst)
+
+    response = client.post(
+        admin_url(Tier, "change", tier.pk),
+        tier_form(tier, price_cny="120.00", effective_from="2025-07-01", new_source=SourceFactory().pk),
+        follow=True,
+    )
+
+    new = Tier.objects.get(plan=plan, effective_to__isnull=True)
+    tier.refresh_from_db()
+    notes = [str(message) for message in response.context["messages"]]
+    assert notes == [
+        f"New price: “{tier}” now ends on 2025-07-01 and “{new}” is current from that day.",
+        f'The price tier “<a href="{admin_url(Tier, "change", new.pk)}">{new}</a>” was changed successfully.',
+    ]
+    assert "¥120.00" in str(new) and "¥100.00" in str(tier)
+
+
+@pytest.mark.django_db
 def test_a_price_change_without_a_new_start_date_starts_today(client, analyst):
     tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
     client.force_login(analyst)
