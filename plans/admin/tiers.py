@@ -19,6 +19,7 @@ from django.forms import BaseModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -218,8 +219,24 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
         if successor is not None:
             # A price change closed `obj` and started `successor`: the success message names the new tier
             # and its price (not the closed one's), and "save and continue" edits the tier now current.
-            response = super().response_change(request, successor)
-            if "_continue" in request.POST:  # Django would reload this URL, the closed tier's
-                return HttpResponseRedirect(reverse("admin:plans_tier_change", args=[successor.pk]))
-            return response
+            return self._response_new_price(request, successor)
         return super().response_change(request, obj)
+
+    def _response_new_price(self, request: HttpRequest, successor: Tier) -> HttpResponse:
+        """A price change closed the tier of this page and started `successor`: say so, naming the new
+        tier and its price (Django's "changed successfully" would name and link the closed one), and
+        "save and continue" edits the tier that is current now."""
+        self._flush_notes(request)
+        url = reverse("admin:plans_tier_change", args=[successor.pk])
+        self.message_user(
+            request,
+            format_html(
+                gettext("The new price tier “{}” was saved."), format_html('<a href="{}">{}</a>', url, successor)
+            ),
+            messages.SUCCESS,
+        )
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(url)
+        if "_addanother" in request.POST:
+            return HttpResponseRedirect(reverse("admin:plans_tier_add"))
+        return self.response_post_save_change(request, successor)

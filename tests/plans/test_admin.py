@@ -283,7 +283,7 @@ def test_the_messages_after_a_price_change_name_the_new_tier_and_its_price(clien
     notes = [str(message) for message in response.context["messages"]]
     assert notes == [
         f"New price: “{tier}” now ends on 2025-07-01 and “{new}” is current from that day.",
-        f'The price tier “<a href="{admin_url(Tier, "change", new.pk)}">{new}</a>” was changed successfully.',
+        f'The new price tier “<a href="{admin_url(Tier, "change", new.pk)}">{new}</a>” was saved.',
     ]
     assert "¥120.00" in str(new) and "¥100.00" in str(tier)
 
