@@ -32,10 +32,10 @@ from core.audit import AuditTrailActionMixin
 from operators.admin import operator_filter, province_filter
 from plans.admin.display import (
     ReviewedFilter,
-    format_cny,
     StatusFilter,
     TierDisplayMixin,
     ValidityBucketFilter,
+    format_cny,
     review_in_force,
 )
 from plans.admin.forms import SUPERSEDE_HELP, TierAdminForm, successor_of, tier_save

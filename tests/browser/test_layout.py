@@ -66,7 +66,8 @@ def document_width(page: Any) -> int:
 def fits_its_box(page: Any, selector: str) -> tuple[int, int]:
     """(the element's full width, the width its container shows) for a table that must not scroll sideways."""
     width, shown = page.evaluate(
-        "(selector) => { const e = document.querySelector(selector); return [e.scrollWidth, e.parentElement.clientWidth]; }",
+        "(selector) => { const e = document.querySelector(selector);"
+        " return [e.scrollWidth, e.parentElement.clientWidth]; }",
         selector,
     )
     return width, shown
