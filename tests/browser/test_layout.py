@@ -151,3 +151,10 @@ def test_the_province_chart_places_validities_on_a_numeric_axis(laptop, live_ser
     assert (chart["type"], chart["spanGaps"]) == ("linear", False)
     # On a numeric axis 7 -> 30 days (23 days) is wider than 1 -> 7 days (6 days): not evenly spaced labels.
     assert chart["gap7to30"] > 3 * chart["gap1to7"]
+
+
+def test_the_launches_table_fits_a_390_px_phone(phone, live_server) -> None:
+    phone.goto(f"{live_server.url}/compare/launches/")
+    width, shown = fits_its_box(phone, "#launches-table")
+    assert width <= shown
+    assert document_width(phone) <= PHONE["width"]
