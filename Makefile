@@ -24,10 +24,11 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py load_seed
 
+# The admin's password (first run only) comes last, boxed, just before the server starts.
 run: seed messages
-	$(BIN)/python manage.py ensure_superuser
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin at /admin/, API at /api/v1/, docs at /api/docs/)"
+	@$(BIN)/python manage.py ensure_superuser --login-url http://127.0.0.1:$(PORT)/admin/
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install

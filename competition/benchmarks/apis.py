@@ -18,7 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from competition.benchmarks import selectors
+from competition.benchmarks import analytics, selectors
 from competition.benchmarks.models import BenchmarkMatrixCell, BenchmarkRun
 from competition.benchmarks.serializers import (
     BenchmarkBasketCostOutputSerializer,
@@ -110,8 +110,9 @@ class BenchmarkApi(BaseApi):
             "methodology_version": run.methodology_version,
         }
 
-    def rows(self, queryset: Any) -> list[dict[str, Any]]:
-        if queryset.count() > EXPORT_MAX_ROWS:
+    def rows(self, queryset: Any, *, context: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        total = len(queryset) if isinstance(queryset, list) else queryset.count()
+        if total > EXPORT_MAX_ROWS:
             raise exceptions.ValidationError(
                 {
                     "format": [
@@ -121,7 +122,10 @@ class BenchmarkApi(BaseApi):
                 }
             )
         # many=True makes a ListSerializer, whose data is a list; the stubs type it as one row's dict.
-        return cast(list[dict[str, Any]], self.row_serializer_class(queryset, many=True).data)
+        data = self.row_serializer_class(
+            queryset, many=True, context={**self.get_serializer_context(), **(context or {})}
+        )
+        return cast(list[dict[str, Any]], data.data)
 
 
 class BenchmarkPerGbApi(BenchmarkApi):
@@ -162,6 +166,7 @@ class BenchmarkPerGbApi(BenchmarkApi):
             "min_per_gb_cny": None,
             "max_per_gb_cny": None,
             "sample_count": 0,
+            "low_sample": analytics.is_low_sample(0),
             "tier_count": 0,
         }
         if summary is not None:
@@ -170,6 +175,7 @@ class BenchmarkPerGbApi(BenchmarkApi):
                 value = getattr(summary, name)
                 body[name] = None if value is None else money.to_representation(value)
             body["sample_count"] = summary.sample_count
+            body["low_sample"] = analytics.is_low_sample(summary.sample_count)
             body["tier_count"] = summary.tier_count
         paginator = self.paginator
         assert isinstance(paginator, StandardPagination)  # pagination_class, set above
@@ -222,8 +228,8 @@ class BenchmarkMatrixApi(BenchmarkApi):
                 }
             )
         run = self.latest_run()
-        cells = selectors.benchmark_matrix_cell_list(bucket=bucket, metric=metric, run=run)
-        rows = self.rows(cells)
+        cells = list(selectors.benchmark_matrix_cell_list(bucket=bucket, metric=metric, run=run))
+        rows = self.rows(cells, context={"cheapest_pairs": selectors.cheapest_cell_pairs(cells)})
         if self.exporting():
             return Response(rows)
         return Response(

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
@@ -192,6 +195,18 @@ def benchmark_matrix_cell_list(
     return BenchmarkMatrixCell.objects.filter(run=run, bucket=bucket, metric=metric).order_by(
         "province_code", "operator_code"
     )
+
+
+def cheapest_cell_pairs(cells: Iterable[BenchmarkMatrixCell]) -> set[tuple[str, str]]:
+    """The (province, operator) cells that may be called cheapest in their province (analytics.cheapest_operators)."""
+    by_province: dict[str, list[tuple[str, Decimal | None]]] = defaultdict(list)
+    for cell in cells:
+        by_province[cell.province_code].append((cell.operator_code, cell.value_cny))
+    return {
+        (province, operator)
+        for province, values in by_province.items()
+        for operator in analytics.cheapest_operators(values)
+    }
 
 
 @dataclass

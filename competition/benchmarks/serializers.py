@@ -5,10 +5,11 @@ Launch and strategy serializers live in competition/launch_serializers.py.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from rest_framework import serializers
 
+from competition.benchmarks.analytics import LOW_SAMPLE_BELOW, is_low_sample
 from competition.benchmarks.models import BenchmarkBasketCost, BenchmarkBucketSummary, BenchmarkMatrixCell, BenchmarkRow
 
 
@@ -70,14 +71,38 @@ class BenchmarkRowOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+LOW_SAMPLE_HELP = f"True when the figure rests on fewer than {LOW_SAMPLE_BELOW} tiers (sample_count)."
+
+
+class LowSampleField(serializers.BooleanField):
+    """`low_sample`: the analytics' one rule (analytics.is_low_sample) over the row's sample count."""
+
+    def __init__(self, *, count_attribute: str = "sample_count", **kwargs: Any) -> None:
+        self.count_attribute = count_attribute
+        kwargs.setdefault("help_text", LOW_SAMPLE_HELP)
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, value: Any) -> bool:
+        return is_low_sample(getattr(value, self.count_attribute))
+
+
 class BenchmarkBucketSummaryOutputSerializer(serializers.ModelSerializer):
     median_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
     min_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
     max_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
+    low_sample = LowSampleField()
 
     class Meta:
         model = BenchmarkBucketSummary
-        fields = ["bucket", "median_per_gb_cny", "min_per_gb_cny", "max_per_gb_cny", "sample_count", "tier_count"]
+        fields = [
+            "bucket",
+            "median_per_gb_cny",
+            "min_per_gb_cny",
+            "max_per_gb_cny",
+            "sample_count",
+            "tier_count",
+            "low_sample",
+        ]
 
 
 class BenchmarkPerGbPageSerializer(serializers.Serializer):
@@ -93,6 +118,9 @@ class BenchmarkPerGbPageSerializer(serializers.Serializer):
     min_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
     max_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
     sample_count = serializers.IntegerField(help_text="Ranked tiers behind the median.")
+    low_sample = serializers.BooleanField(
+        help_text=f"True when the median rests on fewer than {LOW_SAMPLE_BELOW} tiers."
+    )
     tier_count = serializers.IntegerField(help_text="All tiers shown in the bucket.")
     count = serializers.IntegerField(help_text="Rows matching the filters.")
     next = serializers.URLField(allow_null=True)
@@ -114,6 +142,10 @@ class BenchmarkMatrixCellOutputSerializer(_ChosenTierOutputSerializer):
     """One province x operator cell: the cheapest tier by the metric, and how many were compared."""
 
     value_cny = serializers.DecimalField(**MONEY)
+    low_sample = LowSampleField()
+    cheapest_in_province = serializers.SerializerMethodField(
+        help_text="True for the lowest value of its province, and only where at least two operators have data."
+    )
 
     class Meta:
         model = BenchmarkMatrixCell
@@ -124,6 +156,8 @@ class BenchmarkMatrixCellOutputSerializer(_ChosenTierOutputSerializer):
             "operator",
             "value_cny",
             "sample_count",
+            "low_sample",
+            "cheapest_in_province",
             "branch",
             "plan",
             "validity_days",
@@ -132,11 +166,19 @@ class BenchmarkMatrixCellOutputSerializer(_ChosenTierOutputSerializer):
             "plan_id",
         ]
 
+    def get_cheapest_in_province(self, obj: BenchmarkMatrixCell) -> bool:
+        # The pairs come from analytics.cheapest_operators over the whole grid (the view passes them).
+        return (obj.province_code, obj.operator_code) in self.context.get("cheapest_pairs", set())
+
 
 class BenchmarkBasketCostOutputSerializer(_ChosenTierOutputSerializer):
     """A visitor profile's cost with one operator in one province."""
 
     cost_cny = serializers.DecimalField(**MONEY)
+    low_sample = LowSampleField(
+        count_attribute="candidate_count",
+        help_text=f"True when fewer than {LOW_SAMPLE_BELOW} current tiers cover the profile (candidate_count).",
+    )
 
     class Meta:
         model = BenchmarkBasketCost
@@ -151,6 +193,7 @@ class BenchmarkBasketCostOutputSerializer(_ChosenTierOutputSerializer):
             "price_cny",
             "repeats",
             "candidate_count",
+            "low_sample",
             "tier_id",
             "plan_id",
         ]

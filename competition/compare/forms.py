@@ -12,6 +12,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from competition.benchmarks.analytics import DEFAULT_BASKETS
 from competition.models import Launch, Strategy
 from operators.models import Operator, Province
 from plans.pricing import BUCKET_LABELS
@@ -113,8 +114,17 @@ class ProvinceCompareForm(FilterForm):
         return ordered
 
 
+# The calculator opens on the first stored profile, so its first answer matches the matrix's basket view.
+DEFAULT_BASKET_PROFILE = DEFAULT_BASKETS[0]
+
+
 class BasketForm(FilterForm):
-    """A visitor profile after the ITU/OECD usage baskets."""
+    """A visitor profile after the ITU/OECD usage baskets.
+
+    Its fields always show the figures the answer uses: the default profile's on a first visit
+    (as initial values), and on a submitted form every field left empty is filled with the default
+    before validation, so no default is ever applied out of sight.
+    """
 
     days = forms.IntegerField(label=_("Days of stay"), min_value=1, max_value=365, required=False)
     data_gb = forms.DecimalField(
@@ -122,7 +132,23 @@ class BasketForm(FilterForm):
     )
     domestic_min = forms.IntegerField(label=_("Domestic minutes"), min_value=0, max_value=100000, required=False)
     intl_min = forms.IntegerField(label=_("International minutes"), min_value=0, max_value=100000, required=False)
-    defaults = {"days": 7, "data_gb": 5, "domestic_min": 30, "intl_min": 10}
+    defaults = {
+        "days": DEFAULT_BASKET_PROFILE.days,
+        "data_gb": DEFAULT_BASKET_PROFILE.data_gb,
+        "domestic_min": DEFAULT_BASKET_PROFILE.domestic_min,
+        "intl_min": DEFAULT_BASKET_PROFILE.intl_min,
+    }
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        if data is not None:
+            submitted = {name: data.get(name) for name in self.defaults if data.get(name) not in (None, "")}
+            data = {name: str(value) for name, value in {**self.defaults, **submitted}.items()}
+        super().__init__(data, initial=self.defaults, **kwargs)
+
+    @property
+    def uses_default_profile(self) -> bool:
+        """True on a first visit, and whenever the figures asked for are the default profile's."""
+        return all(self.value(name) == default for name, default in self.defaults.items())
 
 
 class LaunchFilterForm(FilterForm):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from operators.models import Province
 from plans.models import Plan, Tier
+from plans.pricing import round_cny
 
 
 def provinces_with_tiers() -> QuerySet[Province]:
@@ -49,24 +49,29 @@ class SideBySide:
     tiers: list[Tier]
 
     def chart(self) -> dict[str, Any]:
-        """Per-GB by validity: per province the cheapest defined per-GB at each validity (gaps where none).
+        """Per-GB by validity: per province the cheapest defined per-GB at each validity, on a numeric axis.
 
+        Each point is {x: validity in days, y: CNY per GB}, so 7 and 30 days sit 23 days apart. At a
+        validity another province sells but this one has no figure for, the point is null and the
+        chart (`spanGaps` false) breaks the line there rather than draw across what is not sold.
         Promotional tiers (free trials) stay in the table but out of the line, as they stay out of
         every benchmark: a free day would pull a province's line to zero.
         """
         labels = [row.validity_days for row in self.rows]
         datasets = []
         for index, province in enumerate(self.provinces):
-            points: list[float | None] = []
+            points: list[dict[str, float | int | None]] = []
             for row in self.rows:
                 values = [
                     t.price_per_gb.value
                     for t in row.cells[index]
                     if t.price_per_gb.value is not None and not t.is_promotional and t.price_qualifier != "from"
                 ]
-                points.append(float(min(values).quantize(Decimal("0.01"))) if values else None)
+                # Half-up like every displayed figure (quantize alone would round 3.125 to even, 3.12).
+                value = float(round_cny(min(values))) if values else None
+                points.append({"x": row.validity_days, "y": value})
             datasets.append({"label_zh": province.name_zh, "label_en": province.name_en, "data": points})
-        return {"labels": labels, "datasets": datasets}
+        return {"labels": labels, "datasets": datasets, "xType": "linear", "spanGaps": False}
 
 
 def province_side_by_side(*, province_codes: Sequence[str]) -> SideBySide:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -120,6 +120,12 @@ class MatrixCell:
     sample_count: int = 0
     cheapest_in_row: bool = False
     note: str = ""
+    unpriced_plans: list[Plan] = field(default_factory=list)
+
+    @property
+    def low_sample(self) -> bool:
+        """A filled cell resting on fewer tiers than the analytics' low-sample rule accepts."""
+        return self.value is not None and analytics.is_low_sample(self.sample_count)
 
 
 @dataclass
@@ -152,6 +158,7 @@ class Matrix:
 
 # Why a cell is empty: stable keys the template turns into sentences in the reader's language.
 NOTE_NO_TIERS = "no_tiers"
+NOTE_PLAN_UNPRICED = "plan_unpriced"  # a plan is on record, but not one price of it
 NOTE_OTHER_VALIDITIES = "other_validities"
 NOTE_DATA_UNKNOWN = "data_unknown"
 NOTE_PROMOTIONAL_ONLY = "promotional_only"
@@ -165,9 +172,11 @@ def _rows_by_pair(rows: Iterable[BenchmarkRow]) -> dict[tuple[str, str], list[Be
     return pairs
 
 
-def _empty_note(*, metric: str, in_bucket: list[BenchmarkRow], anywhere: list[BenchmarkRow]) -> str:
+def _empty_note(
+    *, metric: str, in_bucket: list[BenchmarkRow], anywhere: list[BenchmarkRow], unpriced: list[Plan]
+) -> str:
     if not anywhere:
-        return NOTE_NO_TIERS
+        return NOTE_PLAN_UNPRICED if unpriced else NOTE_NO_TIERS
     if metric == MetricChoices.BASKET:
         return NOTE_NOT_COVERED
     if not in_bucket:
@@ -175,6 +184,30 @@ def _empty_note(*, metric: str, in_bucket: list[BenchmarkRow], anywhere: list[Be
     if all(row.is_promotional for row in in_bucket):
         return NOTE_PROMOTIONAL_ONLY
     return NOTE_DATA_UNKNOWN
+
+
+def unpriced_plans_by_pair() -> dict[tuple[str, str], list[Plan]]:
+    """Benchmarked-segment plans that have no tier at all (a source named them, not their prices), per pair.
+
+    One query; the seed has one (北京联通's 无忧短期旅行通信卡套餐, "资费未披露").
+    """
+    plans = (
+        Plan.objects.filter(segment__in=selectors.BENCHMARK_SEGMENTS, tiers__isnull=True)
+        .select_related("branch__province", "branch__operator")
+        .order_by("name_zh")
+    )
+    pairs: dict[tuple[str, str], list[Plan]] = defaultdict(list)
+    for plan in plans:
+        pairs[(plan.branch.province.code, plan.branch.operator.code)].append(plan)
+    return pairs
+
+
+def operators_by_priced_tiers(operators: Iterable[Operator], rows: Iterable[BenchmarkRow]) -> list[Operator]:
+    """The matrix's column order: most priced tiers in the run first (every bucket), ties by English name."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.operator_code] += 1
+    return sorted(operators, key=lambda operator: (-counts[operator.code], operator.name_en, operator.code))
 
 
 def province_operator_matrix(
@@ -207,7 +240,13 @@ def province_operator_matrix(
         stored = comparison.cells
         provinces, operators = comparison.provinces, comparison.operators
     plans = plans_by_id(plan_ids=[cell.plan_id for cell in stored.values()])
-    shown = [p for p in provinces if all_provinces or any((p.code, o.code) in anywhere for o in operators)]
+    unpriced = unpriced_plans_by_pair()
+    operators = operators_by_priced_tiers(operators, every_row)
+    shown = [
+        p
+        for p in provinces
+        if all_provinces or any((p.code, o.code) in anywhere or (p.code, o.code) in unpriced for o in operators)
+    ]
     grid = []
     for province in shown:
         cells = []
@@ -215,8 +254,15 @@ def province_operator_matrix(
             pair = (province.code, operator.code)
             found: Any = stored.get(pair)  # a matrix cell or a basket cost, read alike below
             if found is None:
-                note = _empty_note(metric=metric, in_bucket=in_bucket.get(pair, []), anywhere=anywhere.get(pair, []))
-                cells.append(MatrixCell(province=province, operator=operator, note=note))
+                note = _empty_note(
+                    metric=metric,
+                    in_bucket=in_bucket.get(pair, []),
+                    anywhere=anywhere.get(pair, []),
+                    unpriced=unpriced.get(pair, []),
+                )
+                cells.append(
+                    MatrixCell(province=province, operator=operator, note=note, unpriced_plans=unpriced.get(pair, []))
+                )
                 continue
             is_basket = metric == MetricChoices.BASKET
             cells.append(
@@ -236,9 +282,10 @@ def province_operator_matrix(
                     sample_count=found.candidate_count if is_basket else found.sample_count,
                 )
             )
-        values = [cell.value for cell in cells if cell.value is not None]
+        # "Cheapest in the province" only where the analytics' rule allows it (two operators with data).
+        cheapest = analytics.cheapest_operators([(cell.operator.code, cell.value) for cell in cells])
         for cell in cells:
-            cell.cheapest_in_row = bool(values) and cell.value == min(values)
+            cell.cheapest_in_row = cell.operator.code in cheapest
         grid.append(MatrixRow(province=province, cells=cells))
     return Matrix(run=run, bucket=bucket, metric=metric, profile=chosen_profile, operators=operators, rows=grid)
 

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from competition.benchmarks import selectors
+from competition.benchmarks import analytics, selectors
 from competition.compare import plan_selectors, tables
 from competition.compare import selectors as page_selectors
 from competition.compare.forms import (
     BUCKET_CHOICES,
+    DEFAULT_BASKET_PROFILE,
     BasketForm,
     BucketForm,
     CurrencyForm,
@@ -44,6 +45,11 @@ class ComparisonPage(LoginRequiredMixin, TemplateView):
     """A page whose context holds `tables`; `?format=csv&table=name` downloads one of them."""
 
     csv_basename = "table"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["low_sample_below"] = analytics.LOW_SAMPLE_BELOW  # the one rule, named where it is marked
+        return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         context = self.get_context_data(**kwargs)
@@ -82,7 +88,7 @@ class ProvinceCompareView(ComparisonPage):
         figures = context_selectors.indicator_values_for_regions(province_codes=codes)
         reference_line = context_selectors.per_gb_reference_line(among=figures)
         if chart is not None and reference_line is not None:
-            chart["datasets"].append(reference_line.dataset(points=len(chart["labels"])))
+            chart["datasets"].append(reference_line.dataset(xs=chart["labels"]))
         context.update(
             form=form,
             comparison=comparison,
@@ -223,6 +229,7 @@ class BenchmarkView(ComparisonPage):
             buckets=BUCKET_CHOICES,
             run=run,
             summary=summary,
+            summary_low_sample=summary is not None and analytics.is_low_sample(summary.sample_count),
             conversion=conversion,
             tables={"benchmark": tables.table_with_currency(benchmark, conversion, fields=BENCHMARK_MONEY)},
         )
@@ -247,7 +254,12 @@ class BasketView(ComparisonPage):
             domestic_min=form.value("domestic_min"),
             intl_min=form.value("intl_min"),
         )
-        context.update(form=form, answer=answer, tables={"basket": tables.basket_table(answer)})
+        context.update(
+            form=form,
+            answer=answer,
+            default_profile=DEFAULT_BASKET_PROFILE.as_dict() if form.uses_default_profile else None,
+            tables={"basket": tables.basket_table(answer)},
+        )
         return context
 
     def csv_filename(self, table: str, context: dict[str, Any]) -> str:

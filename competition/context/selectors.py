@@ -66,11 +66,11 @@ class ReferenceLine:
             "period": self.value.period,
         }
 
-    def dataset(self, *, points: int) -> dict[str, Any]:
-        """A Chart.js line dataset: the same value at every one of `points` x positions, dashed, no markers."""
+    def dataset(self, *, xs: Sequence[int | float]) -> dict[str, Any]:
+        """A Chart.js line dataset on a numeric x axis: the same value from the first to the last x, dashed."""
         return {
             "label": self.label,
-            "data": [float(self.amount)] * points,
+            "data": [{"x": x, "y": float(self.amount)} for x in (min(xs), max(xs))] if xs else [],
             "borderDash": [6, 4],
             "borderWidth": 2,
             "pointRadius": 0,

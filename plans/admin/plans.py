@@ -34,7 +34,6 @@ from plans.admin.forms import TierChangeForm, tier_save
 from plans.models import Perk, Plan, Tier
 from plans.resources import AnalystImportExportMixin, PlanResource
 from plans.services import (
-    TIER_EDITABLE_FIELDS,
     plan_create,
     plan_delete,
     plan_update,
@@ -42,19 +41,38 @@ from plans.services import (
 )
 
 
+class TierInlineForm(TierChangeForm):
+    """An inline tier row whose source may be left empty: it then cites the plan's own source."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:  # a stored tier keeps the source it has
+            source = self.fields["source"]
+            source.required = False
+            source.help_text = _("Empty: the plan's source.")
+
+
+# The inline's rows laid out as short lines of related fields (stacked, not one 17-column table row),
+# so a tier fits a 1440 px screen and an error shows beside its field instead of off to the right.
+TIER_INLINE_LINES: tuple[tuple[str, ...], ...] = (
+    ("validity_days", "price_cny", "price_qualifier"),
+    ("data_gb", "data_unlimited", "per_gb", "per_day"),
+    ("domestic_voice_min", "intl_voice_min", "intl_discount_cap_cny"),
+    ("confidence", "is_promotional"),
+    ("effective_from", "effective_to"),
+    ("source",),
+    ("new_source", "reason"),
+    ("based_on_version",),
+)
+
+
 class TierInline(TierDisplayMixin, ServiceInline):
     model = Tier
-    form = TierChangeForm
+    form = TierInlineForm
+    template = "admin/edit_inline/stacked.html"
     # Every editable field but the plan (the inline's parent) and the notes (edited on the tier's own page),
     # then what a price change needs, and the version the row was opened on (hidden).
-    fields = (
-        *(name for name in TIER_EDITABLE_FIELDS if name not in {"plan", "notes"}),
-        "new_source",
-        "reason",
-        "per_gb",
-        "per_day",
-        "based_on_version",
-    )
+    fieldsets = ((None, {"fields": TIER_INLINE_LINES}),)
     readonly_fields = ("per_gb", "per_day")
     autocomplete_fields = ("source",)
     extra = 1
@@ -65,6 +83,9 @@ class TierInline(TierDisplayMixin, ServiceInline):
         return super().get_queryset(request).select_related("source")
 
     def service_save(self, *, request: HttpRequest, form: BaseModelForm, change: bool) -> None:
+        if not change and form.cleaned_data.get("source") is None:
+            # A new row left without a source cites its plan's (the plan form just saved it, so it is set).
+            form.instance.source_id = form.instance.plan.source_id
         tier_save(request=request, form=form, change=change)
 
     def service_delete(self, *, request: HttpRequest, obj: models.Model) -> None:

@@ -19,6 +19,8 @@ from django.forms import BaseModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,7 @@ from plans.admin.display import (
     StatusFilter,
     TierDisplayMixin,
     ValidityBucketFilter,
+    format_cny,
     review_in_force,
 )
 from plans.admin.forms import SUPERSEDE_HELP, TierAdminForm, successor_of, tier_save
@@ -48,23 +51,19 @@ from plans.services import (
 @admin.register(Tier)
 class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailActionMixin, TierDisplayMixin, ServiceAdmin):
     resource_classes = [TierResource]  # the export; imports go through TierImportAdminMixin's engine view
+    # Nine columns that fit a 1440 px screen beside the filters: branch with plan, price with its
+    # qualifier, both voice allowances, status with its period, and the flags (confidence, promotional,
+    # review) share a column each; the sidebar filters by every one of them.
     list_display = (
-        "branch",
         "plan_name",
         "validity_days",
-        "price_cny",
+        "price",
         "data",
         "per_gb",
         "per_day",
-        "domestic_voice_min",
-        "intl_voice_min",
-        "confidence",
-        "is_promotional",
-        "price_qualifier",
-        "status",
-        "effective_from",
-        "effective_to",
-        "reviewed",
+        "voice",
+        "period",
+        "flags",
     )
     list_display_links = ("plan_name", "validity_days")
     list_filter = (
@@ -158,13 +157,37 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
             )
         )
 
-    @admin.display(description=_("branch"), ordering="plan__branch__name_zh")
-    def branch(self, obj: Tier) -> str:
-        return obj.plan.branch.name_zh
-
-    @admin.display(description=_("plan"), ordering="plan__name_zh")
+    @admin.display(description=_("branch · plan"), ordering="plan__branch__name_zh")
     def plan_name(self, obj: Tier) -> str:
-        return f"{obj.plan.name_zh} {obj.plan.name_en}".strip()
+        return f"{obj.plan.branch.name_zh} · {obj.plan.name_zh} {obj.plan.name_en}".strip()
+
+    @admin.display(description=_("price (CNY)"), ordering="price_cny")
+    def price(self, obj: Tier) -> str:
+        amount = format_cny(obj.price_cny)
+        if obj.price_qualifier == Tier.PriceQualifier.FROM:
+            return gettext("from %(price)s") % {"price": amount}
+        return amount
+
+    @admin.display(description=_("voice min (domestic / intl)"), ordering="domestic_voice_min")
+    def voice(self, obj: Tier) -> str:
+        def minutes(value: int | None) -> str:
+            return "?" if value is None else str(value)
+
+        return f"{minutes(obj.domestic_voice_min)} / {minutes(obj.intl_voice_min)}"
+
+    @admin.display(description=_("status and period"), ordering="effective_from")
+    def period(self, obj: Tier) -> str:
+        start = obj.effective_from.isoformat() if obj.effective_from else gettext("undated")
+        span = f"{start} – {obj.effective_to.isoformat()}" if obj.effective_to else f"{start} –"
+        return format_html("{}<br>{}", self.status(obj), span)
+
+    @admin.display(description=_("flags"))
+    def flags(self, obj: Tier) -> str:
+        shown = [gettext("inferred") if obj.confidence == Tier.Confidence.INFERRED else gettext("confirmed")]
+        if obj.is_promotional:
+            shown.append(gettext("promotional"))
+        shown.append(gettext("reviewed") if self.reviewed(obj) else gettext("not reviewed"))
+        return format_html_join(mark_safe("<br>"), "{}", ((flag,) for flag in shown))
 
     @admin.display(description=_("reviewed"), boolean=True, ordering="reviewed_now")
     def reviewed(self, obj: Tier) -> bool:
@@ -215,8 +238,27 @@ class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailAction
 
     def response_change(self, request: HttpRequest, obj: models.Model) -> HttpResponse:
         successor = successor_of(request, obj)  # type: ignore[arg-type]
-        if successor is not None and "_continue" in request.POST:
-            # Continue editing the tier that is current now, not the one just closed.
-            self._flush_notes(request)
-            return HttpResponseRedirect(reverse("admin:plans_tier_change", args=[successor.pk]))
+        if successor is not None:
+            # A price change closed `obj` and started `successor`: the success message names the new tier
+            # and its price (not the closed one's), and "save and continue" edits the tier now current.
+            return self._response_new_price(request, successor)
         return super().response_change(request, obj)
+
+    def _response_new_price(self, request: HttpRequest, successor: Tier) -> HttpResponse:
+        """A price change closed the tier of this page and started `successor`: say so, naming the new
+        tier and its price (Django's "changed successfully" would name and link the closed one), and
+        "save and continue" edits the tier that is current now."""
+        self._flush_notes(request)
+        url = reverse("admin:plans_tier_change", args=[successor.pk])
+        self.message_user(
+            request,
+            format_html(
+                gettext("The new price tier “{}” was saved."), format_html('<a href="{}">{}</a>', url, successor)
+            ),
+            messages.SUCCESS,
+        )
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(url)
+        if "_addanother" in request.POST:
+            return HttpResponseRedirect(reverse("admin:plans_tier_add"))
+        return self.response_post_save_change(request, successor)

@@ -28,12 +28,14 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        spanGaps: true,
+        // A chart may ask not to bridge missing points (the province chart: no line across unsold validities).
+        spanGaps: spec.spanGaps !== false,
         // Few points per line (a tariff changes rarely): draw them large enough to see and hover.
         elements: { point: { radius: 4, hoverRadius: 6 } },
         plugins: { legend: { position: "bottom" }, title: { display: !!spec.title, text: spec.title } },
         scales: {
-          x: { title: { display: !!spec.xLabel, text: spec.xLabel } },
+          // "linear" places {x, y} points by value (validity in days); the default spaces labels evenly.
+          x: { type: spec.xType || "category", title: { display: !!spec.xLabel, text: spec.xLabel } },
           y: { beginAtZero: true, title: { display: !!spec.yLabel, text: spec.yLabel } }
         }
       }

@@ -41,9 +41,11 @@ def test_a_second_run_creates_nobody_and_prints_no_password():
     output = run()
 
     assert get_user_model().objects.filter(is_superuser=True).count() == 1
-    assert "password" not in output.lower()
     assert first not in output
-    assert output.strip() == "A superuser exists already; none created."
+    assert output.splitlines() == [
+        "A superuser exists already; none created.",
+        "Forgotten how to log in? Set a new one: .venv/bin/python manage.py changepassword admin",
+    ]
 
 
 @pytest.mark.django_db
@@ -72,3 +74,19 @@ def test_each_fresh_install_gets_a_different_password():
     second = PASSWORD_LINE.search(run()).group(1)
 
     assert first != second
+
+
+@pytest.mark.django_db
+def test_it_prints_the_password_in_a_box_with_where_to_log_in_and_how_to_reset_it():
+    output = run("--login-url", "http://127.0.0.1:8001/admin/")
+
+    password = PASSWORD_LINE.search(output).group(1)
+    lines = output.splitlines()
+    assert lines[0] == lines[-1] == "+" + "-" * (len(lines[1]) - 2) + "+"
+    assert [line[2:-2].rstrip() for line in lines[1:-1]] == [
+        f"Created superuser 'admin' with password: {password}",
+        "Log in at http://127.0.0.1:8001/admin/",
+        "This password is shown only once; change it in the admin.",
+        "To reset it later: .venv/bin/python manage.py changepassword admin",
+    ]
+    assert all(line.startswith("| ") and line.endswith(" |") for line in lines[1:-1])

@@ -267,6 +267,28 @@ def test_a_price_change_in_the_tier_form_supersedes_the_tier(client, analyst, dj
 
 
 @pytest.mark.django_db
+def test_the_messages_after_a_price_change_name_the_new_tier_and_its_price(client, analyst):
+    plan = PlanFactory(name_zh="灵动卡", name_en="Smart Card")
+    tier = TierFactory(plan=plan, validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
+    client.force_login(analyst)
+
+    response = client.post(
+        admin_url(Tier, "change", tier.pk),
+        tier_form(tier, price_cny="120.00", effective_from="2025-07-01", new_source=SourceFactory().pk),
+        follow=True,
+    )
+
+    new = Tier.objects.get(plan=plan, effective_to__isnull=True)
+    tier.refresh_from_db()
+    notes = [str(message) for message in response.context["messages"]]
+    assert notes == [
+        f"New price: “{tier}” now ends on 2025-07-01 and “{new}” is current from that day.",
+        f'The new price tier “<a href="{admin_url(Tier, "change", new.pk)}">{new}</a>” was saved.',
+    ]
+    assert "¥120.00" in str(new) and "¥100.00" in str(tier)
+
+
+@pytest.mark.django_db
 def test_a_price_change_without_a_new_start_date_starts_today(client, analyst):
     tier = TierFactory(validity_days=7, price_cny=Decimal("100"), effective_from=datetime.date(2025, 5, 1))
     client.force_login(analyst)
@@ -433,6 +455,63 @@ def test_new_inline_rows_offer_the_plans_source(client, analyst):
 
     extra_row = response.context["inline_admin_formsets"][0].formset.forms[0]
     assert extra_row.initial["source"] == plan.source_id
+
+
+@pytest.mark.django_db
+def test_a_tier_added_inline_without_a_source_cites_the_plans_source(client, analyst):
+    plan = PlanFactory()
+    client.force_login(analyst)
+    row = {"plan": plan.pk, "validity_days": 7, "price_cny": "85.00", "confidence": "confirmed", "source": ""}
+    row["price_qualifier"] = "exact"
+
+    response = client.post(admin_url(Plan, "change", plan.pk), plan_form(plan, [row]))
+
+    assert response.status_code == 302
+    assert plan.tiers.get().source_id == plan.source_id
+
+
+@pytest.mark.django_db
+def test_a_plan_added_with_a_tier_inline_and_no_tier_source_gives_the_tier_the_plans_source(client, analyst):
+    data = plan_payload()
+    row = {"validity_days": 7, "price_cny": "85.00", "confidence": "confirmed", "price_qualifier": "exact"}
+    data.update(management("tiers", total=1))
+    data.update({f"tiers-0-{name}": value for name, value in {**row, "source": ""}.items()})
+    client.force_login(analyst)
+
+    response = client.post(admin_url(Plan, "add"), data)
+
+    assert response.status_code == 302
+    plan = Plan.objects.get(name_zh="灵动卡")
+    assert plan.tiers.get().source_id == data["source"]
+
+
+@pytest.mark.django_db
+def test_only_a_new_inline_row_may_leave_its_source_empty(client, analyst):
+    plan = PlanFactory()
+    TierFactory(plan=plan, validity_days=7)
+    client.force_login(analyst)
+
+    response = client.get(admin_url(Plan, "change", plan.pk))
+
+    stored_row, extra_row = response.context["inline_admin_formsets"][0].formset.forms
+    assert stored_row.fields["source"].required is True
+    assert extra_row.fields["source"].required is False
+    assert str(extra_row.fields["source"].help_text) == "Empty: the plan's source."
+
+
+def test_the_tier_inline_lays_out_every_editable_field_but_the_plan_and_notes():
+    from plans.admin.plans import TIER_INLINE_LINES
+    from plans.services import TIER_EDITABLE_FIELDS
+
+    laid_out = [name for line in TIER_INLINE_LINES for name in line]
+    assert len(laid_out) == len(set(laid_out))
+    assert set(laid_out) == (set(TIER_EDITABLE_FIELDS) - {"plan", "notes"}) | {
+        "new_source",
+        "reason",
+        "per_gb",
+        "per_day",
+        "based_on_version",
+    }
 
 
 @pytest.mark.django_db

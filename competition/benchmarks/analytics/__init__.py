@@ -32,14 +32,22 @@ from competition.benchmarks.analytics.drafts import drafts_position_compute
 from competition.benchmarks.analytics.exact import exact_order_key, fraction_round_half_up, minor_to_decimal
 from competition.benchmarks.analytics.frames import input_fingerprint, normalise_input, tiers_frame
 from competition.benchmarks.analytics.matrix import province_comparison_compute
+from competition.benchmarks.analytics.samples import (
+    CHEAPEST_NEEDS_OPERATORS,
+    LOW_SAMPLE_BELOW,
+    cheapest_operators,
+    is_low_sample,
+)
 from competition.benchmarks.analytics.sensitivity import rank_sensitivity_compute
 from competition.benchmarks.analytics.tables import benchmark_table_compute
 from competition.benchmarks.analytics.unit_prices import unit_prices, validity_buckets
 
 __all__ = [
+    "CHEAPEST_NEEDS_OPERATORS",
     "DEFAULT_BASKETS",
     "INPUT_COLUMNS",
     "INPUT_DTYPES",
+    "LOW_SAMPLE_BELOW",
     "METHODOLOGY_VERSION",
     "METRICS",
     "BasketProfile",
@@ -48,10 +56,12 @@ __all__ = [
     "basket_costs_compute",
     "benchmark_table_compute",
     "benchmarks_compute",
+    "cheapest_operators",
     "drafts_position_compute",
     "exact_order_key",
     "fraction_round_half_up",
     "input_fingerprint",
+    "is_low_sample",
     "minor_to_decimal",
     "normalise_input",
     "province_comparison_compute",

@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 
 # Bump when a formula, an eligibility rule or a basket changes, so stored runs say how they were made.
-METHODOLOGY_VERSION = "1.1"  # 1.1: "from" prices are left out of ranks and medians
+# 1.1: "from" prices are left out of ranks and medians; 1.2: unranked tiers have no index.
+METHODOLOGY_VERSION = "1.2"
 
 # The input contract: one row per current tier. Text columns are categoricals to keep 1M rows small.
 INPUT_DTYPES: dict[str, str] = {

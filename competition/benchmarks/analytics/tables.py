@@ -20,7 +20,7 @@ def benchmark_table_compute(
     Rows: every input tier with its bucket, unit prices, `position` (display order within the
     bucket: defined per-GB cheapest first, undefined last), `rank` (1 = cheapest per GB, ties
     share a rank, null when not ranked) and `index_hundredths` (100 * per-GB / bucket median, in
-    hundredths). Ranked = per-GB defined, an exact price (not a "from" floor) and, unless
+    hundredths; null when not ranked). Ranked = per-GB defined, an exact price (not a "from" floor) and, unless
     `include_promotional`, not promotional.
 
     Summaries: one row per bucket (always all four) with tier_count, sample_count (ranked tiers)
@@ -79,7 +79,9 @@ def benchmark_table_compute(
                 else fraction_round_half_up(Fraction(int(ranked_nums[-1]), int(ranked_dens[-1]))),
             }
         )
-        indexable = in_bucket & rows["per_gb_defined"].to_numpy()
+        # Only a ranked tier is indexed: a promotional or "from" tier is outside the median's sample, and
+        # 0.00 for a free trial would read as "cheapest of all" (issue 12: unranked tiers have no index).
+        indexable = ranked_here
         if median is not None and median > 0 and indexable.any():
             # index in hundredths = 10000 * (num/den) / (M.num/M.den) = 10000 * num * M.den / (den * M.num)
             index[indexable] = div_round_half_up(

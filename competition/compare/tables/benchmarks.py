@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from competition.benchmarks import analytics
 from competition.compare.tables.base import Table, columns
 
 MATRIX_COLUMNS = columns(
@@ -28,6 +29,7 @@ MATRIX_COLUMNS = columns(
     "data_gb:amount",
     "repeats",
     "empty_reason",
+    "low_sample",
 )
 
 
@@ -60,6 +62,7 @@ def matrix_table(matrix: Any) -> Table:
                     "data_gb": cell.data_gb,
                     "repeats": cell.repeats,
                     "empty_reason": cell.note,
+                    "low_sample": cell.low_sample if cell.value is not None else None,
                 }
             )
     return Table(name="matrix", columns=MATRIX_COLUMNS, rows=rows)
@@ -136,6 +139,7 @@ BASKET_COLUMNS = columns(
     "repeats",
     "price_cny:money",
     "candidate_count",
+    "low_sample",
 )
 
 
@@ -166,6 +170,7 @@ def basket_table(answer: Any) -> Table:
                 "repeats": int(cost["repeats"]),
                 "price_cny": cost["price_cny"],
                 "candidate_count": int(cost["candidate_count"]),
+                "low_sample": analytics.is_low_sample(int(cost["candidate_count"])),
             }
         )
     for province_code, operator_code in answer.uncovered:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from competition.benchmarks import selectors
+from competition.benchmarks import analytics, selectors
 from core import exports
 from plans.pricing import BUCKET_LABELS
 
@@ -97,9 +97,10 @@ class Command(BaseCommand):
                 _text(value) or "-"
                 for value in (summary.median_per_gb_cny, summary.min_per_gb_cny, summary.max_per_gb_cny)
             )
+            low_sample = " · LOW SAMPLE" if analytics.is_low_sample(summary.sample_count) else ""
             self.stdout.write(
                 f"median {median} CNY/GB · min {low} · max {high} · "
-                f"{summary.sample_count} ranked of {summary.tier_count}"
+                f"{summary.sample_count} ranked of {summary.tier_count}{low_sample}"
             )
         cells = [[_text(record[column]) for column in COLUMNS] for record in records]
         widths = [max([_width(column), *(_width(row[i]) for row in cells)]) for i, column in enumerate(COLUMNS)]

@@ -34,7 +34,7 @@ def test_it_shows_when_the_latest_run_was_computed(viewer_browser):
     run = scheduling.benchmarks_recompute()
     page = viewer_browser.get(CHANGELIST).content.decode()
     assert f"Latest complete run #{run.pk}, computed" in page
-    assert "from 1 tiers (methodology 1.1)" in page
+    assert "from 1 tiers (methodology 1.2)" in page
 
 
 def test_it_says_so_before_the_first_run(viewer_browser):

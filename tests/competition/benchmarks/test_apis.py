@@ -33,7 +33,7 @@ def test_it_returns_the_7_day_table_with_its_median(viewer_client, computed):
     assert (body["min_per_gb_cny"], body["max_per_gb_cny"]) == ("1.67", "4.39")
     assert (body["sample_count"], body["tier_count"], body["count"]) == (5, 7, 7)
     assert body["run_id"] == computed.pk
-    assert body["methodology_version"] == "1.1"
+    assert body["methodology_version"] == "1.2"
     assert body["computed_at"]
     first_day, zhejiang, jiangxi, shanghai, beijing, shenzhen, telecom = body["results"]
     assert (zhejiang["branch"], zhejiang["price_per_gb_cny"], zhejiang["rank"], zhejiang["index"]) == (
@@ -139,3 +139,52 @@ def test_the_basket_endpoint_exports_csv(viewer_client, computed):
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     jiangxi = next(row for row in rows if row["province"] == "36")
     assert (jiangxi["cost_cny"], jiangxi["repeats"], jiangxi["price_cny"]) == ("350.00", "5", "70.00")
+
+
+def test_an_unranked_promotional_tier_has_a_null_index(viewer_client, computed):
+    first_day = viewer_client.get(PER_GB, {"bucket": "1-7"}).json()["results"][0]
+    # 上海移动's free first-day card: per GB 0.00 but promotional, so outside the median and unindexed.
+    assert (first_day["plan"], first_day["rank"], first_day["index"]) == ("首日3GB免费流量体验卡", None, None)
+
+
+def test_a_median_of_five_tiers_is_not_a_low_sample(viewer_client, computed):
+    body = viewer_client.get(PER_GB, {"bucket": "1-7"}).json()
+    assert (body["sample_count"], body["low_sample"]) == (5, False)
+
+
+def test_a_median_of_two_tiers_is_a_low_sample(viewer_client, computed):
+    # 8-14 days: 北京移动 灵动卡 10 days (120/35) and 深圳联通 11 days (109/25), nothing else.
+    body = viewer_client.get(PER_GB, {"bucket": "8-14"}).json()
+    assert (body["median_per_gb_cny"], body["sample_count"], body["low_sample"]) == ("3.89", 2, True)
+
+
+def test_matrix_cells_carry_their_sample_count_and_low_sample_mark(viewer_client, computed):
+    body = viewer_client.get("/api/v1/benchmarks/matrix/", {"bucket": "1-7", "metric": "per_gb"}).json()
+    beijing = next(cell for cell in body["results"] if (cell["province"], cell["operator"]) == ("11", "cmcc"))
+    assert (beijing["value_cny"], beijing["sample_count"], beijing["low_sample"]) == ("3.33", 1, True)
+
+
+def test_no_matrix_cell_is_cheapest_where_its_province_has_one_operator_with_data(viewer_client, computed):
+    body = viewer_client.get("/api/v1/benchmarks/matrix/", {"bucket": "1-7", "metric": "per_gb"}).json()
+    assert [cell for cell in body["results"] if cell["cheapest_in_province"]] == []
+
+
+def test_the_cheaper_of_two_operators_is_cheapest_in_province(viewer_client, computed):
+    body = viewer_client.get("/api/v1/benchmarks/matrix/", {"bucket": "30+", "metric": "per_day"}).json()
+    shanghai = {cell["operator"]: cell for cell in body["results"] if cell["province"] == "31"}
+    assert (shanghai["cmcc"]["value_cny"], shanghai["ctcc"]["value_cny"]) == ("6.67", "6.50")
+    assert (shanghai["cmcc"]["cheapest_in_province"], shanghai["ctcc"]["cheapest_in_province"]) == (False, True)
+
+
+def test_the_matrix_csv_carries_the_low_sample_and_cheapest_marks(viewer_client, computed):
+    response = viewer_client.get("/api/v1/benchmarks/matrix/", {"bucket": "30+", "metric": "per_day", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    telecom = next(row for row in rows if (row["province"], row["operator"]) == ("31", "ctcc"))
+    assert (telecom["value_cny"], telecom["low_sample"], telecom["cheapest_in_province"]) == ("6.50", "true", "true")
+
+
+def test_a_basket_cost_carries_its_covering_tiers_and_low_sample_mark(viewer_client, computed):
+    body = viewer_client.get("/api/v1/benchmarks/baskets/", {"profile": "week-light", "province": "44"}).json()
+    (shenzhen,) = body["results"]
+    # 深圳联通's 7-day tier (79 CNY, 18 GB) covers 7 days / 5 GB / 30 + 10 min; so do its 11-, 15- and 30-day tiers.
+    assert (shenzhen["cost_cny"], shenzhen["candidate_count"], shenzhen["low_sample"]) == ("79.00", 4, False)

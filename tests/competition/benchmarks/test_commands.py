@@ -67,6 +67,13 @@ def test_benchmark_table_prints_an_aligned_table_with_the_median(seed):
     assert "111.11" in beijing
 
 
+def test_benchmark_table_marks_a_median_of_two_tiers_as_a_low_sample(seed):
+    run_command("recompute_benchmarks")
+    output = run_command("benchmark_table", "--bucket", "8-14")
+    # 8-14 days: 北京移动's 10-day and 深圳联通's 11-day tiers only.
+    assert "median 3.89 CNY/GB · min 3.43 · max 4.36 · 2 ranked of 2 · LOW SAMPLE" in output
+
+
 def test_benchmark_table_filters_by_operator(seed):
     run_command("recompute_benchmarks")
     rows = list(

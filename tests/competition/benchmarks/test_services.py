@@ -86,7 +86,7 @@ def test_it_stores_basket_costs_from_the_seed(seed):
 
 def test_it_records_how_and_from_what_a_run_was_computed(seed):
     run = scheduling.benchmarks_recompute(trigger="cli")
-    assert run.methodology_version == "1.1"
+    assert run.methodology_version == "1.2"
     assert len(run.input_fingerprint) == 64
     assert run.row_count == BenchmarkRow.objects.filter(run=run).count()
     assert run.matrix_cell_count == BenchmarkMatrixCell.objects.filter(run=run).count()

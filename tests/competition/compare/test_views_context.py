@@ -64,7 +64,7 @@ def test_the_per_gb_chart_draws_the_national_average_as_a_dashed_line(signed_in:
     chart = response.context["chart"]
     line = chart["datasets"][-1]
     assert line["label"] == "National average 0.33 CNY/GB (2020)"
-    assert line["data"] == [0.33] * len(chart["labels"])
+    assert line["data"] == [{"x": min(chart["labels"]), "y": 0.33}, {"x": max(chart["labels"]), "y": 0.33}]
     assert (line["borderDash"], line["pointRadius"], line["reference"]) == ([6, 4], 0, True)
 
 

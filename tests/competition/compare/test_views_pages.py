@@ -86,9 +86,34 @@ def test_it_charts_the_cheapest_per_gb_of_each_province_by_validity(signed_in: C
     chart = response.context["chart"]
     assert chart["labels"][:1] == [7]
     beijing, jiangxi = chart["datasets"][:2]  # then the national reference line (tests/competition/context)
-    assert beijing["data"][0] == 3.33
-    assert jiangxi["data"][0] == 2.33
+    assert beijing["data"][0] == {"x": 7, "y": 3.33}
+    assert jiangxi["data"][0] == {"x": 7, "y": 2.33}
     assert '<script id="per-gb-chart-data" type="application/json">' in response.content.decode()
+
+
+def test_its_chart_puts_validity_on_a_numeric_axis(signed_in: Client) -> None:
+    chart = signed_in.get("/compare/provinces/?province=11&province=36").context["chart"]
+    assert (chart["xType"], chart["spanGaps"]) == ("linear", False)
+    # 北京移动 灵动卡 7/10/15/30 days: 100/30, 120/35, 150/50, 250/80 CNY per GB.
+    assert chart["datasets"][0]["data"] == [
+        {"x": 7, "y": 3.33},
+        {"x": 10, "y": 3.43},
+        {"x": 15, "y": 3.0},
+        {"x": 30, "y": 3.13},
+    ]
+
+
+def test_its_chart_breaks_a_provinces_line_at_validities_it_does_not_sell(signed_in: Client) -> None:
+    chart = signed_in.get("/compare/provinces/?province=31&province=11").context["chart"]
+    shanghai = chart["datasets"][0]["data"]
+    # 上海移动 sells 7, 15 and 30 days, not 10 (北京移动 does): a null there, so no line from 7 to 15.
+    assert shanghai == [
+        {"x": 1, "y": None},
+        {"x": 7, "y": 3.0},
+        {"x": 10, "y": None},
+        {"x": 15, "y": 2.6},
+        {"x": 30, "y": 2.5},
+    ]
 
 
 def test_it_asks_for_two_to_four_provinces(signed_in: Client) -> None:
@@ -291,7 +316,7 @@ def test_it_leaves_free_trial_tiers_out_of_the_per_gb_line(signed_in: Client) ->
     assert chart["labels"][:2] == [1, 7]
     shanghai, beijing = chart["datasets"][:2]  # then the national reference line
     # 上海移动's free first-day card is listed in the table but does not pull the line to zero.
-    assert shanghai["data"][:2] == [None, 3.0]
-    assert beijing["data"][:2] == [None, 3.33]
+    assert shanghai["data"][:2] == [{"x": 1, "y": None}, {"x": 7, "y": 3.0}]
+    assert beijing["data"][:2] == [{"x": 1, "y": None}, {"x": 7, "y": 3.33}]
     day_one = response.context["comparison"].rows[0]
     assert [t.plan.name_zh for t in day_one.cells[0]] == ["首日3GB免费流量体验卡"]
