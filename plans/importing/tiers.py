@@ -16,22 +16,38 @@ bad file never leaves half its rows behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import exports
 from core.services import StaleVersion
-from plans.importing.cells import LOOKUP_COLUMNS, REQUIRED_COLUMNS, RowInvalid, parse_row, row_version, show_value
+from plans.importing.cells import (
+    LOOKUP_COLUMNS,
+    REQUIRED_COLUMNS,
+    ImportLookups,
+    RowInvalid,
+    parse_row,
+    row_version,
+    show_value,
+)
 from plans.importing.reading import FileRejected, read_table
 from plans.models import Tier
-from plans.periods import TierQuerySet
-from plans.services import TIER_EDITABLE_FIELDS, tier_create, tier_update
+from plans.periods import TierStatus
+from plans.services import (
+    TIER_EDITABLE_FIELDS,
+    TierBulkInvalid,
+    tier_bulk_create,
+    tier_bulk_validate,
+    tier_update,
+)
 
 Action = Literal["new", "changed", "unchanged", "error"]
 ProgressCallback = Callable[[int, int], None]
@@ -154,10 +170,14 @@ def tier_import(
 
     importer = TierRowImporter(actor=actor, reason=f"{origin}: {filename}")
     with transaction.atomic():
+        importer.prepare(table.rows)
         for done, (line, values) in enumerate(table.rows, start=1):
             result.outcomes.append(importer.run(line=line, values=values))
             if progress:
                 progress(done, len(table.rows))
+        # New tiers are validated as a set and written in bulk once every row has been read; a
+        # file that already failed is only validated, so every bad row is still reported.
+        importer.flush(write=not any(outcome.errors for outcome in result.outcomes))
         result.committed = result.ok and not dry_run
         if not result.committed:
             # Nothing of a failed or trial run may stay, and its on_commit notices must not fire.
@@ -180,12 +200,37 @@ def ignored_columns(header: list[str]) -> list[str]:
 
 
 class TierRowImporter:
-    """Applies one row at a time, remembering which tiers earlier rows of the file already touched."""
+    """Applies a file's rows, remembering which tiers earlier rows of the file already touched.
+
+    `prepare` reads what the whole file refers to (plans, sources, operators, provinces, the tiers
+    its ids name and the tiers of its plans, locked) with one query per kind; `run` checks one row
+    against that, applies a change through tier_update and keeps a new tier for `flush`, which
+    hands them all to tier_bulk_create.
+    """
 
     def __init__(self, *, actor: AbstractBaseUser | None, reason: str) -> None:
         self.actor = actor
         self.reason = reason
         self.seen: dict[tuple[Any, ...], int] = {}
+        self.lookups = ImportLookups()
+        self.by_id: dict[int, Tier] = {}
+        self.siblings: dict[tuple[int, int], list[Tier]] = defaultdict(list)
+        self.stale: set[tuple[int, int]] = set()  # plan and validity an applied change has altered
+        self.pending: list[tuple[RowOutcome, Tier]] = []
+
+    def prepare(self, rows: Sequence[tuple[int, dict[str, str]]]) -> None:
+        ids = {int(text) for _line, values in rows if (text := values.get("id", "")).isdigit()}
+        self.by_id = Tier.objects.select_for_update().in_bulk(ids) if ids else {}
+        self.lookups = ImportLookups.load(
+            (values for _line, values in rows), plan_ids={tier.plan_id for tier in self.by_id.values()}
+        )
+        plans = {**self.lookups.plans_by_id, **{p.pk: p for ps in self.lookups.plans_by_name.values() for p in ps}}
+        for tier in self.by_id.values():
+            tier.plan = plans[tier.plan_id]
+        if plans:
+            for tier in Tier.objects.select_for_update().filter(plan_id__in=plans):
+                tier.plan = plans[tier.plan_id]
+                self.siblings[(tier.plan_id, tier.validity_days)].append(tier)
 
     def run(self, *, line: int, values: dict[str, str]) -> RowOutcome:
         outcome = RowOutcome(line=line, values=values)
@@ -193,15 +238,9 @@ class TierRowImporter:
             with transaction.atomic():
                 self._apply(outcome)
         except RowInvalid as invalid:
-            outcome.action = "error"
-            for name, messages in invalid.errors.items():
-                column = "" if name == NON_FIELD_ERRORS else name
-                outcome.errors.extend(RowError(line=line, field=column, message=m) for m in messages)
+            self._refuse(outcome, invalid.errors)
         except ValidationError as error:
-            outcome.action = "error"
-            for name, messages in error.message_dict.items():
-                column = "" if name == NON_FIELD_ERRORS else name
-                outcome.errors.extend(RowError(line=line, field=column, message=m) for m in messages)
+            self._refuse(outcome, error.message_dict)
         except StaleVersion as stale:
             outcome.action = "error"
             message = _("The tier changed since this file was written (now version %(version)s); export it again.")
@@ -211,8 +250,41 @@ class TierRowImporter:
             outcome.errors.append(RowError(line=line, field="", message=_("Database refused the row: %s") % error))
         return outcome
 
+    def flush(self, *, write: bool) -> None:
+        """Validate the new tiers as a set and, with `write`, create them in bulk; errors go to their rows."""
+        if not self.pending:
+            return
+        tiers = [tier for _outcome, tier in self.pending]
+        try:
+            if not write:
+                errors = tier_bulk_validate(tiers=tiers)
+                if errors:
+                    raise TierBulkInvalid(errors)
+                return
+            with transaction.atomic():
+                reasons = [f"{self.reason} line {outcome.line}" for outcome, _tier in self.pending]
+                created = tier_bulk_create(tiers=tiers, actor=self.actor, reasons=reasons)
+        except TierBulkInvalid as invalid:
+            for index, messages in sorted(invalid.errors.items()):
+                self._refuse(self.pending[index][0], messages)
+            return
+        except IntegrityError as error:
+            # A concurrent writer won a race the checks could not see; the file fails as a whole.
+            first = self.pending[0][0]
+            self._refuse(first, {NON_FIELD_ERRORS: [_("Database refused the row: %s") % error]})
+            return
+        for (outcome, _tier), tier in zip(self.pending, created, strict=True):
+            outcome.tier_id = tier.pk
+
+    @staticmethod
+    def _refuse(outcome: RowOutcome, errors: dict[str, list[str]]) -> None:
+        outcome.action = "error"
+        for name, messages in errors.items():
+            column = "" if name == NON_FIELD_ERRORS else name
+            outcome.errors.extend(RowError(line=outcome.line, field=column, message=m) for m in messages)
+
     def _apply(self, outcome: RowOutcome) -> None:
-        fields = parse_row(outcome.values)
+        fields = parse_row(outcome.values, self.lookups)
         tier = self._target(outcome.values, fields)
         key: tuple[Any, ...] = ("tier", tier.pk) if tier else ("new", fields["plan"].pk, fields["validity_days"])
         if key in self.seen:
@@ -226,13 +298,12 @@ class TierRowImporter:
             fields.pop("source", None)
             if tier is None:
                 fields["source"] = fields["plan"].source
-        reason = f"{self.reason} line {outcome.line}"
         if tier is None:
-            created = tier_create(actor=self.actor, reason=reason, **fields)
-            self.seen[("tier", created.pk)] = outcome.line  # a later row keyed to it is a duplicate too
-            outcome.action, outcome.tier_id = "new", created.pk
+            fields.pop("version", None)
+            outcome.action = "new"
+            self.pending.append((outcome, Tier(**fields)))
             return
-        changes = {name: value for name, value in fields.items() if getattr(tier, name) != value}
+        changes = {name: value for name, value in fields.items() if _differs(tier, name, value)}
         if not changes:
             outcome.action, outcome.tier_id = "unchanged", tier.pk
             return
@@ -249,8 +320,9 @@ class TierRowImporter:
             actor=self.actor,
             version=row_version(outcome.values),
             source=fields.get("source"),
-            reason=reason,
+            reason=f"{self.reason} line {outcome.line}",
         )
+        self.stale.add((tier.plan_id, tier.validity_days))
         outcome.action, outcome.tier_id = "changed", current.pk
         self.seen[("tier", current.pk)] = outcome.line  # a later row keyed to the new price repeats this one
         if current.pk != tier.pk:
@@ -266,23 +338,43 @@ class TierRowImporter:
         if raw_id:
             if not raw_id.isdigit():
                 raise RowInvalid({"id": [_("“%(value)s” is not a tier id (a whole number).") % {"value": raw_id}]})
-            tier = Tier.objects.select_for_update().filter(pk=int(raw_id)).first()
+            tier = self.by_id.get(int(raw_id))
             if tier is None:
                 message = _("No tier has id %(id)s; leave id empty to add a new tier.") % {"id": raw_id}
                 raise RowInvalid({"id": [message]})
             if tier.effective_to is not None and fields.get("effective_to", tier.effective_to) is None:
-                successor = _latest(Tier.objects.filter(plan_id=tier.plan_id, validity_days=tier.validity_days))
+                successor = self._latest(tier.plan_id, tier.validity_days)
                 if successor is not None:
                     message = _(
                         "Tier %(id)s was closed on %(date)s and tier %(new)s is current now; export again to edit it."
                     ) % {"id": tier.pk, "date": tier.effective_to, "new": successor.pk}
                     raise RowInvalid({"id": [message]})
             return tier
-        return _latest(
-            Tier.objects.select_for_update().filter(plan=fields["plan"], validity_days=fields["validity_days"])
-        )
+        return self._latest(fields["plan"].pk, fields["validity_days"])
+
+    def _latest(self, plan_id: int, validity_days: int) -> Tier | None:
+        """The tier a row without an id means: the one in effect today, else the open one (scheduled).
+
+        Read from the tiers `prepare` loaded; a plan and validity that an earlier row of the file
+        changed is read again, as the change may have closed a tier and started its successor.
+        """
+        key = (plan_id, validity_days)
+        if key in self.stale:
+            self.stale.discard(key)
+            fresh = list(
+                Tier.objects.select_for_update()
+                .select_related("plan")
+                .filter(plan_id=plan_id, validity_days=validity_days)
+            )
+            self.siblings[key] = fresh
+        today = timezone.localdate()
+        tiers = self.siblings.get(key, [])
+        in_effect = [tier for tier in tiers if tier.status_on(today) == TierStatus.IN_EFFECT]
+        return (in_effect or [tier for tier in tiers if tier.effective_to is None] or [None])[0]
 
 
-def _latest(tiers: TierQuerySet) -> Tier | None:
-    """The tier a row without an id means: the one in effect today, else the open one (scheduled)."""
-    return tiers.current().first() or tiers.filter(effective_to__isnull=True).first()
+def _differs(tier: Tier, name: str, value: Any) -> bool:
+    """Whether a row's value differs from the tier's; a plan or source by id, without loading it."""
+    if name in {"plan", "source"}:
+        return getattr(tier, f"{name}_id") != (value.pk if value is not None else None)
+    return bool(getattr(tier, name) != value)
