@@ -17,6 +17,7 @@ from core.admin.forms import (
     instance_values,
     opened_version,
 )
+from core.admin import jobs  # noqa: F401 - registers the background jobs' admin
 from core.admin.services import ServiceAdmin, ServiceInline, ServiceRejected, actor_of, note, reject, rejecting
 
 __all__ = [

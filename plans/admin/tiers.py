@@ -35,6 +35,7 @@ from plans.admin.display import (
     ValidityBucketFilter,
     review_in_force,
 )
+from plans.admin.export_jobs import TierExportJobAdminMixin
 from plans.admin.forms import SUPERSEDE_HELP, TierAdminForm, successor_of, tier_save
 from plans.importing.admin_views import TierImportAdminMixin
 from plans.models import Tier
@@ -46,8 +47,16 @@ from plans.services import (
 
 
 @admin.register(Tier)
-class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailActionMixin, TierDisplayMixin, ServiceAdmin):
+class TierAdmin(
+    TierExportJobAdminMixin,
+    TierImportAdminMixin,
+    AnalystImportExportMixin,
+    AuditTrailActionMixin,
+    TierDisplayMixin,
+    ServiceAdmin,
+):
     resource_classes = [TierResource]  # the export; imports go through TierImportAdminMixin's engine view
+    import_export_change_list_template = "admin/plans/tier/change_list.html"  # adds the background export
     list_display = (
         "branch",
         "plan_name",

@@ -235,8 +235,8 @@ class TierRowImporter:
     def run(self, *, line: int, values: dict[str, str]) -> RowOutcome:
         outcome = RowOutcome(line=line, values=values)
         try:
-            with transaction.atomic():
-                self._apply(outcome)
+            # No savepoint of its own: a row writes only through tier_update, which has one.
+            self._apply(outcome)
         except RowInvalid as invalid:
             self._refuse(outcome, invalid.errors)
         except ValidationError as error:
