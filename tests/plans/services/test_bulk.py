@@ -27,7 +27,8 @@ def test_it_creates_every_tier_with_one_history_record_naming_the_actor_and_reas
     tiers = [new_tier(plan, validity_days=days) for days in (7, 15, 30)]
     created = tier_bulk_create(tiers=tiers, actor=analyst, reasons=["file line 2", "file line 3", "file line 4"])
     stored = Tier.objects.filter(plan=plan).order_by("validity_days")
-    assert [(t.validity_days, t.price_cny, t.version) for t in stored] == [(7, Decimal("85.00"), 1)] + [
+    assert [(t.validity_days, t.price_cny, t.version) for t in stored] == [
+        (7, Decimal("85.00"), 1),
         (15, Decimal("85.00"), 1),
         (30, Decimal("85.00"), 1),
     ]
