@@ -49,7 +49,7 @@ if _cache_url:
 
 # Structured JSON logs with the request id and the task id (core.logging).
 INSTALLED_APPS = [*INSTALLED_APPS, "django_guid"]  # noqa: F405
-MIDDLEWARE = [  # noqa: F405
+MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     *MIDDLEWARE,  # noqa: F405
     "core.logging.RequestLogMiddleware",
@@ -73,9 +73,7 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         }
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id", "task"]}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id", "task"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
