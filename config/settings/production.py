@@ -41,6 +41,10 @@ AXES_ENABLED = True
 # Uploaded evidence files are readable by the app's user and group only, never world-readable.
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+# Behind PgBouncer in transaction pooling, a server-side cursor cannot outlive its statement's transaction.
+for _database in DATABASES.values():  # noqa: F405
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
+
 # Several web hosts and workers share one cache (job progress, the health probe's worker ping):
 # Redis, REDIS_CACHE_URL or else the broker's server.
 _cache_url = os.environ.get("REDIS_CACHE_URL") or CELERY_BROKER_URL  # noqa: F405
