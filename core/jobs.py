@@ -92,7 +92,7 @@ def job_create(
         kind=kind,
         params=params or {},
         input_name=input_name[:200],
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
     )
     if input_content is not None:
         # A random name: the stored file never carries the analyst's file name into a path.

@@ -271,7 +271,7 @@ LOGGING = {
 # and everything else (imports, exports and notifications). Routes go by task name pattern, so a
 # new task lands on the default queue unless it is a benchmark task.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = {"default": {}, "benchmarks": {}}
+CELERY_TASK_QUEUES: dict[str, dict[str, Any]] = {"default": {}, "benchmarks": {}}
 CELERY_TASK_ROUTES = {
     "competition.benchmarks*": {"queue": "benchmarks"},
     "competition.watching.*": {"queue": "default"},

@@ -26,6 +26,7 @@ from typing import Any, ClassVar, cast
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -241,7 +242,7 @@ class ListCreateApi(BaseApi):
     def get_export_fields(self) -> Mapping[str, serializers.Field]:
         return self.output_serializer_class().fields  # type: ignore[attr-defined]
 
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response | StreamingHttpResponse:
         queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format in EXPORT_FORMATS:
             if isinstance(self.paginator, StandardPagination):

@@ -5,10 +5,14 @@
 reader (plans.importing.reading), the same row validation, the same messages
 ("line 4, price_cny: The price cannot be negative.") and the same summary line.
 
-Every row goes through the write services (tier_create / tier_update), so the model's full_clean,
-the no-overlapping-periods rule and the price-change-closes-the-old-tier rule apply exactly as in
-admin and the API: a changed price is a new observation citing the row's source cell (as a source
-in an API body), and a tier that is history refuses the row. A `version` column (the export has
+Every row goes through the write services, so the model's validation, the no-overlapping-periods
+rule and the price-change-closes-the-old-tier rule apply exactly as in admin and the API. The
+file is checked as a set: what its rows refer to is read with one query per kind
+(cells.ImportLookups, TierRowImporter.prepare), a change goes through tier_update, and the new
+tiers go to tier_bulk_create together once every row has been read (one overlap query, one bulk
+insert per table, one history record each: plans.services.bulk). A changed price is a new
+observation citing the row's source cell (as a source in an API body), and a tier that is
+history refuses the row. A `version` column (the export has
 one) makes a row based on a tier changed since the export fail instead of overwriting the change.
 The whole file runs in one transaction: any invalid row, or a dry run, rolls it all back, so a
 bad file never leaves half its rows behind.
@@ -18,8 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -27,7 +30,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import exports
 from core.services import StaleVersion
 from plans.importing.cells import (
     LOOKUP_COLUMNS,
@@ -39,6 +41,7 @@ from plans.importing.cells import (
     show_value,
 )
 from plans.importing.reading import FileRejected, read_table
+from plans.importing.results import ImportResult, RowError, RowOutcome
 from plans.models import Tier
 from plans.periods import TierStatus
 from plans.services import (
@@ -49,91 +52,7 @@ from plans.services import (
     tier_update,
 )
 
-Action = Literal["new", "changed", "unchanged", "error"]
 ProgressCallback = Callable[[int, int], None]
-
-
-@dataclass
-class RowError:
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        """The one wording of an import error, in the command's output and on the admin's page alike."""
-        if not self.line:
-            return self.message  # the file as a whole (too big, too many rows, not a table)
-        where = _("line %(line)s") % {"line": self.line}
-        return f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-
-
-@dataclass
-class RowOutcome:
-    line: int
-    values: dict[str, str]
-    action: Action = "error"
-    tier_id: int | None = None
-    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
-    note: str = ""
-    errors: list[RowError] = field(default_factory=list)
-
-
-@dataclass
-class ImportResult:
-    filename: str
-    dry_run: bool
-    header: list[str] = field(default_factory=list)
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    file_errors: list[RowError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    committed: bool = False
-
-    @property
-    def errors(self) -> list[RowError]:
-        return self.file_errors + [error for outcome in self.outcomes for error in outcome.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {"new": 0, "changed": 0, "unchanged": 0, "error": 0}
-        for outcome in self.outcomes:
-            counts[outcome.action] += 1
-        return counts
-
-    @property
-    def summary(self) -> str:
-        """One line saying what the import did or would do, e.g. "tiers.csv: imported 3 rows: 1 new, …"."""
-        counts = self.counts
-        if not self.ok:
-            return _("%(file)s: %(count)s error(s); nothing was imported") % {
-                "file": self.filename,
-                "count": len(self.errors),
-            }
-        verb = _("would import") if self.dry_run else _("imported")
-        text = _("%(file)s: %(verb)s %(rows)s rows: %(new)s new, %(changed)s changed, %(unchanged)s unchanged") % {
-            "file": self.filename,
-            "verb": verb,
-            "rows": len(self.outcomes),
-            **counts,
-        }
-        return text + (_(" (dry run, nothing saved)") if self.dry_run else "")
-
-    def failed_rows_csv(self) -> str:
-        """The rows that failed, as they were in the file, with their line number and errors first.
-
-        Written by the one export writer, like every file we hand out: a cell the analyst's file
-        had as a formula comes back as text.
-        """
-        rows: list[list[Any]] = [[error.line or "", str(error)] for error in self.file_errors]
-        for outcome in self.outcomes:
-            if outcome.errors:
-                messages = "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in outcome.errors)
-                rows.append([outcome.line, messages, *(outcome.values.get(name, "") for name in self.header)])
-        return exports.csv_text(header=["line", "errors", *self.header], rows=rows)
 
 
 def tier_import(
@@ -370,7 +289,8 @@ class TierRowImporter:
         today = timezone.localdate()
         tiers = self.siblings.get(key, [])
         in_effect = [tier for tier in tiers if tier.status_on(today) == TierStatus.IN_EFFECT]
-        return (in_effect or [tier for tier in tiers if tier.effective_to is None] or [None])[0]
+        candidates = in_effect or [tier for tier in tiers if tier.effective_to is None]
+        return candidates[0] if candidates else None
 
 
 def _differs(tier: Tier, name: str, value: Any) -> bool:
