@@ -288,3 +288,6 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 MIDDLEWARE.insert(1, "core.db_router.ReplicaReadsMiddleware")  # before anything reads (sessions, users)
+# Redis hands a message its worker never acknowledged (the worker died) to another worker after this
+# many seconds; keep it above the longest task (docs/deploy.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
