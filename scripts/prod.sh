@@ -31,7 +31,7 @@ fi
 
 ENV_FILE="${PROD_ENV_FILE:-.env.prod}"
 if [ ! -f "$ENV_FILE" ] && [ -z "${DJANGO_SECRET_KEY:-}" ]; then
-  (umask 077; python -c 'import secrets; print("DJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > "$ENV_FILE")
+  (umask 077; python -c 'import secrets; print("DJANGO_SECRET_KEY", secrets.token_urlsafe(50), sep="=")' > "$ENV_FILE")
   echo "made a secret key for this machine in $ENV_FILE (keep it out of git)"
 fi
 if [ -f "$ENV_FILE" ]; then set -a; source "$ENV_FILE"; set +a; fi

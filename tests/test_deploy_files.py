@@ -38,7 +38,8 @@ def test_compose_runs_the_same_processes_as_the_procfile():
     for name in ("benchmarks", "jobs"):
         assert queues_of(services[name]["command"]) == queues_of(procfile()[name])
     assert services["web"]["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
-    assert "@pgbouncer:6432/" in services["web"]["environment"]["DATABASE_URL"]
+    assert "pgbouncer:6432" in services["web"]["environment"]["DATABASE_URL"]
+    assert services["pgbouncer"]["environment"]["POOL_MODE"] == "transaction"
 
 
 def test_tasks_are_routed_by_name_to_their_queue():
