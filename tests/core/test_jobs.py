@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 
 from core.jobs import JobOutput, job_kind, job_progress, job_run
@@ -28,6 +29,7 @@ def count_rows(job: Job, progress) -> JobOutput:
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    cache.clear()  # live progress is keyed by job id, and ids repeat across tests on SQLite
 
 
 def a_job(**params) -> Job:

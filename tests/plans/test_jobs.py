@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from core.jobs import job_create, job_run
 from core.models import Job
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    cache.clear()  # live progress is keyed by job id, and ids repeat across tests on SQLite
 
 
 def read_csv(job: Job) -> list[dict[str, str]]:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import CheckConstraint
 
 from plans.models import Tier
@@ -145,6 +146,8 @@ def test_it_sends_tiers_changed_once_after_commit_with_every_plan(analyst, djang
 
 
 def test_its_queries_do_not_grow_with_the_number_of_tiers(analyst, django_assert_max_num_queries):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite caps a statement at 999 parameters, so its inserts come in batches of ~50 rows")
     plans = [PlanFactory() for _ in range(3)]
     tiers = [new_tier(plans[index % 3], validity_days=index // 3 + 1) for index in range(600)]
     # Savepoints, one sibling query, one insert per table per batch of 2,000.
