@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_WORKERS ?= 2
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test lint install install-dev migrate seed worker bench load browser-deps messages screenshots clean
+.PHONY: prod run test lint install install-dev migrate seed worker bench load browser-deps messages screenshots clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ load: install
 # Retake docs/screenshots/*.png from the browser tests (needs PostgreSQL or SQLite and chromium).
 screenshots: install browser-deps messages
 	SAVE_SCREENSHOTS=1 DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q -m browser tests/browser
+
+# The production stack on this machine (scripts/prod.sh): gunicorn, a benchmarks worker, a jobs worker
+# and beat from the Procfile, with config.settings.production, PostgreSQL and Redis. PROD_PORT=8000.
+prod: install
+	bash scripts/prod.sh
 
 worker: install
 	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2

@@ -21,10 +21,10 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -76,12 +76,26 @@ class TextSink(Protocol):
 
 def csv_write(stream: TextSink, *, header: Sequence[str], rows: Iterable[Sequence[Any]], bom: bool = True) -> None:
     """Write a header and rows to a text stream (an HttpResponse, a file, a command's stdout)."""
+    for chunk in csv_chunks(header=header, rows=rows, bom=bom):
+        stream.write(chunk)
+
+
+def csv_chunks(
+    *, header: Sequence[str], rows: Iterable[Sequence[Any]], bom: bool = True, rows_per_chunk: int = 500
+) -> Iterator[str]:
+    """The text csv_write writes, a few hundred rows at a time: for a StreamingHttpResponse or a file."""
+    buffer = io.StringIO()
     if bom:
-        stream.write(BOM)
-    writer = csv.writer(stream, lineterminator="\r\n")
+        buffer.write(BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([csv_cell(name) for name in header])
-    for row in rows:
+    for count, row in enumerate(rows, start=1):
         writer.writerow([csv_cell(value) for value in row])
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def csv_text(*, header: Sequence[str], rows: Iterable[Sequence[Any]], bom: bool = True) -> str:
@@ -106,6 +120,13 @@ class Sheet:
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """A workbook of the given sheets, streamed row by row (write-only: memory stays flat in the row count)."""
+    buffer = io.BytesIO()
+    xlsx_write(buffer, sheets)
+    return buffer.getvalue()
+
+
+def xlsx_write(target: BinaryIO, sheets: Sequence[Sheet]) -> None:
+    """Write the workbook of xlsx_bytes to a binary file (a temporary file, for large exports)."""
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=sheet_title(sheet.title))
@@ -118,9 +139,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
             worksheet.append(
                 [_xlsx_cell(worksheet, value, sheet.number_formats.get(index)) for index, value in enumerate(row)]
             )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)
 
 
 def _xlsx_cell(worksheet: Any, value: Any, number_format: str | None) -> Any:

@@ -10,13 +10,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.audit import audit_csv, audit_entries, audited_models
-from core.health import broker_status
+from core.health import broker_status, workers_answering
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers: the database answers, and the broker when one is configured."""
+    """Health for load balancers and people: the database, the broker and the workers.
+
+    503 when this web host cannot serve (its database or its broker fails): a load balancer then
+    takes it out of rotation. Workers run on hosts of their own, so none answering is reported
+    ("status": "degraded", "workers": "none answered") without failing the web host's probe.
+    """
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -26,7 +31,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["database"] = f"error: {error.__class__.__name__}"
     checks["broker"] = broker_status()
     healthy = all(value in {"ok", "not configured"} for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    workers = workers_answering() if checks["broker"] == "ok" else None
+    if workers is None:
+        checks["workers"] = "not configured" if checks["broker"] == "not configured" else "unknown"
+    else:
+        checks["workers"] = "ok" if workers else "none answered"
+    status = "ok" if healthy and checks["workers"] in {"ok", "not configured"} else "degraded" if healthy else "error"
+    body: dict[str, object] = {"status": status, "checks": checks}
+    if workers:
+        body["workers"] = workers
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 @never_cache

@@ -196,6 +196,7 @@ class TierListApi(TierWrites, ListCreateApi):
     input_serializer_class = TierInputSerializer
     filterset_class = TierFilter
     export_basename = "tiers"
+    stream_exports = True  # a whole market's tiers: streamed, never built in memory
 
     def get_queryset(self) -> QuerySet[Tier]:
         return selectors.tier_list()

@@ -112,6 +112,19 @@ def period_status(
     return TierStatus.IN_EFFECT
 
 
+def periods_overlap(
+    *,
+    effective_from: datetime.date | None,
+    effective_to: datetime.date | None,
+    other_from: datetime.date | None,
+    other_to: datetime.date | None,
+) -> bool:
+    """The Python twin of TierQuerySet.overlapping: [from, to) and [other_from, other_to) share a day."""
+    if effective_to is not None and other_from is not None and other_from >= effective_to:
+        return False
+    return not (effective_from is not None and other_to is not None and other_to <= effective_from)
+
+
 def period_label(*, effective_from: datetime.date | None, effective_to: datetime.date | None) -> str:
     """A period as people read it: "2025-01-01–2025-05-01", "from 2025-05-01, open-ended" …"""
     if effective_from and effective_to:

@@ -19,7 +19,13 @@ from django.urls import reverse
 from tests.factories import AnalystFactory
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCTION_ENV = {"DJANGO_ALLOWED_HOSTS": "example.com", "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+PRODUCTION_ENV = {
+    "DJANGO_ALLOWED_HOSTS": "example.com",
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    # Production runs on PostgreSQL and a broker; nothing here connects to them.
+    "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/telecom_prod",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
+}
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -64,6 +70,12 @@ def test_check_deploy_flags_a_toy_secret_key_rather_than_hiding_it():
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY must be set"):
         production_settings(monkeypatch, DJANGO_SECRET_KEY="")
+
+
+@pytest.mark.parametrize("name", ["DATABASE_URL", "CELERY_BROKER_URL"])
+def test_production_refuses_to_start_without_its_database_or_broker(monkeypatch, name):
+    with pytest.raises(ImproperlyConfigured, match=f"{name} must be set in production"):
+        production_settings(monkeypatch, **{name: ""})
 
 
 def test_production_cookies_are_secure_and_hsts_is_a_year(monkeypatch):

@@ -266,3 +266,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Scaling out (docs/deploy.md). Two queues, each with workers of its own: the benchmark recomputes,
+# and everything else (imports, exports and notifications). Routes go by task name pattern, so a
+# new task lands on the default queue unless it is a benchmark task.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES: dict[str, dict[str, Any]] = {"default": {}, "benchmarks": {}}
+CELERY_TASK_ROUTES = {
+    "competition.benchmarks*": {"queue": "benchmarks"},
+    "competition.watching.*": {"queue": "default"},
+    "core.jobs.*": {"queue": "default"},
+}
+# A confirmed tier import of this many rows runs as a background job (core.jobs), not in the request.
+TIER_IMPORT_BACKGROUND_ROWS = int(os.environ.get("TIER_IMPORT_BACKGROUND_ROWS", "2000"))
+# A read replica for the read-only pages and API (core.db_router); without it everything reads the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dict(
+        dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+        )
+    )
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+MIDDLEWARE.insert(1, "core.db_router.ReplicaReadsMiddleware")  # before anything reads (sessions, users)
+# Redis hands a message its worker never acknowledged (the worker died) to another worker after this
+# many seconds; keep it above the longest task (docs/deploy.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}

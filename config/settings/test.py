@@ -63,3 +63,7 @@ STORAGES = {
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1000/minute", "user": "100000/minute"}}  # noqa: F405
 AXES_ENABLED = env_bool("AXES_ENABLED", False)
 LANGUAGE_CODE = "en"
+
+# The read replica's alias, as a mirror of the test database: core.db_router's tests route to it
+# (no router is installed here, so nothing else ever reads from it).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

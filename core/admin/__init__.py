@@ -6,6 +6,7 @@ signals happen once, exactly as for the API and the seed import. A ValidationErr
 service raises after the form was accepted is shown on the form field it names, not as a 500.
 """
 
+from core.admin import jobs  # noqa: F401 - registers the background jobs' admin
 from core.admin.exports import EXPORT_FORMATS, SafeCSV, SafeXLSX
 from core.admin.filters import code_filter
 from core.admin.forms import (

@@ -20,12 +20,13 @@ lock, so of concurrent writers based on one version exactly one wins).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -38,11 +39,12 @@ from rest_framework.response import Response
 
 from core.api.errors import PreconditionRequired
 from core.api.pagination import StandardPagination
-from core.api.renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
+from core.api.renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer, export_stream
 from core.services import audited_delete, audited_update
 
 EXPORT_FORMATS = frozenset({"csv", "xlsx"})
 EXPORT_MAX_ROWS = 50_000
+EXPORT_CHUNK_ROWS = 2000
 MAX_ID = 2**63 - 1  # the largest BigAutoField key
 
 
@@ -234,21 +236,27 @@ class ListCreateApi(BaseApi):
     filter_backends = [DjangoFilterBackend]
     pagination_class = StandardPagination
     export_basename: ClassVar[str] = ""
+    # Large exports (the tier list) stream: rows are read and written a chunk at a time.
+    stream_exports: ClassVar[bool] = False
 
     def get_export_fields(self) -> Mapping[str, serializers.Field]:
         return self.output_serializer_class().fields  # type: ignore[attr-defined]
 
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response | StreamingHttpResponse:
         queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format in EXPORT_FORMATS:
             if isinstance(self.paginator, StandardPagination):
                 self.paginator.check_parameters(request)  # ignored by an export, but still refused when bad
+            if self.stream_exports:
+                rows = self.export_rows(queryset, stream=True)
+                return export_stream(view=self, request=request, rows=rows, extension=request.accepted_renderer.format)
             return Response(self.export_rows(queryset))
         page = self.paginate_queryset(queryset)
         data = self.output_serializer_class(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 
-    def export_rows(self, queryset: QuerySet) -> list[dict[str, Any]]:
+    def export_rows(self, queryset: QuerySet, *, stream: bool = False) -> Any:
+        """Every filtered row serialized (a list), or with `stream` an iterator serializing a chunk at a time."""
         count = queryset.count()
         if count > EXPORT_MAX_ROWS:
             raise exceptions.ValidationError(
@@ -259,7 +267,20 @@ class ListCreateApi(BaseApi):
                     ]
                 }
             )
+        if stream:
+            return self._export_chunks(queryset)
         return self.output_serializer_class(queryset, many=True, context=self.get_serializer_context()).data
+
+    def _export_chunks(self, queryset: QuerySet) -> Iterator[dict[str, Any]]:
+        context = self.get_serializer_context()
+        chunk: list[Any] = []
+        for instance in queryset.iterator(chunk_size=EXPORT_CHUNK_ROWS):
+            chunk.append(instance)
+            if len(chunk) == EXPORT_CHUNK_ROWS:
+                yield from self.output_serializer_class(chunk, many=True, context=context).data
+                chunk = []
+        if chunk:
+            yield from self.output_serializer_class(chunk, many=True, context=context).data
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.perform_create(self.validated_input())

@@ -38,6 +38,7 @@ from plans.admin.display import (
     format_cny,
     review_in_force,
 )
+from plans.admin.export_jobs import TierExportJobAdminMixin
 from plans.admin.forms import SUPERSEDE_HELP, TierAdminForm, successor_of, tier_save
 from plans.importing.admin_views import TierImportAdminMixin
 from plans.models import Tier
@@ -49,11 +50,19 @@ from plans.services import (
 
 
 @admin.register(Tier)
-class TierAdmin(TierImportAdminMixin, AnalystImportExportMixin, AuditTrailActionMixin, TierDisplayMixin, ServiceAdmin):
+class TierAdmin(
+    TierExportJobAdminMixin,
+    TierImportAdminMixin,
+    AnalystImportExportMixin,
+    AuditTrailActionMixin,
+    TierDisplayMixin,
+    ServiceAdmin,
+):
     resource_classes = [TierResource]  # the export; imports go through TierImportAdminMixin's engine view
     # Nine columns that fit a 1440 px screen beside the filters: branch with plan, price with its
     # qualifier, both voice allowances, status with its period, and the flags (confidence, promotional,
     # review) share a column each; the sidebar filters by every one of them.
+    import_export_change_list_template = "admin/plans/tier/change_list.html"  # adds the background export
     list_display = (
         "plan_name",
         "validity_days",

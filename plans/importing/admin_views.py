@@ -46,8 +46,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from plans.importing.reading import upload_checked
+from core.jobs import job_create
+from plans.importing.reading import FileRejected, read_table, upload_checked
 from plans.importing.tiers import ImportResult, tier_import
+from plans.jobs import TIER_IMPORT
 from plans.models import Tier
 
 ORIGIN = "admin import"
@@ -55,6 +57,8 @@ SESSION_KEY = "tier_import_pending"
 PENDING_MAX_AGE_SECONDS = 24 * 3600
 # The preview lists what would change; a 20,000-row file would make a page no one reads.
 PREVIEW_ROWS = 500
+# A confirmed file this long is imported by a worker (core.jobs) rather than in the request.
+BACKGROUND_ROWS = 2000
 
 
 class TierImportForm(forms.Form):
@@ -117,6 +121,18 @@ def pending_take(request: HttpRequest, token: str) -> tuple[bytes, str] | None:
     return content, str(entry["filename"])
 
 
+def background_rows() -> int:
+    """From this many rows on, a confirmed import runs as a background job (setting TIER_IMPORT_BACKGROUND_ROWS)."""
+    return int(getattr(settings, "TIER_IMPORT_BACKGROUND_ROWS", BACKGROUND_ROWS))
+
+
+def _row_count(content: bytes, filename: str) -> int:
+    try:
+        return len(read_table(content, filename=filename).rows)
+    except FileRejected:
+        return 0  # the engine reports it, in the request
+
+
 def _analyst(request: HttpRequest) -> AbstractBaseUser:
     user = request.user
     if not isinstance(user, AbstractBaseUser):  # admin_view let an anonymous request through: never
@@ -162,6 +178,19 @@ class TierImportAdminMixin:
             )
             return HttpResponseRedirect(reverse("admin:plans_tier_import"))
         content, filename = taken
+        if _row_count(content, filename) >= background_rows():
+            # A long import runs in a worker; its page shows the progress and, should rows fail, their file.
+            job = job_create(
+                kind=TIER_IMPORT,
+                actor=_analyst(request),
+                params={"origin": ORIGIN},
+                input_content=content,
+                input_name=filename,
+            )
+            self.message_user(
+                request, _("The import of %(file)s runs in the background.") % {"file": filename}, messages.INFO
+            )
+            return HttpResponseRedirect(reverse("admin:core_job_change", args=[job.pk]))
         result = tier_import(content=content, filename=filename, actor=_analyst(request), origin=ORIGIN)
         if not result.ok:
             # Something changed since the preview; nothing was saved. Show why, as the preview would.

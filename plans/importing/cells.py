@@ -1,12 +1,20 @@
-"""One import row's cells to a tier's field values: numbers, dates, booleans, the source and the plan it names."""
+"""One import row's cells to a tier's field values: numbers, dates, booleans, the source and the plan it names.
+
+The rows of a file name their plans, sources, operators and provinces; `ImportLookups.load` reads
+them for the whole file with one query per kind, so checking a row asks the database nothing.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from operators.models import Operator, Province, Source
@@ -32,6 +40,40 @@ class RowInvalid(Exception):
         self.errors = errors
 
 
+@dataclass
+class ImportLookups:
+    """What a file's rows refer to, read once for the whole file."""
+
+    operator_codes: list[str] = field(default_factory=list)  # every known code, in the model's order
+    province_codes: set[str] = field(default_factory=set)
+    plans_by_id: dict[int, Plan] = field(default_factory=dict)
+    plans_by_name: dict[str, list[Plan]] = field(default_factory=dict)
+    sources_by_id: dict[int, Source] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, rows: Iterable[dict[str, str]], *, plan_ids: Iterable[int] = ()) -> ImportLookups:
+        """The lookups the rows need (and the plans `plan_ids` name): one query per kind of lookup."""
+        rows = list(rows)
+        wanted_plans = {int(text) for row in rows if (text := row.get("plan", "")).isdigit()} | set(plan_ids)
+        names = {row["plan_name"] for row in rows if not row.get("plan") and row.get("plan_name")}
+        source_ids = {int(text) for row in rows if (text := row.get("source", "")).isdigit()}
+        plans = Plan.objects.select_related("branch__operator", "branch__province", "source")
+        lookups = cls(
+            operator_codes=list(Operator.objects.values_list("code", flat=True)),
+            province_codes=set(Province.objects.values_list("code", flat=True)),
+            sources_by_id=Source.objects.in_bulk(source_ids) if source_ids else {},
+        )
+        if wanted_plans or names:
+            by_name: dict[str, list[Plan]] = defaultdict(list)
+            for plan in plans.filter(Q(pk__in=wanted_plans) | Q(name_zh__in=names)):
+                if plan.pk in wanted_plans:
+                    lookups.plans_by_id[plan.pk] = plan
+                if plan.name_zh in names:
+                    by_name[plan.name_zh].append(plan)
+            lookups.plans_by_name = dict(by_name)
+        return lookups
+
+
 def row_version(values: dict[str, str]) -> int | None:
     """The tier version a row was exported at (the `version` column), or None without one."""
     text = values.get("version", "")
@@ -42,19 +84,23 @@ def row_version(values: dict[str, str]) -> int | None:
     return int(text)
 
 
-def parse_row(values: dict[str, str]) -> dict[str, Any]:
-    """Text cells to typed field values; collects every field's error before giving up on the row."""
+def parse_row(values: dict[str, str], lookups: ImportLookups | None = None) -> dict[str, Any]:
+    """Text cells to typed field values; collects every field's error before giving up on the row.
+
+    Without `lookups` (one row on its own) the row's references are looked up for it alone.
+    """
+    lookups = lookups if lookups is not None else ImportLookups.load([values])
     errors: dict[str, list[str]] = {}
     fields: dict[str, Any] = {}
     for name in TIER_EDITABLE_FIELDS:
         if name not in values or name == "plan":
             continue
         try:
-            fields[name] = parse_value(name, values[name])
+            fields[name] = parse_value(name, values[name], lookups=lookups)
         except ValueError as error:
             errors[name] = [str(error)]
     try:
-        fields["plan"] = resolve_plan(values)
+        fields["plan"] = resolve_plan(values, lookups=lookups)
     except RowInvalid as invalid:
         errors.update(invalid.errors)
     if errors:
@@ -62,7 +108,7 @@ def parse_row(values: dict[str, str]) -> dict[str, Any]:
     return fields
 
 
-def parse_value(name: str, text: str) -> Any:
+def parse_value(name: str, text: str, *, lookups: ImportLookups) -> Any:
     if name in REQUIRED_COLUMNS and not text:
         raise ValueError(_("A value is required."))
     if name in DECIMAL_COLUMNS:
@@ -106,49 +152,49 @@ def parse_value(name: str, text: str) -> Any:
             return None
         if not text.isdigit():
             raise ValueError(_("“%(value)s” is not a source id (a whole number).") % {"value": text})
-        source = Source.objects.filter(pk=int(text)).first()
+        source = lookups.sources_by_id.get(int(text))
         if source is None:
             raise ValueError(_("No source has id %(id)s.") % {"id": text})
         return source
     return text  # notes
 
 
-def resolve_plan(values: dict[str, str]) -> Plan:
+def resolve_plan(values: dict[str, str], *, lookups: ImportLookups) -> Plan:
     """The plan by id, else by name within a branch (branch_name, or operator and province codes)."""
     operator_code = values.get("operator_code", "").lower()
     province_code = values.get("province_code", "")
     errors: dict[str, list[str]] = {}
-    if operator_code and not Operator.objects.filter(code=operator_code).exists():
-        known = ", ".join(Operator.objects.values_list("code", flat=True))
+    if operator_code and operator_code not in lookups.operator_codes:
+        known = ", ".join(lookups.operator_codes)
         errors["operator_code"] = [
             _("Unknown operator code “%(code)s”; known codes: %(known)s.") % {"code": operator_code, "known": known}
         ]
-    if province_code and not Province.objects.filter(code=province_code).exists():
+    if province_code and province_code not in lookups.province_codes:
         errors["province_code"] = [
             _("Unknown province code “%(code)s”; use the GB/T 2260 two-digit code, e.g. 11.") % {"code": province_code}
         ]
     if errors:
         raise RowInvalid(errors)
     raw_plan = values.get("plan", "")
-    plans = Plan.objects.select_related("branch__operator", "branch__province")
     if raw_plan:
         if not raw_plan.isdigit():
             raise RowInvalid({"plan": [_("“%(value)s” is not a plan id (a whole number).") % {"value": raw_plan}]})
-        plan = plans.filter(pk=int(raw_plan)).first()
-        if plan is None:
+        found_plan = lookups.plans_by_id.get(int(raw_plan))
+        if found_plan is None:
             raise RowInvalid({"plan": [_("No plan has id %(id)s.") % {"id": raw_plan}]})
+        plan = found_plan
     else:
         name = values.get("plan_name", "")
         if not name:
             raise RowInvalid({"plan": [_("Give the plan id, or the plan_name with its branch_name.")]})
-        matches = plans.filter(name_zh=name)
-        if values.get("branch_name"):
-            matches = matches.filter(branch__name_zh=values["branch_name"])
-        if operator_code:
-            matches = matches.filter(branch__operator__code=operator_code)
-        if province_code:
-            matches = matches.filter(branch__province__code=province_code)
-        found = list(matches[:2])
+        branch_name = values.get("branch_name", "")
+        found = [
+            candidate
+            for candidate in lookups.plans_by_name.get(name, [])
+            if (not branch_name or candidate.branch.name_zh == branch_name)
+            and (not operator_code or candidate.branch.operator.code == operator_code)
+            and (not province_code or candidate.branch.province.code == province_code)
+        ]
         if not found:
             raise RowInvalid({"plan_name": [_("No plan named “%(name)s” in that branch.") % {"name": name}]})
         if len(found) > 1:

@@ -5,10 +5,14 @@
 reader (plans.importing.reading), the same row validation, the same messages
 ("line 4, price_cny: The price cannot be negative.") and the same summary line.
 
-Every row goes through the write services (tier_create / tier_update), so the model's full_clean,
-the no-overlapping-periods rule and the price-change-closes-the-old-tier rule apply exactly as in
-admin and the API: a changed price is a new observation citing the row's source cell (as a source
-in an API body), and a tier that is history refuses the row. A `version` column (the export has
+Every row goes through the write services, so the model's validation, the no-overlapping-periods
+rule and the price-change-closes-the-old-tier rule apply exactly as in admin and the API. The
+file is checked as a set: what its rows refer to is read with one query per kind
+(cells.ImportLookups, TierRowImporter.prepare), a change goes through tier_update, and the new
+tiers go to tier_bulk_create together once every row has been read (one overlap query, one bulk
+insert per table, one history record each: plans.services.bulk). A changed price is a new
+observation citing the row's source cell (as a source in an API body), and a tier that is
+history refuses the row. A `version` column (the export has
 one) makes a row based on a tier changed since the export fail instead of overwriting the change.
 The whole file runs in one transaction: any invalid row, or a dry run, rolls it all back, so a
 bad file never leaves half its rows behind.
@@ -16,108 +20,39 @@ bad file never leaves half its rows behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import exports
 from core.services import StaleVersion
-from plans.importing.cells import LOOKUP_COLUMNS, REQUIRED_COLUMNS, RowInvalid, parse_row, row_version, show_value
+from plans.importing.cells import (
+    LOOKUP_COLUMNS,
+    REQUIRED_COLUMNS,
+    ImportLookups,
+    RowInvalid,
+    parse_row,
+    row_version,
+    show_value,
+)
 from plans.importing.reading import FileRejected, read_table
+from plans.importing.results import ImportResult, RowError, RowOutcome
 from plans.models import Tier
-from plans.periods import TierQuerySet
-from plans.services import TIER_EDITABLE_FIELDS, tier_create, tier_update
+from plans.periods import TierStatus
+from plans.services import (
+    TIER_EDITABLE_FIELDS,
+    TierBulkInvalid,
+    tier_bulk_create,
+    tier_bulk_validate,
+    tier_update,
+)
 
-Action = Literal["new", "changed", "unchanged", "error"]
 ProgressCallback = Callable[[int, int], None]
-
-
-@dataclass
-class RowError:
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        """The one wording of an import error, in the command's output and on the admin's page alike."""
-        if not self.line:
-            return self.message  # the file as a whole (too big, too many rows, not a table)
-        where = _("line %(line)s") % {"line": self.line}
-        return f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-
-
-@dataclass
-class RowOutcome:
-    line: int
-    values: dict[str, str]
-    action: Action = "error"
-    tier_id: int | None = None
-    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
-    note: str = ""
-    errors: list[RowError] = field(default_factory=list)
-
-
-@dataclass
-class ImportResult:
-    filename: str
-    dry_run: bool
-    header: list[str] = field(default_factory=list)
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    file_errors: list[RowError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    committed: bool = False
-
-    @property
-    def errors(self) -> list[RowError]:
-        return self.file_errors + [error for outcome in self.outcomes for error in outcome.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {"new": 0, "changed": 0, "unchanged": 0, "error": 0}
-        for outcome in self.outcomes:
-            counts[outcome.action] += 1
-        return counts
-
-    @property
-    def summary(self) -> str:
-        """One line saying what the import did or would do, e.g. "tiers.csv: imported 3 rows: 1 new, …"."""
-        counts = self.counts
-        if not self.ok:
-            return _("%(file)s: %(count)s error(s); nothing was imported") % {
-                "file": self.filename,
-                "count": len(self.errors),
-            }
-        verb = _("would import") if self.dry_run else _("imported")
-        text = _("%(file)s: %(verb)s %(rows)s rows: %(new)s new, %(changed)s changed, %(unchanged)s unchanged") % {
-            "file": self.filename,
-            "verb": verb,
-            "rows": len(self.outcomes),
-            **counts,
-        }
-        return text + (_(" (dry run, nothing saved)") if self.dry_run else "")
-
-    def failed_rows_csv(self) -> str:
-        """The rows that failed, as they were in the file, with their line number and errors first.
-
-        Written by the one export writer, like every file we hand out: a cell the analyst's file
-        had as a formula comes back as text.
-        """
-        rows: list[list[Any]] = [[error.line or "", str(error)] for error in self.file_errors]
-        for outcome in self.outcomes:
-            if outcome.errors:
-                messages = "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in outcome.errors)
-                rows.append([outcome.line, messages, *(outcome.values.get(name, "") for name in self.header)])
-        return exports.csv_text(header=["line", "errors", *self.header], rows=rows)
 
 
 def tier_import(
@@ -154,10 +89,14 @@ def tier_import(
 
     importer = TierRowImporter(actor=actor, reason=f"{origin}: {filename}")
     with transaction.atomic():
+        importer.prepare(table.rows)
         for done, (line, values) in enumerate(table.rows, start=1):
             result.outcomes.append(importer.run(line=line, values=values))
             if progress:
                 progress(done, len(table.rows))
+        # New tiers are validated as a set and written in bulk once every row has been read; a
+        # file that already failed is only validated, so every bad row is still reported.
+        importer.flush(write=not any(outcome.errors for outcome in result.outcomes))
         result.committed = result.ok and not dry_run
         if not result.committed:
             # Nothing of a failed or trial run may stay, and its on_commit notices must not fire.
@@ -180,28 +119,47 @@ def ignored_columns(header: list[str]) -> list[str]:
 
 
 class TierRowImporter:
-    """Applies one row at a time, remembering which tiers earlier rows of the file already touched."""
+    """Applies a file's rows, remembering which tiers earlier rows of the file already touched.
+
+    `prepare` reads what the whole file refers to (plans, sources, operators, provinces, the tiers
+    its ids name and the tiers of its plans, locked) with one query per kind; `run` checks one row
+    against that, applies a change through tier_update and keeps a new tier for `flush`, which
+    hands them all to tier_bulk_create.
+    """
 
     def __init__(self, *, actor: AbstractBaseUser | None, reason: str) -> None:
         self.actor = actor
         self.reason = reason
         self.seen: dict[tuple[Any, ...], int] = {}
+        self.lookups = ImportLookups()
+        self.by_id: dict[int, Tier] = {}
+        self.siblings: dict[tuple[int, int], list[Tier]] = defaultdict(list)
+        self.stale: set[tuple[int, int]] = set()  # plan and validity an applied change has altered
+        self.pending: list[tuple[RowOutcome, Tier]] = []
+
+    def prepare(self, rows: Sequence[tuple[int, dict[str, str]]]) -> None:
+        ids = {int(text) for _line, values in rows if (text := values.get("id", "")).isdigit()}
+        self.by_id = Tier.objects.select_for_update().in_bulk(ids) if ids else {}
+        self.lookups = ImportLookups.load(
+            (values for _line, values in rows), plan_ids={tier.plan_id for tier in self.by_id.values()}
+        )
+        plans = {**self.lookups.plans_by_id, **{p.pk: p for ps in self.lookups.plans_by_name.values() for p in ps}}
+        for tier in self.by_id.values():
+            tier.plan = plans[tier.plan_id]
+        if plans:
+            for tier in Tier.objects.select_for_update().filter(plan_id__in=plans):
+                tier.plan = plans[tier.plan_id]
+                self.siblings[(tier.plan_id, tier.validity_days)].append(tier)
 
     def run(self, *, line: int, values: dict[str, str]) -> RowOutcome:
         outcome = RowOutcome(line=line, values=values)
         try:
-            with transaction.atomic():
-                self._apply(outcome)
+            # No savepoint of its own: a row writes only through tier_update, which has one.
+            self._apply(outcome)
         except RowInvalid as invalid:
-            outcome.action = "error"
-            for name, messages in invalid.errors.items():
-                column = "" if name == NON_FIELD_ERRORS else name
-                outcome.errors.extend(RowError(line=line, field=column, message=m) for m in messages)
+            self._refuse(outcome, invalid.errors)
         except ValidationError as error:
-            outcome.action = "error"
-            for name, messages in error.message_dict.items():
-                column = "" if name == NON_FIELD_ERRORS else name
-                outcome.errors.extend(RowError(line=line, field=column, message=m) for m in messages)
+            self._refuse(outcome, error.message_dict)
         except StaleVersion as stale:
             outcome.action = "error"
             message = _("The tier changed since this file was written (now version %(version)s); export it again.")
@@ -211,8 +169,41 @@ class TierRowImporter:
             outcome.errors.append(RowError(line=line, field="", message=_("Database refused the row: %s") % error))
         return outcome
 
+    def flush(self, *, write: bool) -> None:
+        """Validate the new tiers as a set and, with `write`, create them in bulk; errors go to their rows."""
+        if not self.pending:
+            return
+        tiers = [tier for _outcome, tier in self.pending]
+        try:
+            if not write:
+                errors = tier_bulk_validate(tiers=tiers)
+                if errors:
+                    raise TierBulkInvalid(errors)
+                return
+            with transaction.atomic():
+                reasons = [f"{self.reason} line {outcome.line}" for outcome, _tier in self.pending]
+                created = tier_bulk_create(tiers=tiers, actor=self.actor, reasons=reasons)
+        except TierBulkInvalid as invalid:
+            for index, messages in sorted(invalid.errors.items()):
+                self._refuse(self.pending[index][0], messages)
+            return
+        except IntegrityError as error:
+            # A concurrent writer won a race the checks could not see; the file fails as a whole.
+            first = self.pending[0][0]
+            self._refuse(first, {NON_FIELD_ERRORS: [_("Database refused the row: %s") % error]})
+            return
+        for (outcome, _tier), tier in zip(self.pending, created, strict=True):
+            outcome.tier_id = tier.pk
+
+    @staticmethod
+    def _refuse(outcome: RowOutcome, errors: dict[str, list[str]]) -> None:
+        outcome.action = "error"
+        for name, messages in errors.items():
+            column = "" if name == NON_FIELD_ERRORS else name
+            outcome.errors.extend(RowError(line=outcome.line, field=column, message=m) for m in messages)
+
     def _apply(self, outcome: RowOutcome) -> None:
-        fields = parse_row(outcome.values)
+        fields = parse_row(outcome.values, self.lookups)
         tier = self._target(outcome.values, fields)
         key: tuple[Any, ...] = ("tier", tier.pk) if tier else ("new", fields["plan"].pk, fields["validity_days"])
         if key in self.seen:
@@ -226,13 +217,12 @@ class TierRowImporter:
             fields.pop("source", None)
             if tier is None:
                 fields["source"] = fields["plan"].source
-        reason = f"{self.reason} line {outcome.line}"
         if tier is None:
-            created = tier_create(actor=self.actor, reason=reason, **fields)
-            self.seen[("tier", created.pk)] = outcome.line  # a later row keyed to it is a duplicate too
-            outcome.action, outcome.tier_id = "new", created.pk
+            fields.pop("version", None)
+            outcome.action = "new"
+            self.pending.append((outcome, Tier(**fields)))
             return
-        changes = {name: value for name, value in fields.items() if getattr(tier, name) != value}
+        changes = {name: value for name, value in fields.items() if _differs(tier, name, value)}
         if not changes:
             outcome.action, outcome.tier_id = "unchanged", tier.pk
             return
@@ -249,8 +239,9 @@ class TierRowImporter:
             actor=self.actor,
             version=row_version(outcome.values),
             source=fields.get("source"),
-            reason=reason,
+            reason=f"{self.reason} line {outcome.line}",
         )
+        self.stale.add((tier.plan_id, tier.validity_days))
         outcome.action, outcome.tier_id = "changed", current.pk
         self.seen[("tier", current.pk)] = outcome.line  # a later row keyed to the new price repeats this one
         if current.pk != tier.pk:
@@ -266,23 +257,44 @@ class TierRowImporter:
         if raw_id:
             if not raw_id.isdigit():
                 raise RowInvalid({"id": [_("“%(value)s” is not a tier id (a whole number).") % {"value": raw_id}]})
-            tier = Tier.objects.select_for_update().filter(pk=int(raw_id)).first()
+            tier = self.by_id.get(int(raw_id))
             if tier is None:
                 message = _("No tier has id %(id)s; leave id empty to add a new tier.") % {"id": raw_id}
                 raise RowInvalid({"id": [message]})
             if tier.effective_to is not None and fields.get("effective_to", tier.effective_to) is None:
-                successor = _latest(Tier.objects.filter(plan_id=tier.plan_id, validity_days=tier.validity_days))
+                successor = self._latest(tier.plan_id, tier.validity_days)
                 if successor is not None:
                     message = _(
                         "Tier %(id)s was closed on %(date)s and tier %(new)s is current now; export again to edit it."
                     ) % {"id": tier.pk, "date": tier.effective_to, "new": successor.pk}
                     raise RowInvalid({"id": [message]})
             return tier
-        return _latest(
-            Tier.objects.select_for_update().filter(plan=fields["plan"], validity_days=fields["validity_days"])
-        )
+        return self._latest(fields["plan"].pk, fields["validity_days"])
+
+    def _latest(self, plan_id: int, validity_days: int) -> Tier | None:
+        """The tier a row without an id means: the one in effect today, else the open one (scheduled).
+
+        Read from the tiers `prepare` loaded; a plan and validity that an earlier row of the file
+        changed is read again, as the change may have closed a tier and started its successor.
+        """
+        key = (plan_id, validity_days)
+        if key in self.stale:
+            self.stale.discard(key)
+            fresh = list(
+                Tier.objects.select_for_update()
+                .select_related("plan")
+                .filter(plan_id=plan_id, validity_days=validity_days)
+            )
+            self.siblings[key] = fresh
+        today = timezone.localdate()
+        tiers = self.siblings.get(key, [])
+        in_effect = [tier for tier in tiers if tier.status_on(today) == TierStatus.IN_EFFECT]
+        candidates = in_effect or [tier for tier in tiers if tier.effective_to is None]
+        return candidates[0] if candidates else None
 
 
-def _latest(tiers: TierQuerySet) -> Tier | None:
-    """The tier a row without an id means: the one in effect today, else the open one (scheduled)."""
-    return tiers.current().first() or tiers.filter(effective_to__isnull=True).first()
+def _differs(tier: Tier, name: str, value: Any) -> bool:
+    """Whether a row's value differs from the tier's; a plan or source by id, without loading it."""
+    if name in {"plan", "source"}:
+        return getattr(tier, f"{name}_id") != (value.pk if value is not None else None)
+    return bool(getattr(tier, name) != value)

@@ -186,7 +186,19 @@ class Tier(models.Model):
 
     def clean(self) -> None:
         """Field-specific messages for every rule the database also enforces."""
-        errors: dict[str, StrOrPromise] = {}
+        errors = self.value_errors()
+        if "effective_to" not in errors and (overlap := self._overlapping_sibling()) is not None:
+            errors["effective_from"] = self.overlap_error(overlap)
+        if errors:
+            raise ValidationError(errors)
+
+    def value_errors(self) -> dict[str, StrOrPromise | ValidationError]:
+        """The rules of clean() that need no query: every check constraint of Meta has its message here.
+
+        The bulk write (plans.services.bulk) runs these per row and checks overlaps for the whole
+        set at once, so the database constraints need no query of their own per row.
+        """
+        errors: dict[str, StrOrPromise | ValidationError] = {}
         if self.price_cny is not None and self.price_cny < 0:
             errors["price_cny"] = _("The price cannot be negative.")
         if self.validity_days is not None and self.validity_days < 1:
@@ -207,17 +219,19 @@ class Tier(models.Model):
             errors["intl_discount_cap_cny"] = _("The discount cap cannot be negative.")
         if self.effective_from and self.effective_to and self.effective_to <= self.effective_from:
             errors["effective_to"] = _("The end date must be after the start date.")
-        elif (overlap := self._overlapping_sibling()) is not None:
-            message = _(
-                "This period overlaps another tier of this plan with the same validity (¥%(price)s, %(period)s)."
-            ) % {
-                "price": overlap.price_cny,
-                "period": period_label(effective_from=overlap.effective_from, effective_to=overlap.effective_to),
-            }
-            # A code of its own: a row valid in itself that only collides with another (the seed tells them apart).
-            errors["effective_from"] = ValidationError(message, code=OVERLAP_CODE)  # type: ignore[assignment]
-        if errors:
-            raise ValidationError(errors)
+        return errors
+
+    @staticmethod
+    def overlap_error(overlap: Tier) -> ValidationError:
+        """The message for a period that shares a day with `overlap` (same plan and validity)."""
+        message = _(
+            "This period overlaps another tier of this plan with the same validity (¥%(price)s, %(period)s)."
+        ) % {
+            "price": overlap.price_cny,
+            "period": period_label(effective_from=overlap.effective_from, effective_to=overlap.effective_to),
+        }
+        # A code of its own: a row valid in itself that only collides with another (the seed tells them apart).
+        return ValidationError(message, code=OVERLAP_CODE)
 
     def _overlapping_sibling(self) -> Tier | None:
         """Another tier of the same plan and validity whose period shares a day with this one's."""

@@ -24,6 +24,7 @@ from plans.services.base import (
     TIER_EDITABLE_FIELDS,
     tier_is_history,
 )
+from plans.services.bulk import TierBulkInvalid, tier_bulk_create, tier_bulk_validate
 from plans.services.notices import notify_tiers_changed
 from plans.services.plans import plan_create, plan_delete, plan_update
 from plans.services.reviews import tier_authors, tier_mark_reviewed, tier_review_in_force
@@ -34,11 +35,14 @@ __all__ = [
     "REVIEWED_FIELDS",
     "SOURCE_REQUIRED",
     "TIER_EDITABLE_FIELDS",
+    "TierBulkInvalid",
     "notify_tiers_changed",
     "plan_create",
     "plan_delete",
     "plan_update",
     "tier_authors",
+    "tier_bulk_create",
+    "tier_bulk_validate",
     "tier_correct",
     "tier_create",
     "tier_delete",

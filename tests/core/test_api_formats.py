@@ -11,6 +11,7 @@ from rest_framework import exceptions
 
 from core.api.errors import api_exception_handler, error_items
 from core.api.renderers import CSVRenderer, XLSXRenderer, flatten, table_rows
+from tests.responses import body
 
 
 def test_it_flattens_nested_objects_and_lists_into_one_row():
@@ -94,7 +95,7 @@ def test_it_leaves_real_server_errors_to_django():
 def test_it_keeps_decimal_columns_numeric_in_xlsx(seed, viewer_client):
     response = viewer_client.get("/api/v1/tiers/", {"province": "36", "format": "xlsx"})
 
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(body(response))).active
     header = [cell.value for cell in sheet[1]]
     row = dict(zip(header, sheet[2], strict=True))
     assert row["price_cny"].value == Decimal("70")  # a number Excel can sum, not the text "70.00"

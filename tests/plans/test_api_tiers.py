@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from plans.models import Tier
 from tests.factories import AnalystFactory, BranchFactory, PlanFactory, SourceFactory, TierFactory
+from tests.responses import body
 
 Row = tuple[str, str, int, str]
 
@@ -497,8 +498,8 @@ def test_it_exports_csv_with_the_json_rows_and_columns(seed, viewer_client: APIC
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="tiers-')
     assert response["Content-Disposition"].endswith('.csv"')
-    assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
-    frame = pd.read_csv(io.BytesIO(response.content), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert body(response).startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    frame = pd.read_csv(io.BytesIO(body(response)), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert list(frame.columns) == list(expected[0])
     assert frame.to_dict("records") == [{k: as_text(v) for k, v in row.items()} for row in expected]
     assert "熊猫卡" in set(frame["plan_name"])
@@ -512,7 +513,7 @@ def test_it_exports_xlsx_with_the_json_rows_and_typed_cells(seed, viewer_client:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].endswith('.xlsx"')
-    frame = pd.read_excel(io.BytesIO(response.content), dtype=object)
+    frame = pd.read_excel(io.BytesIO(body(response)), dtype=object)
     assert list(frame.columns) == list(expected[0])
     for cells, row in zip(frame.to_dict("records"), expected, strict=True):
         for column, value in row.items():
@@ -532,14 +533,14 @@ def test_it_exports_every_filtered_row_not_just_a_page(viewer_client: APIClient,
 
     response = viewer_client.get("/api/v1/tiers/", {"format": "csv", "page_size": 10})
 
-    frame = pd.read_csv(io.BytesIO(response.content), encoding="utf-8-sig", dtype=str)
+    frame = pd.read_csv(io.BytesIO(body(response)), encoding="utf-8-sig", dtype=str)
     assert len(frame) == 60
 
 
 def test_it_exports_the_header_of_an_empty_table(current_tier: Tier, viewer_client: APIClient):
     response = viewer_client.get("/api/v1/tiers/", {"q": "no plan is called this", "format": "csv"})
 
-    text = response.content.decode("utf-8-sig")
+    text = body(response).decode("utf-8-sig")
     assert text.splitlines() == [text.splitlines()[0]]
     assert text.startswith("id,plan,plan_name,plan_name_en,branch_name")
 

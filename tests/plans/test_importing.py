@@ -14,6 +14,7 @@ from operators.models import Operator, Province
 from plans.importing import tier_import
 from plans.models import Tier
 from tests.factories import AnalystFactory, BranchFactory, PlanFactory, SourceFactory, TierFactory
+from tests.responses import body
 
 EXPORT_COLUMNS = [
     "id",
@@ -291,11 +292,11 @@ def test_it_round_trips_the_apis_own_csv_export(beijing, analyst_client):
     week = beijing["week"]
     exported = analyst_client.get("/api/v1/tiers/", {"format": "csv", "plan": beijing["plan"].pk})
     assert exported.status_code == 200
-    text = exported.content.decode("utf-8-sig")
+    text = body(exported).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {"id", "plan", "validity_days", "price_cny", "price_per_gb_cny", "source"} <= set(rows[0])
 
-    unchanged = tier_import(content=exported.content, filename="tiers.csv", actor=None, dry_run=True)
+    unchanged = tier_import(content=body(exported), filename="tiers.csv", actor=None, dry_run=True)
     assert unchanged.ok, [str(error) for error in unchanged.errors]
     assert unchanged.counts == {"new": 0, "changed": 0, "unchanged": 2, "error": 0}
 
@@ -362,7 +363,7 @@ def test_a_new_price_citing_the_rows_source_is_accepted_as_through_the_api(beiji
 def test_a_row_of_a_version_changed_since_the_export_is_refused(beijing, analyst_client):
     week = beijing["week"]
     exported = analyst_client.get("/api/v1/tiers/", {"format": "csv", "plan": beijing["plan"].pk})
-    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(body(exported).decode("utf-8-sig"))))
     assert {row["version"] for row in rows} == {"1"}
     Tier.objects.filter(pk=week.pk).update(version=2)  # someone edited it meanwhile
     [line] = [number for number, row in enumerate(rows, start=2) if row["id"] == str(week.pk)]

@@ -192,11 +192,13 @@ def test_once_the_broker_is_back_a_change_is_queued_for_the_worker_again(priced,
     assert client.post("/api/v1/tiers/", new_tier_body(priced["plan"], 15), format="json").status_code == 201
 
     app = celery_on(broker)
+    # Recomputes go to the benchmarks workers' queue (settings.CELERY_TASK_ROUTES).
+    queue = app.amqp.router.route({}, "competition.benchmarks_recompute")["queue"].name
     with app.connection_for_write() as broker_connection:
-        broker_connection.default_channel.queue_purge(app.conf.task_default_queue)
+        broker_connection.default_channel.queue_purge(queue)
         runs_before = BenchmarkRun.objects.count()
         assert client.post("/api/v1/tiers/", new_tier_body(priced["plan"], 30), format="json").status_code == 201
-        queued = broker_connection.default_channel.queue_purge(app.conf.task_default_queue)
+        queued = broker_connection.default_channel.queue_purge(queue)
 
     assert queued == 1  # published to Redis for a worker, not run in the request
     assert BenchmarkRun.objects.count() == runs_before

@@ -1,0 +1,14 @@
+"""Reading a response body whether it was streamed (the tier export) or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def body(response: Any) -> bytes:
+    """The whole body: a StreamingHttpResponse's chunks joined (once: kept for later calls), or its content."""
+    if getattr(response, "streaming", False):
+        if not hasattr(response, "_streamed_body"):
+            response._streamed_body = b"".join(response.streaming_content)
+        return bytes(response._streamed_body)
+    return bytes(response.content)
