@@ -5,4 +5,6 @@ from django.urls import include, path
 urlpatterns: list = [
     path("", include("competition.benchmarks.api_urls")),
     path("", include("competition.market.api_urls")),
+    path("", include("competition.changes.api_urls")),
+    path("", include("competition.watching.api_urls")),
 ]

@@ -8,7 +8,9 @@ from competition.benchmarks.models import (
     BenchmarkRun,
     BenchmarkSchedule,
 )
+from competition.changes.models import ChangeEvent
 from competition.market.models import DatePrecision, KeyFigure, Launch, Partner, Strategy, StrategyMilestone
+from competition.watching.models import Notification, Watch, WatchingSettings
 
 __all__ = [
     "BenchmarkBasketCost",
@@ -17,10 +19,14 @@ __all__ = [
     "BenchmarkRow",
     "BenchmarkRun",
     "BenchmarkSchedule",
+    "ChangeEvent",
     "DatePrecision",
     "KeyFigure",
     "Launch",
+    "Notification",
     "Partner",
     "Strategy",
     "StrategyMilestone",
+    "Watch",
+    "WatchingSettings",
 ]

@@ -2,7 +2,10 @@
 
 from django.urls import path
 
+from competition.changes import feeds as change_feeds
+from competition.changes import views as change_views
 from competition.compare import views
+from competition.watching import views as watching_views
 
 app_name = "compare"
 
@@ -15,4 +18,7 @@ urlpatterns = [
     path("basket/", views.BasketView.as_view(), name="basket"),
     path("launches/", views.LaunchTimelineView.as_view(), name="launches"),
     path("strategies/", views.StrategyView.as_view(), name="strategies"),
+    path("changes/", change_views.ChangeFeedView.as_view(), name="changes"),
+    path("changes/feed/<int:user_id>/<str:secret>/", change_feeds.ChangeAtomFeed(), name="change-feed"),
+    path("watching/", watching_views.WatchingView.as_view(), name="watching"),
 ]
