@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from competition.benchmarks import analytics, selectors, storage
-from competition.benchmarks.signals import benchmark_run_published
 from competition.benchmarks.models import (
     BenchmarkRun,
 )
+from competition.benchmarks.signals import benchmark_run_published
 
 logger = logging.getLogger(__name__)
 

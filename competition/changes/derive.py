@@ -92,6 +92,7 @@ def _previous_snapshots(model: type[models.Model], records: list[Any]) -> dict[i
         .order_by("id", "history_id")
     )
     by_row: dict[int, list[Any]] = defaultdict(list)
+    snapshot: Any
     for snapshot in older:
         by_row[snapshot.id].append(snapshot)
     found = {}
@@ -145,7 +146,9 @@ def _tier_events(records: list[Any]) -> Iterator[ChangeEvent]:
             "id", "plan_id", "validity_days", "effective_from", "effective_to", *OFFER_FIELDS
         )
     )
-    by_end = {(row["plan_id"], row["validity_days"], row["effective_to"]): row for row in siblings if row["effective_to"]}
+    by_end = {
+        (row["plan_id"], row["validity_days"], row["effective_to"]): row for row in siblings if row["effective_to"]
+    }
     by_start = {
         (row["plan_id"], row["validity_days"], row["effective_from"]): row for row in siblings if row["effective_from"]
     }
@@ -167,19 +170,24 @@ def _tier_events(records: list[Any]) -> Iterator[ChangeEvent]:
                 fields = [name for name in OFFER_FIELDS if before[name] != getattr(record, name)]
                 yield _offer_change(record, tier, before, fields, changed_on=record.effective_from)
             else:
-                yield _base(record, "plans.tier", kind=ChangeEvent.Kind.NEW_TIER, changed_on=record.effective_from, **tier)
+                yield _base(
+                    record, "plans.tier", kind=ChangeEvent.Kind.NEW_TIER, changed_on=record.effective_from, **tier
+                )
         elif record.history_type == "~" and (older := previous.get(record.history_id)) is not None:
             fields = [name for name in OFFER_FIELDS if getattr(older, name) != getattr(record, name)]
             if fields:
                 yield _offer_change(record, tier, older, fields, changed_on=record.effective_from, correction=True)
-            elif older.effective_to is None and record.effective_to is not None:
-                if (*key, record.effective_to) not in by_start:
-                    tier.update(price_before_cny=record.price_cny, data_before_gb=record.data_gb)
-                    tier.update(per_gb_before_cny=tier["per_gb_after_cny"])
-                    tier.update(price_after_cny=None, data_after_gb=None, per_gb_after_cny=None)
-                    yield _base(
-                        record, "plans.tier", kind=ChangeEvent.Kind.WITHDRAWAL, changed_on=record.effective_to, **tier
-                    )
+            elif (
+                older.effective_to is None
+                and record.effective_to is not None
+                and (*key, record.effective_to) not in by_start
+            ):
+                tier.update(price_before_cny=record.price_cny, data_before_gb=record.data_gb)
+                tier.update(per_gb_before_cny=tier["per_gb_after_cny"])
+                tier.update(price_after_cny=None, data_after_gb=None, per_gb_after_cny=None)
+                yield _base(
+                    record, "plans.tier", kind=ChangeEvent.Kind.WITHDRAWAL, changed_on=record.effective_to, **tier
+                )
 
 
 def _offer_change(
@@ -207,7 +215,9 @@ def _plan_events(records: list[Any]) -> Iterator[ChangeEvent]:
         older = previous.get(record.history_id)
         if record.history_type == "~" and older is not None and older.withdrawn_on is None and record.withdrawn_on:
             fields = {**_plan_fields(plans.get(record.id)), "subject_zh": record.name_zh, "subject_en": record.name_en}
-            yield _base(record, "plans.plan", kind=ChangeEvent.Kind.WITHDRAWAL, changed_on=record.withdrawn_on, **fields)
+            yield _base(
+                record, "plans.plan", kind=ChangeEvent.Kind.WITHDRAWAL, changed_on=record.withdrawn_on, **fields
+            )
 
 
 def _launch_events(records: list[Any]) -> Iterator[ChangeEvent]:

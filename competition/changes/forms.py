@@ -12,13 +12,15 @@ from competition.compare.forms import BUCKET_CHOICES, FilterForm
 
 
 class ChangeFilterForm(FilterForm):
-    operator = forms.ModelChoiceField(
+    operator: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Operator"), queryset=None, to_field_name="code", required=False, empty_label=_("All operators")
     )
-    province = forms.ModelChoiceField(
+    province: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Province"), queryset=None, to_field_name="code", required=False, empty_label=_("All provinces")
     )
-    bucket = forms.ChoiceField(label=_("Validity"), choices=[("", _("All validities")), *BUCKET_CHOICES], required=False)
+    bucket = forms.ChoiceField(
+        label=_("Validity"), choices=[("", _("All validities")), *BUCKET_CHOICES], required=False
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *ChangeEvent.Kind.choices], required=False)
     since = forms.DateField(label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     page = forms.IntegerField(min_value=1, max_value=10_000, required=False, widget=forms.HiddenInput)

@@ -13,7 +13,9 @@ class ChangeEventOutputSerializer(serializers.ModelSerializer):
     title = serializers.SerializerMethodField(help_text="The change in words, in the request's language.")
     detail = serializers.SerializerMethodField(help_text="The figures before and after, in words.")
     operator = serializers.CharField(source="operator_code", help_text="Operator code; empty when none.")
-    province = serializers.CharField(source="province_code", help_text="Province code; empty for operator-wide changes.")
+    province = serializers.CharField(
+        source="province_code", help_text="Province code; empty for operator-wide changes."
+    )
     price_before_cny = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     price_after_cny = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     per_gb_before_cny = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)

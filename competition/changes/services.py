@@ -28,7 +28,9 @@ DERIVED_FIELDS: tuple[str, ...] = tuple(
 def change_events_record(*, history_ids: Mapping[str, Iterable[int]]) -> list[int]:
     """Derive and store the events of these history records (by model label); returns the ids of their events."""
     wanted = {label: sorted(set(ids)) for label, ids in history_ids.items() if label in SOURCES and ids}
-    events = [event for label, ids in wanted.items() for event in change_events_derive(model_label=label, history_ids=ids)]
+    events = [
+        event for label, ids in wanted.items() for event in change_events_derive(model_label=label, history_ids=ids)
+    ]
     if not events:
         return []
     ChangeEvent.objects.bulk_create(events, ignore_conflicts=True, batch_size=1000)

@@ -9,7 +9,7 @@ from competition.templatetags.compare import amount, cny, loc
 
 
 def change_event_title(event: ChangeEvent) -> str:
-    """"上海移动 熊猫卡 (7 days): price change" and the like."""
+    """ "上海移动 熊猫卡 (7 days): price change" and the like."""
     subject = loc(event, "subject")
     if event.validity_days:
         subject = _("%(subject)s (%(days)s days)") % {"subject": subject, "days": event.validity_days}
@@ -23,7 +23,10 @@ def change_event_title(event: ChangeEvent) -> str:
 def change_event_detail(event: ChangeEvent) -> str:
     """What moved, with the figures before and after where there are figures."""
     if event.kind in (ChangeEvent.Kind.PRICE_CHANGE, ChangeEvent.Kind.ALLOWANCE_CHANGE):
-        return _("Price ¥%(before)s → ¥%(after)s; data %(data_before)s → %(data_after)s GB; per GB %(gb_before)s → %(gb_after)s") % {
+        return _(
+            "Price ¥%(before)s → ¥%(after)s; data %(data_before)s → %(data_after)s GB; "
+            "per GB %(gb_before)s → %(gb_after)s"
+        ) % {
             "before": cny(event.price_before_cny),
             "after": cny(event.price_after_cny),
             "data_before": amount(event.data_before_gb),
@@ -39,6 +42,9 @@ def change_event_detail(event: ChangeEvent) -> str:
         }
     if event.kind == ChangeEvent.Kind.WITHDRAWAL:
         if event.tier_id:
-            return _("Ends on %(date)s (was ¥%(price)s)") % {"date": event.changed_on, "price": cny(event.price_before_cny)}
+            return _("Ends on %(date)s (was ¥%(price)s)") % {
+                "date": event.changed_on,
+                "price": cny(event.price_before_cny),
+            }
         return _("Plan withdrawn on %(date)s") % {"date": event.changed_on}
     return _("On %(date)s") % {"date": event.changed_on}

@@ -72,7 +72,11 @@ class ChangeFeedView(ComparisonPage):
             }
             for event in events
         ]
-        query = {name: value for name, value in self.request.GET.items() if name in {"operator", "province", "bucket", "kind", "since"} and value}
+        query: dict[str, Any] = {
+            name: value
+            for name, value in self.request.GET.items()
+            if name in {"operator", "province", "bucket", "kind", "since"} and value
+        }
         settings = watching_settings_get(user=self.request.user)  # type: ignore[arg-type]
         feed_path = reverse("compare:change-feed", args=[self.request.user.pk, settings.feed_secret])
         context.update(

@@ -6,9 +6,10 @@ their own watches and marks their own notifications read; another user's rows ar
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -30,7 +31,22 @@ from core.api.base import BaseApi, DetailApi, ListCreateApi
 from core.filters import StrictBooleanFilter
 
 
-class WatchListApi(ListCreateApi):
+class OwnRowsApi(BaseApi):
+    """An API of the logged-in user's own rows (IsAuthenticated: any logged-in user, viewers too)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @property
+    def owner(self) -> User:
+        return cast(User, self.request.user)
+
+    @property
+    def documenting(self) -> bool:
+        """drf-spectacular builds the schema with an anonymous fake request: no rows to read."""
+        return bool(getattr(self, "swagger_fake_view", False))
+
+
+class WatchListApi(OwnRowsApi, ListCreateApi):
     """Your watches; POST adds one (`condition` any_change, cheapest_below with `threshold_cny`, rank_one_changes)."""
 
     permission_classes = [IsAuthenticated]
@@ -40,13 +56,13 @@ class WatchListApi(ListCreateApi):
     export_basename = "watches"
 
     def get_queryset(self) -> QuerySet[Watch]:
-        return selectors.watch_list(user=self.actor)
+        return Watch.objects.none() if self.documenting else selectors.watch_list(user=self.owner)
 
     def perform_create(self, data: dict[str, Any]) -> Watch:
-        return services.watch_create(user=self.actor, **{k: v for k, v in data.items() if v not in (None, "")})
+        return services.watch_create(user=self.owner, **{k: v for k, v in data.items() if v not in (None, "")})
 
 
-class WatchDetailApi(DetailApi):
+class WatchDetailApi(OwnRowsApi, DetailApi):
     """One of your watches; DELETE stops watching."""
 
     permission_classes = [IsAuthenticated]
@@ -54,21 +70,23 @@ class WatchDetailApi(DetailApi):
     output_serializer_class = WatchOutputSerializer
 
     def get_queryset(self) -> QuerySet[Watch]:
-        return selectors.watch_list(user=self.actor)
+        return Watch.objects.none() if self.documenting else selectors.watch_list(user=self.owner)
 
     def perform_destroy(self, instance: Watch) -> None:
-        services.watch_delete(user=self.actor, watch_id=instance.pk)
+        services.watch_delete(user=self.owner, watch_id=instance.pk)
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = StrictBooleanFilter(field_name="read_at", lookup_expr="isnull", help_text="true: unread only; false: read only.")
+    unread = StrictBooleanFilter(
+        field_name="read_at", lookup_expr="isnull", help_text="true: unread only; false: read only."
+    )
 
     class Meta:
         model = Notification
         fields = ["unread"]
 
 
-class NotificationListApi(ListCreateApi):
+class NotificationListApi(OwnRowsApi, ListCreateApi):
     """Your inbox, newest first."""
 
     permission_classes = [IsAuthenticated]
@@ -78,10 +96,10 @@ class NotificationListApi(ListCreateApi):
     export_basename = "notifications"
 
     def get_queryset(self) -> QuerySet[Notification]:
-        return selectors.notification_list(user=self.actor)
+        return Notification.objects.none() if self.documenting else selectors.notification_list(user=self.owner)
 
 
-class NotificationMarkReadApi(BaseApi):
+class NotificationMarkReadApi(OwnRowsApi):
     """Mark notifications read: the ids given, or every unread one."""
 
     permission_classes = [IsAuthenticated]
@@ -91,12 +109,12 @@ class NotificationMarkReadApi(BaseApi):
     @extend_schema(request=MarkReadInputSerializer, responses={200: MarkReadOutputSerializer})
     def post(self, request: Request) -> Response:
         data = self.validated_input()
-        marked = services.notifications_mark_read(user=self.actor, notification_ids=data.get("ids"))
-        unread = selectors.notification_unread_count(user=self.actor)
+        marked = services.notifications_mark_read(user=self.owner, notification_ids=data.get("ids"))
+        unread = selectors.notification_unread_count(user=self.owner)
         return Response({"marked": marked, "unread": unread}, status=status.HTTP_200_OK)
 
 
-class WatchingSettingsApi(BaseApi):
+class WatchingSettingsApi(OwnRowsApi):
     """Your delivery choice (email immediately, as a daily digest, or never) and your private feed URL."""
 
     permission_classes = [IsAuthenticated]
@@ -104,18 +122,18 @@ class WatchingSettingsApi(BaseApi):
     output_serializer_class = WatchingSettingsSerializer
 
     def get(self, request: Request) -> Response:
-        settings = services.watching_settings_get(user=self.actor)
+        settings = services.watching_settings_get(user=self.owner)
         return Response(WatchingSettingsSerializer(settings, context=self.get_serializer_context()).data)
 
     def patch(self, request: Request) -> Response:
-        settings = services.watching_settings_get(user=self.actor)
+        settings = services.watching_settings_get(user=self.owner)
         data = self.validated_input(instance=settings, partial=True)
         if "email_delivery" in data:
-            settings = services.watching_settings_update(user=self.actor, email_delivery=data["email_delivery"])
+            settings = services.watching_settings_update(user=self.owner, email_delivery=data["email_delivery"])
         return Response(WatchingSettingsSerializer(settings, context=self.get_serializer_context()).data)
 
 
-class FeedSecretRotateApi(BaseApi):
+class FeedSecretRotateApi(OwnRowsApi):
     """A new secret for your feed URL; the old URL stops working at once."""
 
     permission_classes = [IsAuthenticated]
@@ -123,5 +141,5 @@ class FeedSecretRotateApi(BaseApi):
 
     @extend_schema(request=None, responses={200: WatchingSettingsSerializer})
     def post(self, request: Request) -> Response:
-        settings = services.feed_secret_rotate(user=self.actor)
+        settings = services.feed_secret_rotate(user=self.owner)
         return Response(WatchingSettingsSerializer(settings, context=self.get_serializer_context()).data)

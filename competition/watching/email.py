@@ -40,9 +40,9 @@ def notifications_email_user(*, user_id: int) -> int:
             return 0
         Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(emailed_at=timezone.now())
         with translation.override(settings.LANGUAGE_CODE):
-            subject = ngettext(
-                "%(count)d change you watch", "%(count)d changes you watch", len(claimed)
-            ) % {"count": len(claimed)}
+            subject = ngettext("%(count)d change you watch", "%(count)d changes you watch", len(claimed)) % {
+                "count": len(claimed)
+            }
             lines = [f"- {notification_title(n)}\n  {notification_detail(n)}" for n in claimed]
             body = "\n".join(lines) + "\n\n" + _("Your inbox: %(url)s") % {"url": _inbox_url()}
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

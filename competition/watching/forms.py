@@ -14,13 +14,15 @@ from plans.models import Plan
 
 class WatchForm(forms.Form):
     condition = forms.ChoiceField(label=_("Tell me about"), choices=Watch.Condition.choices)
-    operator = forms.ModelChoiceField(
+    operator: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Operator"), queryset=None, to_field_name="code", required=False, empty_label=_("Any operator")
     )
-    province = forms.ModelChoiceField(
+    province: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Province"), queryset=None, to_field_name="code", required=False, empty_label=_("Any province")
     )
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False, empty_label=_("Any branch"))
+    branch: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Branch"), queryset=None, required=False, empty_label=_("Any branch")
+    )
     plan = forms.ModelChoiceField(
         label=_("Plan (id)"),
         queryset=Plan.objects.all(),

@@ -52,7 +52,7 @@ class WatchIndex:
         found: dict[int, int] = {}
         options = [(value, None) if value is not None else (None,) for value in values]
         for key in itertools.product(*options):
-            for ref in self.by_key.get(key, ()):  # type: ignore[call-overload]
+            for ref in self.by_key.get(key, ()):  # type: ignore[arg-type]
                 if ref.user_id not in found or ref.watch_id < found[ref.user_id]:
                     found[ref.user_id] = ref.watch_id
         return found

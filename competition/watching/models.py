@@ -84,9 +84,7 @@ class Watch(models.Model):
         Province, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("province")
     )
     bucket = models.CharField(_("validity bucket"), max_length=8, blank=True)
-    condition = models.CharField(
-        _("condition"), max_length=20, choices=Condition.choices, default=Condition.ANY_CHANGE
-    )
+    condition = models.CharField(_("condition"), max_length=20, choices=Condition.choices, default=Condition.ANY_CHANGE)
     threshold_cny = models.DecimalField(
         _("threshold (CNY per GB)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
@@ -115,7 +113,9 @@ class Watch(models.Model):
             if not self.bucket:
                 errors["bucket"] = _("A threshold watch needs a validity bucket.")
             if self.branch_id or self.plan_id:
-                errors["__all__"] = _("A threshold watch compares a bucket by operator or province, not a branch or plan.")
+                errors["__all__"] = _(
+                    "A threshold watch compares a bucket by operator or province, not a branch or plan."
+                )
         if self.condition == self.Condition.CHEAPEST_BELOW:
             if self.threshold_cny is None:
                 errors["threshold_cny"] = _("Give the price per GB (CNY) to watch for.")
@@ -123,7 +123,7 @@ class Watch(models.Model):
                 errors["threshold_cny"] = _("The threshold must be greater than 0.")
         elif self.condition == self.Condition.RANK_ONE_CHANGES and self.threshold_cny is not None:
             errors["threshold_cny"] = _("Only a “cheapest per GB drops below” watch takes a threshold.")
-        if self.branch_id and self.operator_id and self.branch.operator_id != self.operator_id:
+        if self.branch is not None and self.operator_id and self.branch.operator_id != self.operator_id:
             errors["branch"] = _("The branch belongs to another operator.")
         if errors:
             raise ValidationError(errors)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from competition.watching.models import Notification, Watch
 
 
-def watch_list(*, user: AbstractBaseUser) -> QuerySet[Watch]:
-    return Watch.objects.filter(user=user).select_related("operator", "branch", "plan", "province").order_by("-created_at", "-id")
+def watch_list(*, user: User) -> QuerySet[Watch]:
+    return (
+        Watch.objects.filter(user=user)
+        .select_related("operator", "branch", "plan", "province")
+        .order_by("-created_at", "-id")
+    )
 
 
-def notification_list(*, user: AbstractBaseUser, unread: bool | None = None) -> QuerySet[Notification]:
+def notification_list(*, user: User, unread: bool | None = None) -> QuerySet[Notification]:
     notifications = Notification.objects.filter(user=user).select_related("change")
     if unread is True:
         notifications = notifications.filter(read_at__isnull=True)
@@ -21,6 +25,6 @@ def notification_list(*, user: AbstractBaseUser, unread: bool | None = None) -> 
     return notifications.order_by("-created_at", "-id")
 
 
-def notification_unread_count(*, user: AbstractBaseUser) -> int:
+def notification_unread_count(*, user: User) -> int:
     """One COUNT over the partial index of unread rows."""
     return Notification.objects.filter(user=user, read_at__isnull=True).count()

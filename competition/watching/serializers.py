@@ -13,8 +13,12 @@ from plans.pricing import BUCKET_LABELS
 
 
 class WatchOutputSerializer(serializers.ModelSerializer):
-    operator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    operator: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    province: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     threshold_cny = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True, read_only=True)
 
     class Meta:
@@ -32,7 +36,10 @@ class WatchInputSerializer(serializers.Serializer):
     )
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all(), required=False, allow_null=True)
     plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all(), required=False, allow_null=True)
-    bucket = serializers.ChoiceField(choices=[(label, label) for label in BUCKET_LABELS], required=False, allow_blank=True)
+    # Checked by Watch.clean (the one message for the page and the API); its labels are the tiers' buckets.
+    bucket = serializers.CharField(
+        required=False, allow_blank=True, max_length=8, help_text="Validity bucket: " + ", ".join(BUCKET_LABELS) + "."
+    )
     threshold_cny = serializers.DecimalField(
         max_digits=10,
         decimal_places=2,

@@ -10,7 +10,7 @@ import hmac
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,12 +26,12 @@ NOTIFY_BATCH = 1000
 # --------------------------------------------------------------------------- a user's own rows
 
 
-def watching_settings_get(*, user: AbstractBaseUser) -> WatchingSettings:
+def watching_settings_get(*, user: User) -> WatchingSettings:
     settings, _created = WatchingSettings.objects.get_or_create(user=user)
     return settings
 
 
-def watching_settings_update(*, user: AbstractBaseUser, email_delivery: str) -> WatchingSettings:
+def watching_settings_update(*, user: User, email_delivery: str) -> WatchingSettings:
     settings = watching_settings_get(user=user)
     settings.email_delivery = email_delivery
     settings.full_clean()
@@ -39,7 +39,7 @@ def watching_settings_update(*, user: AbstractBaseUser, email_delivery: str) -> 
     return settings
 
 
-def feed_secret_rotate(*, user: AbstractBaseUser) -> WatchingSettings:
+def feed_secret_rotate(*, user: User) -> WatchingSettings:
     """A new secret for the user's feed URL; the old URL stops working at once."""
     settings = watching_settings_get(user=user)
     settings.feed_secret = new_feed_secret()
@@ -60,7 +60,7 @@ def feed_secret_check(*, user_id: int, secret: str) -> bool:
 
 
 @transaction.atomic
-def watch_create(*, user: AbstractBaseUser, **fields: Any) -> Watch:
+def watch_create(*, user: User, **fields: Any) -> Watch:
     """One validated watch of the user's (Watch.clean says what each condition needs)."""
     watch = Watch(user=user, **fields)
     watch.full_clean()
@@ -69,11 +69,11 @@ def watch_create(*, user: AbstractBaseUser, **fields: Any) -> Watch:
 
 
 @transaction.atomic
-def watch_delete(*, user: AbstractBaseUser, watch_id: int) -> None:
+def watch_delete(*, user: User, watch_id: int) -> None:
     Watch.objects.get(pk=watch_id, user=user).delete()
 
 
-def notifications_mark_read(*, user: AbstractBaseUser, notification_ids: Iterable[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications read (all unread ones when no ids are given); returns how many changed."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:
@@ -101,7 +101,9 @@ def notifications_for_changes(*, event_ids: Iterable[int] | None = None, limit: 
     index = WatchIndex.load()
     now = timezone.now()
     notifications = [
-        Notification(user_id=user_id, watch_id=watch_id, change_id=event.pk, condition=Watch.Condition.ANY_CHANGE, created_at=now)
+        Notification(
+            user_id=user_id, watch_id=watch_id, change_id=event.pk, condition=Watch.Condition.ANY_CHANGE, created_at=now
+        )
         for event in batch
         for user_id, watch_id in index.matches(event).items()
     ]

@@ -93,13 +93,19 @@ def threshold_crossings(run: BenchmarkRun) -> list[Crossing]:
     ranks: dict[tuple[int, Slice], frozenset[int]] = {}
     for watch_id, user_id, condition, bucket, province, operator, threshold in watches:
         slice_: Slice = (bucket, province, operator)
-        common = {"bucket": bucket, "province": province, "operator": operator, "run": run.pk, "previous_run": before.pk}
+        common = {
+            "bucket": bucket,
+            "province": province,
+            "operator": operator,
+            "run": run.pk,
+            "previous_run": before.pk,
+        }
         if condition == Watch.Condition.CHEAPEST_BELOW:
             if cells_before is None:
                 cells_before, cells_after = _cells(before), _cells(run)
             assert cells_after is not None
             old, new = cheapest_per_gb(cells_before, slice_=slice_), cheapest_per_gb(cells_after, slice_=slice_)
-            if new is not None and new < threshold and (old is None or old >= threshold):
+            if threshold is not None and new is not None and new < threshold and (old is None or old >= threshold):
                 payload = {**common, "threshold": str(threshold), "before": _text(old), "after": str(new)}
                 crossings.append(Crossing(watch_id, user_id, condition, payload))
         elif condition == Watch.Condition.RANK_ONE_CHANGES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -53,24 +54,27 @@ class WatchingView(LoginRequiredMixin, TemplateView):
             form = self.watch_form(request.POST)
             if form.is_valid():
                 try:
-                    services.watch_create(user=user, **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+                    services.watch_create(
+                        user=user, **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+                    )
                 except ValidationError as error:
                     for field, messages in error.message_dict.items():
                         form.add_error(None if field == "__all__" else field, messages)
             if form.errors:
                 return self.render_to_response(self.get_context_data(watch_form=form), status=400)
         elif action == "delete":
-            try:
+            # Someone else's or already gone: nothing of this user's to delete.
+            with contextlib.suppress(Watch.DoesNotExist):
                 services.watch_delete(user=user, watch_id=_int(request.POST.get("watch")))
-            except Watch.DoesNotExist:
-                pass  # someone else's or already gone: nothing of this user's to delete
         elif action == "read":
             ids = [_int(value) for value in request.POST.getlist("notification")]
             services.notifications_mark_read(user=user, notification_ids=ids or None)
         elif action == "settings":
             settings_form = SettingsForm(request.POST)
             if settings_form.is_valid():
-                services.watching_settings_update(user=user, email_delivery=settings_form.cleaned_data["email_delivery"])
+                services.watching_settings_update(
+                    user=user, email_delivery=settings_form.cleaned_data["email_delivery"]
+                )
         elif action == "rotate":
             services.feed_secret_rotate(user=user)
         return HttpResponseRedirect(reverse("compare:watching"))

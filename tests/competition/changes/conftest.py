@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.services import audited_save
 from competition.models import Launch, StrategyMilestone
+from core.services import audited_save
 from operators.models import Branch
 from plans.services.tiers import tier_create, tier_update
 from tests.factories import (

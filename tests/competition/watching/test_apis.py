@@ -1,4 +1,4 @@
-"""/api/v1/watches/, /api/v1/notifications/ and settings: any logged-in user keeps their own; data writes stay the analyst's."""
+"""/api/v1/watches/, notifications/ and settings: any logged-in user keeps their own; data writes stay the analyst's."""
 
 from __future__ import annotations
 
@@ -93,3 +93,11 @@ def test_a_bad_email_delivery_is_a_400_naming_it(viewer_client):
     response = viewer_client.patch("/api/v1/watching/settings/", {"email_delivery": "hourly"}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "email_delivery"
+
+
+def test_an_unknown_bucket_is_a_400_naming_it(viewer_client):
+    response = viewer_client.post("/api/v1/watches/", {"bucket": "2-3"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "bucket", "message": "Choose a validity bucket: 1-7, 8-14, 15-29, 30+.", "code": "invalid"}
+    ]
