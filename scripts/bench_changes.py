@@ -132,6 +132,7 @@ def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> 
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import setup_test_environment
+    from django.utils import timezone
 
     from competition.changes import selectors
     from competition.changes.models import ChangeEvent
@@ -143,7 +144,7 @@ def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> 
     setup_test_environment()  # the test client's host, a local-memory email backend
     results: dict[str, Any] = {}
     rng = np.random.default_rng(20250501)
-    today = datetime.date.today()
+    today = timezone.localdate()
     branches = list(Branch.objects.values_list("id", "operator__code", "province__code", "name_zh", "name_en"))
     plans = list(Plan.objects.values_list("id", "branch_id", "name_zh", "name_en").order_by("id"))
     branch_of = {row[0]: row for row in branches}
@@ -162,7 +163,9 @@ def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> 
             changed = today - datetime.timedelta(days=int(day[number]))
             tiered = kind[number] not in ("launch", "milestone")
             days_valid = int(validity[number])
-            bucket = "1-7" if days_valid <= 7 else "8-14" if days_valid <= 14 else "15-29" if days_valid <= 29 else "30+"
+            bucket = (
+                "1-7" if days_valid <= 7 else "8-14" if days_valid <= 14 else "15-29" if days_valid <= 29 else "30+"
+            )
             buffer.write(
                 "\t".join(
                     [
@@ -242,9 +245,7 @@ def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> 
     Watch.objects.all().delete()
     Notification.objects.all().delete()
     User.objects.filter(username__startswith="bench-watcher-").delete()
-    User.objects.bulk_create(
-        [User(username=f"bench-watcher-{n}", email="") for n in range(watches)], batch_size=5000
-    )
+    User.objects.bulk_create([User(username=f"bench-watcher-{n}", email="") for n in range(watches)], batch_size=5000)
     users = list(User.objects.filter(username__startswith="bench-watcher-").values_list("id", flat=True))
     operators = dict(Operator.objects.values_list("code", "id"))
     provinces = dict(Province.objects.values_list("code", "id"))
@@ -274,7 +275,9 @@ def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> 
     results["match_random_notified_avg"] = round(Notification.objects.count() / (repeat + 2), 1)
 
     Watch.objects.all().delete()
-    Watch.objects.bulk_create([Watch(user_id=user_id, province_id=provinces["31"]) for user_id in users], batch_size=5000)
+    Watch.objects.bulk_create(
+        [Watch(user_id=user_id, province_id=provinces["31"]) for user_id in users], batch_size=5000
+    )
     shanghai = list(ChangeEvent.objects.filter(province_code="31").values_list("id", flat=True)[: repeat + 2])
 
     def match_all() -> None:
@@ -328,7 +331,10 @@ def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> 
     Tier.objects.filter(plan__branch__province__code="31").update(price_cny=1)
     second = scheduling.benchmarks_recompute(trigger="bench")
     assert first is not None and second is not None
-    results["threshold_runs_s"] = [round((first.duration_ms or 0) / 1000, 1), round((second.duration_ms or 0) / 1000, 1)]
+    results["threshold_runs_s"] = [
+        round((first.duration_ms or 0) / 1000, 1),
+        round((second.duration_ms or 0) / 1000, 1),
+    ]
     results["thresholds_10k_ms"] = timed(lambda: services.notifications_for_run(run_id=second.pk), repeat)
     results["threshold_notified"] = Notification.objects.filter(run_id=second.pk).count()
     print(json.dumps(results, indent=2, default=str))

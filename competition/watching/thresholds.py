@@ -7,18 +7,20 @@
 - Rank 1: the tier(s) with the best rank of the bucket (within the watch's province/operator when
   it names one). A watch fires when that set differs between the two runs and both have one.
 
-Both read the stored runs (competition.benchmarks.selectors), one query per distinct
-(bucket, province, operator) slice the watches name, whatever the number of watches.
+Both read the stored runs: a few queries per run (matrix cells; the best rank per bucket, province
+and operator and its tiers), whatever the number of watches.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from competition.benchmarks import selectors as benchmark_selectors
-from competition.benchmarks.models import BenchmarkMatrixCell, BenchmarkRun
+from django.db.models import Min, Q
+
+from competition.benchmarks.models import BenchmarkMatrixCell, BenchmarkRow, BenchmarkRun
 from competition.watching.models import Watch
 
 Slice = tuple[str, str | None, str | None]  # bucket, province code, operator code
@@ -63,16 +65,38 @@ def _cells(run: BenchmarkRun) -> list[tuple[str, str, str, Decimal]]:
     )
 
 
-def rank_one(run: BenchmarkRun, *, slice_: Slice) -> frozenset[int]:
-    """The tier ids sharing the best rank of a slice in one run (empty when nothing is ranked)."""
-    bucket, province, operator = slice_
-    rows = benchmark_selectors.benchmark_row_list(
-        bucket=bucket, run=run, province=province, operator=operator, ranked_only=True
-    )
-    best = rows.values_list("rank", flat=True).first()
-    if best is None:
-        return frozenset()
-    return frozenset(rows.filter(rank=best).values_list("tier_id", flat=True))
+class RankOnes:
+    """The best-ranked tiers of a run per (bucket, province, operator): two queries, whatever the watches.
+
+    The best of a slice (a bucket, in a province or of an operator or both) is the lowest of its
+    groups' bests; its tiers are those of the groups that reach it.
+    """
+
+    def __init__(self, run: BenchmarkRun) -> None:
+        ranked = BenchmarkRow.objects.filter(run=run, rank__isnull=False)
+        groups = list(ranked.values("bucket", "province_code", "operator_code").annotate(best=Min("rank")).order_by())
+        self.best = {(g["bucket"], g["province_code"], g["operator_code"]): g["best"] for g in groups}
+        self.tiers: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+        if groups:
+            condition = Q()
+            for (bucket, province, operator), best in self.best.items():
+                condition |= Q(bucket=bucket, province_code=province, operator_code=operator, rank=best)
+            for bucket, province, operator, tier_id in ranked.filter(condition).values_list(
+                "bucket", "province_code", "operator_code", "tier_id"
+            ):
+                self.tiers[(bucket, province, operator)].add(tier_id)
+
+    def of(self, slice_: Slice) -> frozenset[int]:
+        bucket, province, operator = slice_
+        groups = [
+            (key, best)
+            for key, best in self.best.items()
+            if key[0] == bucket and province in (None, key[1]) and operator in (None, key[2])
+        ]
+        if not groups:
+            return frozenset()
+        lowest = min(best for _key, best in groups)
+        return frozenset(tier for key, best in groups if best == lowest for tier in self.tiers[key])
 
 
 def threshold_crossings(run: BenchmarkRun) -> list[Crossing]:
@@ -90,7 +114,7 @@ def threshold_crossings(run: BenchmarkRun) -> list[Crossing]:
     crossings: list[Crossing] = []
     cells_before: list[tuple[str, str, str, Decimal]] | None = None
     cells_after: list[tuple[str, str, str, Decimal]] | None = None
-    ranks: dict[tuple[int, Slice], frozenset[int]] = {}
+    ranks: dict[int, RankOnes] = {}
     for watch_id, user_id, condition, bucket, province, operator, threshold in watches:
         slice_: Slice = (bucket, province, operator)
         common = {
@@ -110,9 +134,9 @@ def threshold_crossings(run: BenchmarkRun) -> list[Crossing]:
                 crossings.append(Crossing(watch_id, user_id, condition, payload))
         elif condition == Watch.Condition.RANK_ONE_CHANGES:
             for which in (before, run):
-                if (which.pk, slice_) not in ranks:
-                    ranks[(which.pk, slice_)] = rank_one(which, slice_=slice_)
-            old_ids, new_ids = ranks[(before.pk, slice_)], ranks[(run.pk, slice_)]
+                if which.pk not in ranks:
+                    ranks[which.pk] = RankOnes(which)
+            old_ids, new_ids = ranks[before.pk].of(slice_), ranks[run.pk].of(slice_)
             if old_ids and new_ids and old_ids != new_ids:
                 payload = {**common, "before_tiers": sorted(old_ids), "after_tiers": sorted(new_ids)}
                 crossings.append(Crossing(watch_id, user_id, condition, payload))
