@@ -9,6 +9,7 @@ from competition.changes.filters import ChangeEventFilter
 from competition.changes.models import ChangeEvent
 from competition.changes.serializers import ChangeEventOutputSerializer
 from core.api.base import ListCreateApi
+from core.api.pagination import UncountedPagination
 
 
 class ChangeEventListApi(ListCreateApi):
@@ -19,6 +20,8 @@ class ChangeEventListApi(ListCreateApi):
     """
 
     http_method_names = ["get", "head", "options"]
+    # Years of changes: a COUNT on every page would cost what the whole history holds.
+    pagination_class = UncountedPagination
     output_serializer_class = ChangeEventOutputSerializer
     filterset_class = ChangeEventFilter
     export_basename = "changes"

@@ -91,3 +91,12 @@ def test_the_page_downloads_its_rows_as_csv(every_kind, viewer, client):
     assert len(lines) == 2 and lines[1].startswith(
         "2025-02-01,price_change,cmcc,31,1-7,7,上海移动,熊猫卡,90.00,60.00,3.00,2.00"
     )
+
+
+def test_the_api_pages_without_counting(every_kind, viewer_client):
+    first = viewer_client.get("/api/v1/changes/", {"page_size": 4}).json()
+    assert (len(first["results"]), first["previous"], "count" in first) == (4, None, False)
+    second = viewer_client.get(first["next"]).json()
+    assert [row["kind"] for row in second["results"]] == ["price_change", "new_tier"]
+    assert second["next"] is None
+    assert viewer_client.get("/api/v1/changes/", {"page_size": 4, "page": 3}).status_code == 404
