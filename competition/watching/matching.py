@@ -1,58 +1,55 @@
-"""Which users a change event concerns: its dimensions against every "any change" watch, in memory.
+"""Which watches a change event concerns, and the notifications that follow, matched by the database.
 
 A watch names some of operator, province, branch, plan and bucket and matches an event that has
-the same value in each one it names. Watches are indexed once per batch by the tuple of what they
-name (None where they name nothing); an event then looks up the 2^5 tuples it could match instead
-of scanning every watch, so a batch costs one query for the watches and constant work per event.
+the same value in each one it names. For each event one INSERT ... SELECT finds the matching
+"any change" watches, keeps one per user (their oldest) and inserts the notifications, skipping
+those that exist already (ON CONFLICT DO NOTHING against the unique constraint per user and
+event). No watch row crosses into Python, so 10,000 watches cost one statement, not 10,000 objects.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Min, Q, QuerySet
 
 from competition.changes.models import ChangeEvent
-from competition.watching.models import Watch
-
-WatchKey = tuple[str | None, str | None, int | None, int | None, str | None]
+from competition.watching.models import Notification, Watch
 
 
-@dataclass(frozen=True)
-class WatchRef:
-    watch_id: int
-    user_id: int
+def watches_matching(event: ChangeEvent) -> QuerySet[Watch]:
+    """The "any change" watches whose every named dimension equals the event's."""
+
+    def dimension(name: str, value: Any, lookup: str | None = None) -> Q:
+        if value in (None, ""):
+            return Q(**{f"{name}__isnull": True})
+        return Q(**{f"{name}__isnull": True}) | Q(**{lookup or name: value})
+
+    bucket = Q(bucket="") | Q(bucket=event.bucket) if event.bucket else Q(bucket="")
+    return Watch.objects.filter(
+        dimension("operator", event.operator_code, "operator__code"),
+        dimension("province", event.province_code, "province__code"),
+        dimension("branch", event.branch_id),
+        dimension("plan", event.plan_id),
+        bucket,
+        condition=Watch.Condition.ANY_CHANGE,
+    )
 
 
-class WatchIndex:
-    """The "any change" watches by what they name: operator, province, branch, plan, bucket."""
-
-    def __init__(self, rows: Iterable[tuple[int, int, str | None, str | None, int | None, int | None, str]]) -> None:
-        self.by_key: dict[WatchKey, list[WatchRef]] = defaultdict(list)
-        for watch_id, user_id, operator, province, branch, plan, bucket in rows:
-            self.by_key[(operator, province, branch, plan, bucket or None)].append(WatchRef(watch_id, user_id))
-
-    @classmethod
-    def load(cls) -> WatchIndex:
-        rows = Watch.objects.filter(condition=Watch.Condition.ANY_CHANGE).values_list(
-            "id", "user_id", "operator__code", "province__code", "branch_id", "plan_id", "bucket"
-        )
-        return cls(rows.order_by("id").iterator(chunk_size=5000))
-
-    def matches(self, event: ChangeEvent) -> dict[int, int]:
-        """user id -> the (oldest) watch of theirs that matches the event; one entry per user."""
-        values = (
-            event.operator_code or None,
-            event.province_code or None,
-            event.branch_id,
-            event.plan_id,
-            event.bucket or None,
-        )
-        found: dict[int, int] = {}
-        options = [(value, None) if value is not None else (None,) for value in values]
-        for key in itertools.product(*options):
-            for ref in self.by_key.get(key, ()):  # type: ignore[arg-type]
-                if ref.user_id not in found or ref.watch_id < found[ref.user_id]:
-                    found[ref.user_id] = ref.watch_id
-        return found
+def notifications_insert_for_event(event: ChangeEvent, *, now: datetime.datetime) -> int:
+    """Insert one notification per matching user (their oldest matching watch); returns the rows inserted."""
+    first_per_user = watches_matching(event).values("user_id").annotate(first=Min("id")).order_by()
+    select, params = first_per_user.query.sql_with_params()
+    table = Notification._meta.db_table
+    payload = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    statement = (
+        f"INSERT INTO {table} (user_id, watch_id, change_id, condition, payload, created_at) "
+        f"SELECT matched.user_id, matched.first, %s, %s, {payload}, %s FROM ({select}) AS matched "
+        # WHERE true: SQLite would read the ON of ON CONFLICT as a join constraint without it.
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [event.pk, Watch.Condition.ANY_CHANGE, "{}", now, *params])
+        return max(cursor.rowcount, 0)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from competition.benchmarks.models import BenchmarkRun
 from competition.changes.models import ChangeEvent
-from competition.watching.matching import WatchIndex
+from competition.watching.matching import notifications_insert_for_event
 from competition.watching.models import Notification, Watch, WatchingSettings, new_feed_secret
 from competition.watching.thresholds import threshold_crossings
 
@@ -85,7 +85,7 @@ def notifications_mark_read(*, user: User, notification_ids: Iterable[int] | Non
 
 
 def notifications_for_changes(*, event_ids: Iterable[int] | None = None, limit: int = 5000) -> list[int]:
-    """Notify every watcher of these change events (or of every event not matched yet); returns the users notified.
+    """Notify every watcher of these change events (or of every event not matched yet); returns the events matched.
 
     One notification per user and event whatever number of their watches match, enforced by the
     unique constraint: inserting again (a retried task, the catch-up beat) adds nothing.
@@ -96,28 +96,19 @@ def notifications_for_changes(*, event_ids: Iterable[int] | None = None, limit: 
     batch = list(
         events.order_by("id").only("id", "operator_code", "province_code", "branch_id", "plan_id", "bucket")[:limit]
     )
-    if not batch:
-        return []
-    index = WatchIndex.load()
     now = timezone.now()
-    notifications = [
-        Notification(
-            user_id=user_id, watch_id=watch_id, change_id=event.pk, condition=Watch.Condition.ANY_CHANGE, created_at=now
-        )
-        for event in batch
-        for user_id, watch_id in index.matches(event).items()
-    ]
     with transaction.atomic():
-        Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=NOTIFY_BATCH)
+        for event in batch:
+            notifications_insert_for_event(event, now=now)
         ChangeEvent.objects.filter(pk__in=[event.pk for event in batch], matched_at__isnull=True).update(matched_at=now)
-    return sorted({notification.user_id for notification in notifications})
+    return [event.pk for event in batch]
 
 
-def notifications_for_run(*, run_id: int) -> list[int]:
-    """Notify the threshold watches a benchmark run crosses (once per watch and run); returns the users notified."""
+def notifications_for_run(*, run_id: int) -> None:
+    """Notify the threshold watches a benchmark run crosses (once per watch and run)."""
     run = BenchmarkRun.objects.filter(pk=run_id, status=BenchmarkRun.Status.COMPLETE).first()
     if run is None:
-        return []
+        return
     now = timezone.now()
     notifications = [
         Notification(
@@ -131,4 +122,3 @@ def notifications_for_run(*, run_id: int) -> list[int]:
         for crossing in threshold_crossings(run)
     ]
     Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=NOTIFY_BATCH)
-    return sorted({notification.user_id for notification in notifications})

@@ -16,6 +16,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from competition.watching import email, services
+from competition.watching.models import Notification
 
 MATCH_TASK = "competition.watching_match_changes"
 THRESHOLDS_TASK = "competition.watching_check_thresholds"
@@ -31,14 +32,16 @@ RETRY = {
 
 @shared_task(name=MATCH_TASK, **RETRY)
 def watching_match_changes_task(event_ids: list[int] | None = None) -> dict[str, Any]:
-    users = services.notifications_for_changes(event_ids=event_ids)
-    return {"users": len(users), "emails": email.notifications_email_immediate(user_ids=users)}
+    matched = services.notifications_for_changes(event_ids=event_ids)
+    sent = email.notifications_email_immediate(notifications=Notification.objects.filter(change_id__in=matched))
+    return {"events": len(matched), "emails": sent}
 
 
 @shared_task(name=THRESHOLDS_TASK, **RETRY)
 def watching_check_thresholds_task(run_id: int) -> dict[str, Any]:
-    users = services.notifications_for_run(run_id=run_id)
-    return {"users": len(users), "emails": email.notifications_email_immediate(user_ids=users)}
+    services.notifications_for_run(run_id=run_id)
+    sent = email.notifications_email_immediate(notifications=Notification.objects.filter(run_id=run_id))
+    return {"run": run_id, "emails": sent}
 
 
 @shared_task(name=DIGEST_TASK, **RETRY)

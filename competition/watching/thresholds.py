@@ -77,6 +77,7 @@ class RankOnes:
         groups = list(ranked.values("bucket", "province_code", "operator_code").annotate(best=Min("rank")).order_by())
         self.best = {(g["bucket"], g["province_code"], g["operator_code"]): g["best"] for g in groups}
         self.tiers: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+        self.found: dict[Slice, frozenset[int]] = {}
         if groups:
             condition = Q()
             for (bucket, province, operator), best in self.best.items():
@@ -87,6 +88,11 @@ class RankOnes:
                 self.tiers[(bucket, province, operator)].add(tier_id)
 
     def of(self, slice_: Slice) -> frozenset[int]:
+        if slice_ not in self.found:
+            self.found[slice_] = self._of(slice_)
+        return self.found[slice_]
+
+    def _of(self, slice_: Slice) -> frozenset[int]:
         bucket, province, operator = slice_
         groups = [
             (key, best)
@@ -115,6 +121,7 @@ def threshold_crossings(run: BenchmarkRun) -> list[Crossing]:
     cells_before: list[tuple[str, str, str, Decimal]] | None = None
     cells_after: list[tuple[str, str, str, Decimal]] | None = None
     ranks: dict[int, RankOnes] = {}
+    cheapest: dict[tuple[int, Slice], Decimal | None] = {}  # per run and slice: watches share slices
     for watch_id, user_id, condition, bucket, province, operator, threshold in watches:
         slice_: Slice = (bucket, province, operator)
         common = {
@@ -128,7 +135,10 @@ def threshold_crossings(run: BenchmarkRun) -> list[Crossing]:
             if cells_before is None:
                 cells_before, cells_after = _cells(before), _cells(run)
             assert cells_after is not None
-            old, new = cheapest_per_gb(cells_before, slice_=slice_), cheapest_per_gb(cells_after, slice_=slice_)
+            if (run.pk, slice_) not in cheapest:
+                cheapest[(before.pk, slice_)] = cheapest_per_gb(cells_before, slice_=slice_)
+                cheapest[(run.pk, slice_)] = cheapest_per_gb(cells_after, slice_=slice_)
+            old, new = cheapest[(before.pk, slice_)], cheapest[(run.pk, slice_)]
             if threshold is not None and new is not None and new < threshold and (old is None or old >= threshold):
                 payload = {**common, "threshold": str(threshold), "before": _text(old), "after": str(new)}
                 crossings.append(Crossing(watch_id, user_id, condition, payload))
