@@ -132,8 +132,13 @@ class Watch(models.Model):
 class Notification(models.Model):
     """One thing a user was told: a change event that matched a watch, or a threshold a run crossed."""
 
+    # No index of its own: the inbox index starts with the user (every index is paid on each insert).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+        db_index=False,
     )
     watch = models.ForeignKey(
         Watch, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications", verbose_name=_("watch")
