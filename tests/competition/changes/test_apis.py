@@ -100,3 +100,20 @@ def test_the_api_pages_without_counting(every_kind, viewer_client):
     assert [row["kind"] for row in second["results"]] == ["price_change", "new_tier"]
     assert second["next"] is None
     assert viewer_client.get("/api/v1/changes/", {"page_size": 4, "page": 3}).status_code == 404
+
+
+def test_the_api_page_costs_the_same_queries_whatever_its_rows(
+    every_kind, viewer_client, django_assert_max_num_queries
+):
+    # Session/auth, the filters' code lookups and one page read: no query per row.
+    with django_assert_max_num_queries(4):
+        response = viewer_client.get("/api/v1/changes/", {"operator": "cmcc", "province": "31"})
+    assert len(response.json()["results"]) == 5
+
+
+def test_the_page_costs_a_fixed_number_of_queries(every_kind, viewer, client, django_assert_max_num_queries):
+    client.force_login(viewer)
+    # Session, user, one page, settings (created on this first visit: 4), unread count, operators, provinces.
+    with django_assert_max_num_queries(10):
+        response = client.get("/compare/changes/")
+    assert response.content.decode().count('<tr id="change-') == 6

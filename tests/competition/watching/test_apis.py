@@ -101,3 +101,11 @@ def test_an_unknown_bucket_is_a_400_naming_it(viewer_client):
     assert response.json()["errors"] == [
         {"field": "bucket", "message": "Choose a validity bucket: 1-7, 8-14, 15-29, 30+.", "code": "invalid"}
     ]
+
+
+def test_the_inbox_reads_a_page_in_a_fixed_number_of_queries(viewer_client, viewer, django_assert_max_num_queries):
+    for run in range(1, 21):
+        Notification.objects.create(user=viewer, condition="rank_one_changes", run_id=run, payload={"bucket": "1-7"})
+    with django_assert_max_num_queries(3):
+        response = viewer_client.get("/api/v1/notifications/")
+    assert response.json()["count"] == 20
