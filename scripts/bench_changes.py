@@ -98,8 +98,8 @@ def main() -> None:
             run([PYTHON, "manage.py", "generate_synthetic", "--tiers", str(args.tiers), "--replace"], env)
             print(f"{args.tiers} tiers generated in {time.perf_counter() - started:.1f} s", flush=True)
         options = [str(args.days), str(args.changes_per_day), str(args.watches), str(args.repeat), str(int(args.reuse))]
-        output = run([PYTHON, __file__, "measure", *options], env)
-        print(output)
+        # Streamed, so a section's figures are on screen as soon as it is measured.
+        subprocess.run([PYTHON, __file__, "measure", *options], cwd=ROOT, env=env, check=True)
     finally:
         if not args.keep:
             admin_execute(f'DROP DATABASE IF EXISTS "{args.database}"')
@@ -210,7 +210,7 @@ def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> 
 
     # ------------------------------------------------------------------ feed
     since = today - datetime.timedelta(days=30)
-    cases = {
+    cases: dict[str, dict[str, Any]] = {
         "unfiltered": {},
         "province=31": {"province": "31"},
         "operator=cmcc&bucket=1-7": {"operator": "cmcc", "bucket": "1-7"},
@@ -219,11 +219,13 @@ def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> 
     }
     feed: dict[str, float] = {}
     for name, filters in cases.items():
-        feed[name] = timed(
-            lambda f=filters: selectors.change_event_page(selectors.change_event_list(**f), page=1, page_size=50),
-            repeat,
-        )
+
+        def first_page(f: dict[str, Any] = filters) -> None:
+            selectors.change_event_page(selectors.change_event_list(**f), page=1, page_size=50)
+
+        feed[name] = timed(first_page, repeat)
     results["feed_selector_ms"] = feed
+    print(json.dumps({"feed_selector_ms": feed, "events": results["events"]}), flush=True)
     reader, _ = User.objects.get_or_create(username="bench-reader", defaults={"is_superuser": True})
     client = Client()
     client.force_login(reader)
@@ -286,6 +288,12 @@ def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> 
     before = Notification.objects.count()
     results["match_all_10k_ms"] = timed(match_all, repeat)
     results["match_all_notified_avg"] = round((Notification.objects.count() - before) / (repeat + 2), 1)
+    print(
+        json.dumps(
+            {key: value for key, value in results.items() if key.startswith(("match", "feed_api", "page", "atom"))}
+        ),
+        flush=True,
+    )
 
     # ------------------------------------------------------------------ the real path, once per change
     from plans.signals import tiers_changed
@@ -309,6 +317,7 @@ def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> 
     before = Notification.objects.count()
     results["real_path_ms"] = timed(price_change, min(repeat, len(shanghai_tiers) - 2))
     results["real_path_notified"] = Notification.objects.count() - before
+    print(json.dumps({"real_path_ms": results["real_path_ms"], "notified": results["real_path_notified"]}), flush=True)
 
     # ------------------------------------------------------------------ thresholds
     from competition.benchmarks import scheduling
@@ -342,6 +351,7 @@ def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "measure":
-        measure(*(int(value) for value in sys.argv[2:6]), reuse=bool(int(sys.argv[6])))
+        days, per_day, watches, repeat = (int(value) for value in sys.argv[2:6])
+        measure(days, per_day, watches, repeat, reuse=bool(int(sys.argv[6])))
     else:
         main()

@@ -7,8 +7,8 @@
 - Rank 1: the tier(s) with the best rank of the bucket (within the watch's province/operator when
   it names one). A watch fires when that set differs between the two runs and both have one.
 
-Both read the stored runs: a few queries per run (matrix cells; the best rank per bucket, province
-and operator and its tiers), whatever the number of watches.
+Both read the stored runs: one query per run for each (matrix cells; the best-ranked tiers per
+bucket, province and operator), whatever the number of watches.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Min, Q
+from django.db.models import F, Window
+from django.db.models.functions import Rank
 
 from competition.benchmarks.models import BenchmarkMatrixCell, BenchmarkRow, BenchmarkRun
 from competition.watching.models import Watch
@@ -66,26 +67,26 @@ def _cells(run: BenchmarkRun) -> list[tuple[str, str, str, Decimal]]:
 
 
 class RankOnes:
-    """The best-ranked tiers of a run per (bucket, province, operator): two queries, whatever the watches.
+    """The best-ranked tiers of a run per (bucket, province, operator), in one query whatever the watches.
 
     The best of a slice (a bucket, in a province or of an operator or both) is the lowest of its
     groups' bests; its tiers are those of the groups that reach it.
     """
 
     def __init__(self, run: BenchmarkRun) -> None:
-        ranked = BenchmarkRow.objects.filter(run=run, rank__isnull=False)
-        groups = list(ranked.values("bucket", "province_code", "operator_code").annotate(best=Min("rank")).order_by())
-        self.best = {(g["bucket"], g["province_code"], g["operator_code"]): g["best"] for g in groups}
+        group = [F("bucket"), F("province_code"), F("operator_code")]
+        best_of_group = (
+            BenchmarkRow.objects.filter(run=run, rank__isnull=False)
+            .annotate(place=Window(Rank(), partition_by=group, order_by=F("rank").asc()))
+            .filter(place=1)
+            .values_list("bucket", "province_code", "operator_code", "rank", "tier_id")
+        )
+        self.best: dict[tuple[str, str, str], int] = {}
         self.tiers: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+        for bucket, province, operator, rank, tier_id in best_of_group:
+            self.best[(bucket, province, operator)] = rank or 0  # ranked rows only: never None
+            self.tiers[(bucket, province, operator)].add(tier_id)
         self.found: dict[Slice, frozenset[int]] = {}
-        if groups:
-            condition = Q()
-            for (bucket, province, operator), best in self.best.items():
-                condition |= Q(bucket=bucket, province_code=province, operator_code=operator, rank=best)
-            for bucket, province, operator, tier_id in ranked.filter(condition).values_list(
-                "bucket", "province_code", "operator_code", "tier_id"
-            ):
-                self.tiers[(bucket, province, operator)].add(tier_id)
 
     def of(self, slice_: Slice) -> frozenset[int]:
         if slice_ not in self.found:
