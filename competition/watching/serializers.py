@@ -102,6 +102,7 @@ class WatchingSettingsSerializer(serializers.ModelSerializer):
         model = WatchingSettings
         fields = ["email_delivery", "feed_url", "feed_secret_rotated_at"]
         read_only_fields = ["feed_url", "feed_secret_rotated_at"]
+        extra_kwargs = {"email_delivery": {"required": True}}  # the one writable field: a PATCH names it
 
     def get_feed_url(self, settings: WatchingSettings) -> str:
         from django.urls import reverse
