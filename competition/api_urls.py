@@ -7,4 +7,6 @@ urlpatterns: list = [
     path("", include("competition.market.api_urls")),
     path("", include("competition.context.api_urls")),
     path("", include("competition.analyser.api_urls")),
+    path("", include("competition.changes.api_urls")),
+    path("", include("competition.watching.api_urls")),
 ]

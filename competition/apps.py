@@ -13,3 +13,16 @@ class CompetitionConfig(AppConfig):
         from plans.signals import tiers_changed
 
         tiers_changed.connect(benchmarks_on_tiers_changed, dispatch_uid="competition_benchmarks_on_tiers_changed")
+
+        # The change feed is derived from the audit trail: every history record, once its transaction commits.
+        from simple_history.signals import post_create_historical_record
+
+        from competition.changes.receivers import change_events_on_history_record
+
+        post_create_historical_record.connect(change_events_on_history_record, dispatch_uid="competition_change_events")
+
+        # Threshold watches compare each published benchmark run with the one before it.
+        from competition.benchmarks.signals import benchmark_run_published
+        from competition.watching.receivers import watching_on_benchmark_run_published
+
+        benchmark_run_published.connect(watching_on_benchmark_run_published, dispatch_uid="competition_watching_run")

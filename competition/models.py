@@ -9,8 +9,10 @@ from competition.benchmarks.models import (
     BenchmarkRun,
     BenchmarkSchedule,
 )
+from competition.changes.models import ChangeEvent
 from competition.context.models import ExchangeRate, Indicator, IndicatorValue
 from competition.market.models import DatePrecision, KeyFigure, Launch, Partner, Strategy, StrategyMilestone
+from competition.watching.models import Notification, Watch, WatchingSettings
 
 __all__ = [
     "BenchmarkBasketCost",
@@ -19,6 +21,7 @@ __all__ = [
     "BenchmarkRow",
     "BenchmarkRun",
     "BenchmarkSchedule",
+    "ChangeEvent",
     "DatePrecision",
     "DraftSet",
     "ExchangeRate",
@@ -26,7 +29,10 @@ __all__ = [
     "IndicatorValue",
     "KeyFigure",
     "Launch",
+    "Notification",
     "Partner",
     "Strategy",
     "StrategyMilestone",
+    "Watch",
+    "WatchingSettings",
 ]

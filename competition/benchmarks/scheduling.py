@@ -43,6 +43,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from competition.benchmarks import analytics, services
 from competition.benchmarks.models import BenchmarkRun, BenchmarkSchedule
+from core.publishing import broker_mark_down, broker_recently_down
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,10 @@ def benchmarks_publish(*, trigger: str, requested_by_id: int | None = None) -> b
     if app.conf.task_always_eager:
         benchmarks_recompute_task.apply_async(kwargs=kwargs)
         return True
+    if broker_recently_down(app):
+        # Another publish of this commit (the change feed's) just found it dead: do not wait twice.
+        logger.warning("broker unavailable a moment ago; the benchmark recompute stays pending until it returns")
+        return False
     fail_fast = {
         "max_retries": 0,
         "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
@@ -115,6 +120,7 @@ def benchmarks_publish(*, trigger: str, requested_by_id: int | None = None) -> b
         with app.connection_for_write(connect_timeout=PUBLISH_TIMEOUT_SECONDS, transport_options=fail_fast) as broker:
             benchmarks_recompute_task.apply_async(kwargs=kwargs, connection=broker, retry=False, ignore_result=True)
     except (KombuOperationalError, OSError) as error:
+        broker_mark_down(app)
         logger.warning("broker unavailable (%s); the benchmark recompute stays pending until the broker returns", error)
         return False
     return True

@@ -17,6 +17,7 @@ from competition.benchmarks import analytics, selectors, storage
 from competition.benchmarks.models import (
     BenchmarkRun,
 )
+from competition.benchmarks.signals import benchmark_run_published
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,9 @@ def benchmark_run_compute(
             duration_ms=int((time.monotonic() - started) * 1000),
         )
         raise
+    # Before pruning: a listener compares this run with the one before it, which pruning may delete.
+    run_id = run.pk
+    transaction.on_commit(lambda: benchmark_run_published.send(sender=BenchmarkRun, run_id=run_id))
     benchmark_runs_prune(keep=KEEP_RUNS)
     return run
 

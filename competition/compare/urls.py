@@ -3,7 +3,10 @@
 from django.urls import path
 
 from competition.analyser import views as analyser_views
+from competition.changes import feeds as change_feeds
+from competition.changes import views as change_views
 from competition.compare import views
+from competition.watching import views as watching_views
 
 app_name = "compare"
 
@@ -20,4 +23,7 @@ urlpatterns = [
     path("analyser/save/", analyser_views.AnalyserSaveView.as_view(), name="analyser-save"),
     path("analyser/sets/<uuid:token>/", analyser_views.DraftSetView.as_view(), name="analyser-shared"),
     path("sensitivity/", analyser_views.SensitivityView.as_view(), name="sensitivity"),
+    path("changes/", change_views.ChangeFeedView.as_view(), name="changes"),
+    path("changes/feed/<int:user_id>/<str:secret>/", change_feeds.ChangeAtomFeed(), name="change-feed"),
+    path("watching/", watching_views.WatchingView.as_view(), name="watching"),
 ]

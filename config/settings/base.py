@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "competition.watching.context_processors.inbox",
             ],
         },
     },
@@ -291,3 +292,18 @@ MIDDLEWARE.insert(1, "core.db_router.ReplicaReadsMiddleware")  # before anything
 # Redis hands a message its worker never acknowledged (the worker died) to another worker after this
 # many seconds; keep it above the longest task (docs/deploy.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+# Watching (competition.watching): notification email through Django's email backend, the console
+# unless the environment names another (production: SMTP, see production.py). The digest goes out
+# daily; the catch-up matches change events whose matching task never ran (a broker outage).
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "telecom-ci@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE["watching-daily-digest"] = {
+    "task": "competition.watching_send_digests",
+    "schedule": crontab(hour=7, minute=0),
+}
+CELERY_BEAT_SCHEDULE["watching-catch-up"] = {
+    "task": "competition.watching_match_changes",
+    "schedule": 300.0,
+    "options": {"expires": 290},
+}

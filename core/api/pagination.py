@@ -71,3 +71,52 @@ class StandardPagination(PageNumberPagination):
                 "schema": {"type": "integer", "minimum": 1},
             },
         ]
+
+
+class UncountedPagination(StandardPagination):
+    """Pages of a list too long to COUNT on every request (a feed): `page` and `page_size` as usual,
+    `next` / `previous` links, no `count` and no `last` page. Reads page_size + 1 rows to know
+    whether a next page exists, so a page costs what it shows, not what the whole list holds.
+    """
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        self.request = request
+        size = self.get_page_size(request)
+        value = positive_integer(request, self.page_query_param)
+        self.number = int(value) if value is not None else 1
+        start = (self.number - 1) * size
+        rows = list(queryset[start : start + size + 1])
+        if self.number > 1 and not rows:
+            raise exceptions.NotFound(_("Invalid page."))
+        self.has_next = len(rows) > size
+        return rows[:size]
+
+    def get_paginated_response(self, data: Any) -> Any:
+        from rest_framework.response import Response
+        from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+        assert self.request is not None  # set by paginate_queryset
+        url = self.request.build_absolute_uri()
+        next_url = replace_query_param(url, self.page_query_param, self.number + 1) if self.has_next else None
+        previous_url = None
+        if self.number == 2:
+            previous_url = remove_query_param(url, self.page_query_param)
+        elif self.number > 2:
+            previous_url = replace_query_param(url, self.page_query_param, self.number - 1)
+        return Response({"next": next_url, "previous": previous_url, "results": data})
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        parameters[0]["description"] = "The page number, from 1 (no `last`: the list is not counted)."
+        return parameters
