@@ -1,5 +1,6 @@
 """The competition app's models, defined in its parts (app label `competition` for both)."""
 
+from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
 from competition.benchmarks.models import (
     BenchmarkBasketCost,
     BenchmarkBucketSummary,
@@ -13,6 +14,8 @@ from competition.market.models import DatePrecision, KeyFigure, Launch, Partner,
 __all__ = [
     "BenchmarkBasketCost",
     "BenchmarkBucketSummary",
+    "BenchmarkHistoryDay",
+    "BenchmarkHistoryPoint",
     "BenchmarkMatrixCell",
     "BenchmarkRow",
     "BenchmarkRun",

@@ -6,12 +6,15 @@ shows what it did not accept.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from competition.benchmarks.as_of import as_of_parse
 from competition.models import Launch, Strategy
 from operators.models import Operator, Province
 from plans.pricing import BUCKET_LABELS
@@ -61,7 +64,42 @@ class FilterForm(forms.Form):
         return _cleaned_or_default(self, name, self.defaults.get(name))
 
 
-class BucketForm(FilterForm):
+class AsOfFormMixin(forms.Form):
+    """The `as_of` date every comparison page takes: the tiers in effect that day (default today).
+
+    Read as text and parsed by `as_of_parse`, the one parser the API uses too, so a bad date gets the
+    same words on a page (a form error, the page then shows today) as in the API (a 400).
+    """
+
+    as_of = forms.CharField(
+        label=_("As of"),
+        required=False,
+        max_length=10,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day to look at (default today)."),
+    )
+
+    def clean_as_of(self) -> datetime.date:
+        try:
+            return as_of_parse(self.cleaned_data.get("as_of"))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def valid_apart_from_as_of(self) -> bool:
+        """A bad date alone leaves the other filters working (the page then shows today)."""
+        return self.is_valid() or set(self.errors) <= {"as_of"}
+
+    def as_of_day(self) -> datetime.date:
+        """The valid as_of date, else today."""
+        value = _cleaned_or_default(self, "as_of", None)
+        return value if isinstance(value, datetime.date) else timezone.localdate()
+
+
+class AsOfForm(AsOfFormMixin, FilterForm):
+    """The date alone, for pages that have no other filter."""
+
+
+class BucketForm(AsOfFormMixin, FilterForm):
     bucket = forms.ChoiceField(label=_("Validity"), choices=BUCKET_CHOICES, required=False)
     defaults = {"bucket": DEFAULT_BUCKET}
 
@@ -78,7 +116,7 @@ class MatrixForm(BucketForm):
         cast(forms.ChoiceField, self.fields["profile"]).choices = [(p["slug"], profile_label(p)) for p in profiles]
 
 
-class ProvinceCompareForm(FilterForm):
+class ProvinceCompareForm(AsOfFormMixin, FilterForm):
     """Two to four provinces; fewer or more is an error the page explains."""
 
     province = forms.ModelMultipleChoiceField(
@@ -103,7 +141,7 @@ class ProvinceCompareForm(FilterForm):
 
     def province_codes(self) -> list[str]:
         """Codes in the order the URL names them, so the columns follow the analyst's choice."""
-        if not self.is_valid():
+        if not self.valid_apart_from_as_of():
             return []
         valid = {p.code for p in self.cleaned_data["province"]}
         ordered: list[str] = []
@@ -113,7 +151,7 @@ class ProvinceCompareForm(FilterForm):
         return ordered
 
 
-class BasketForm(FilterForm):
+class BasketForm(AsOfFormMixin, FilterForm):
     """A visitor profile after the ITU/OECD usage baskets."""
 
     days = forms.IntegerField(label=_("Days of stay"), min_value=1, max_value=365, required=False)
@@ -125,7 +163,7 @@ class BasketForm(FilterForm):
     defaults = {"days": 7, "data_gb": 5, "domestic_min": 30, "intl_min": 10}
 
 
-class LaunchFilterForm(FilterForm):
+class LaunchFilterForm(AsOfFormMixin, FilterForm):
     operator = forms.ModelChoiceField(
         label=_("Operator"),
         queryset=Operator.objects.none(),
@@ -158,7 +196,7 @@ class LaunchFilterForm(FilterForm):
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for the timeline selector; an invalid form filters nothing."""
-        if not self.is_valid():
+        if not self.valid_apart_from_as_of():
             return {}
         data = self.cleaned_data
         return {
@@ -170,7 +208,7 @@ class LaunchFilterForm(FilterForm):
         }
 
 
-class StrategyFilterForm(FilterForm):
+class StrategyFilterForm(AsOfFormMixin, FilterForm):
     theme = forms.ChoiceField(
         label=_("Theme"), choices=[("", _("All themes")), *Strategy.Theme.choices], required=False
     )
@@ -185,6 +223,6 @@ class StrategyFilterForm(FilterForm):
         ]
 
     def filters(self) -> dict[str, str]:
-        if not self.is_valid():
+        if not self.valid_apart_from_as_of():
             return {}
         return {"theme": self.cleaned_data.get("theme") or "", "operator": self.cleaned_data.get("operator") or ""}

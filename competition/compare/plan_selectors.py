@@ -18,15 +18,16 @@ from operators.models import Province
 from plans.models import Plan, Tier
 
 
-def provinces_with_tiers() -> QuerySet[Province]:
-    """Provinces where at least one branch sells a current tier: the useful choices for a comparison."""
-    return Province.objects.filter(branches__plans__tiers__in=Tier.objects.current()).distinct().order_by("code")
+def provinces_with_tiers(*, on: datetime.date | None = None) -> QuerySet[Province]:
+    """Provinces where a branch sells a tier in effect on `on` (default today): the useful choices for a comparison."""
+    tiers = Tier.objects.in_effect(on=on or timezone.localdate())
+    return Province.objects.filter(branches__plans__tiers__in=tiers).distinct().order_by("code")
 
 
-def current_tiers_in_provinces(*, province_codes: Sequence[str]) -> list[Tier]:
-    """Every tier in effect today in the given provinces, with plan, branch, operator, province, perks and source."""
+def current_tiers_in_provinces(*, province_codes: Sequence[str], on: datetime.date | None = None) -> list[Tier]:
+    """Every tier in effect on `on` (default today) in the provinces, with plan, branch, operator, province, perks."""
     return list(
-        Tier.objects.current()
+        Tier.objects.in_effect(on=on or timezone.localdate())
         .filter(plan__branch__province__code__in=list(province_codes))
         .select_related("plan__branch__operator", "plan__branch__province", "source")
         .prefetch_related("plan__perks")
@@ -69,11 +70,11 @@ class SideBySide:
         return {"labels": labels, "datasets": datasets}
 
 
-def province_side_by_side(*, province_codes: Sequence[str]) -> SideBySide:
-    """Current tiers of two to four provinces aligned by validity, provinces in the order they were asked for."""
+def province_side_by_side(*, province_codes: Sequence[str], on: datetime.date | None = None) -> SideBySide:
+    """The tiers in effect on `on` (default today) of two to four provinces aligned by validity, in the order asked."""
     by_code = {p.code: p for p in Province.objects.filter(code__in=list(province_codes))}
     provinces = [by_code[code] for code in province_codes if code in by_code]
-    tiers = current_tiers_in_provinces(province_codes=[p.code for p in provinces])
+    tiers = current_tiers_in_provinces(province_codes=[p.code for p in provinces], on=on)
     position = {province.code: index for index, province in enumerate(provinces)}
     rows: dict[int, ValidityRow] = {}
     for tier in tiers:

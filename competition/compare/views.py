@@ -6,19 +6,23 @@ built once in competition.compare.tables for both the HTML and the CSV.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from competition.benchmarks import selectors
+from competition.benchmarks import as_of, selectors
 from competition.compare import plan_selectors, tables
 from competition.compare import selectors as page_selectors
 from competition.compare.forms import (
     BUCKET_CHOICES,
+    AsOfForm,
+    AsOfFormMixin,
     BasketForm,
     BucketForm,
     LaunchFilterForm,
@@ -51,6 +55,12 @@ class ComparisonPage(LoginRequiredMixin, TemplateView):
     def csv_filename(self, table: str, context: dict[str, Any]) -> str:
         return f"{self.csv_basename}-{table}"
 
+    def dated(self, context: dict[str, Any], form: AsOfFormMixin) -> datetime.date:
+        """The day the page looks at (the form's as_of, default today), stamped into the context."""
+        day = form.as_of_day()
+        context.update(as_of=day, as_of_today=day == timezone.localdate())
+        return day
+
 
 class ProvinceCompareView(ComparisonPage):
     template_name = "compare/provinces.html"
@@ -58,9 +68,11 @@ class ProvinceCompareView(ComparisonPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        form = ProvinceCompareForm(self.request.GET or None, provinces=plan_selectors.provinces_with_tiers())
+        # The day first: it decides which provinces are choices.
+        day = self.dated(context, AsOfForm(self.request.GET or None))
+        form = ProvinceCompareForm(self.request.GET or None, provinces=plan_selectors.provinces_with_tiers(on=day))
         codes = form.province_codes() if form.is_bound else []
-        comparison = plan_selectors.province_side_by_side(province_codes=codes) if codes else None
+        comparison = plan_selectors.province_side_by_side(province_codes=codes, on=day) if codes else None
         chart = None
         if comparison is not None:
             chart = comparison.chart()
@@ -92,7 +104,9 @@ class PlanListView(ComparisonPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["tables"] = {"plans": tables.plan_table(plan_selectors.plan_list())}
+        form = AsOfForm(self.request.GET or None)
+        day = self.dated(context, form)
+        context.update(form=form, tables={"plans": tables.plan_table(plan_selectors.plan_list(), on=day)})
         return context
 
 
@@ -105,14 +119,17 @@ class PlanDetailView(ComparisonPage):
             plan = plan_selectors.plan_detail(plan_id=kwargs["plan_id"])
         except Plan.DoesNotExist as error:
             raise Http404(_("No such plan.")) from error
+        form = AsOfForm(self.request.GET or None)
+        day = self.dated(context, form)
         history = plan_selectors.plan_price_history(plan=plan)
         chart = history.chart(undated_label=_("as published (no date)"))
         for dataset in chart["datasets"]:
             dataset["label"] = _("%(days)s days") % {"days": dataset["validity_days"]}
         chart.update(type="line", xLabel=_("Effective from"), yLabel=_("Price (CNY)"), title=_("Price history"))
-        # Today's prices in the first table; a future-dated price is listed as upcoming, never as current.
-        today = plan_selectors.plan_tiers_on(plan=plan)
+        # The as_of day's prices in the first table; a later-dated price is listed as upcoming, never as current.
+        today = plan_selectors.plan_tiers_on(plan=plan, day=day)
         context.update(
+            form=form,
             plan=plan,
             chart=chart,
             tables={
@@ -139,7 +156,12 @@ class LaunchTimelineView(ComparisonPage):
             operators=reference_selectors.operator_list(),
             provinces=reference_selectors.province_list(),
         )
-        launches = page_selectors.launch_timeline(**(form.filters() if form.is_bound else {}))
+        day = self.dated(context, form)
+        filters = form.filters() if form.is_bound else {}
+        if not context["as_of_today"]:
+            # As of a past day, only what had been launched by then.
+            filters["date_to"] = min(filter(None, [filters.get("date_to"), day]))
+        launches = page_selectors.launch_timeline(**filters)
         context.update(form=form, tables={"launches": tables.launch_table(launches)})
         return context
 
@@ -151,6 +173,7 @@ class StrategyView(ComparisonPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = StrategyFilterForm(self.request.GET or None, operators=list(reference_selectors.operator_list()))
+        self.dated(context, form)
         groups = page_selectors.strategies_by_theme(**(form.filters() if form.is_bound else {}))
         context.update(form=form, groups=groups, tables=tables.strategy_tables(groups))
         return context
@@ -165,7 +188,9 @@ class MatrixView(ComparisonPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = MatrixForm(self.request.GET or None, profiles=selectors.basket_profile_list())
+        run = as_of.benchmark_run_on(day=self.dated(context, form))
         matrix = page_selectors.province_operator_matrix(
+            run=run,
             bucket=form.value("bucket"),
             metric=form.value("metric"),
             profile=form.value("profile"),
@@ -197,7 +222,8 @@ class BenchmarkView(ComparisonPage):
         context = super().get_context_data(**kwargs)
         form = BucketForm(self.request.GET or None)
         bucket = form.value("bucket")
-        run, rows, summary, plans = page_selectors.benchmark_page(bucket=bucket)
+        run = as_of.benchmark_run_on(day=self.dated(context, form))
+        run, rows, summary, plans = page_selectors.benchmark_page(bucket=bucket, run=run)
         context.update(
             form=form,
             bucket=bucket,
@@ -222,6 +248,7 @@ class BasketView(ComparisonPage):
         context = super().get_context_data(**kwargs)
         form = BasketForm(self.request.GET or None)
         answer = page_selectors.basket_answer(
+            on=self.dated(context, form),
             days=form.value("days"),
             data_gb=Decimal(form.value("data_gb")),
             domestic_min=form.value("domestic_min"),

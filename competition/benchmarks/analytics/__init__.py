@@ -17,7 +17,7 @@ selector's frame and stores the `BenchmarkResult`.
 """
 
 from competition.benchmarks.analytics.baskets import basket_costs_compute
-from competition.benchmarks.analytics.compute import benchmarks_compute
+from competition.benchmarks.analytics.compute import benchmarks_compute, history_compute
 from competition.benchmarks.analytics.contract import (
     DEFAULT_BASKETS,
     INPUT_COLUMNS,
@@ -30,12 +30,15 @@ from competition.benchmarks.analytics.contract import (
 )
 from competition.benchmarks.analytics.exact import exact_order_key, fraction_round_half_up, minor_to_decimal
 from competition.benchmarks.analytics.frames import input_fingerprint, normalise_input, tiers_frame
+from competition.benchmarks.analytics.history import HISTORY_COLUMNS, history_points_compute
 from competition.benchmarks.analytics.matrix import province_comparison_compute
+from competition.benchmarks.analytics.metrics import metric_candidates
 from competition.benchmarks.analytics.tables import benchmark_table_compute
 from competition.benchmarks.analytics.unit_prices import unit_prices, validity_buckets
 
 __all__ = [
     "DEFAULT_BASKETS",
+    "HISTORY_COLUMNS",
     "INPUT_COLUMNS",
     "INPUT_DTYPES",
     "METHODOLOGY_VERSION",
@@ -48,7 +51,10 @@ __all__ = [
     "benchmarks_compute",
     "exact_order_key",
     "fraction_round_half_up",
+    "history_compute",
+    "history_points_compute",
     "input_fingerprint",
+    "metric_candidates",
     "minor_to_decimal",
     "normalise_input",
     "province_comparison_compute",
