@@ -226,3 +226,35 @@ class StrategyFilterForm(AsOfFormMixin, FilterForm):
         if not self.valid_apart_from_as_of():
             return {}
         return {"theme": self.cleaned_data.get("theme") or "", "operator": self.cleaned_data.get("operator") or ""}
+
+
+class TrendForm(BucketForm):
+    """The trends page: a bucket and metric over time, one line per operator or per chosen province."""
+
+    BY_CHOICES = [("operator", _("One line per operator")), ("province", _("One line per province"))]
+    metric = forms.ChoiceField(
+        label=_("Metric"),
+        choices=[
+            ("per_gb", _("Price per GB")),
+            ("per_day", _("Price per day")),
+            ("per_30_days", _("Price per 30 days")),
+        ],
+        required=False,
+    )
+    by = forms.ChoiceField(label=_("Lines"), choices=BY_CHOICES, required=False)
+    province = forms.ModelMultipleChoiceField(
+        label=_("Provinces (for one line per province; none = all)"),
+        queryset=Province.objects.none(),
+        to_field_name="code",
+        required=False,
+    )
+    defaults = {"bucket": DEFAULT_BUCKET, "metric": "per_gb", "by": "operator", "province": []}
+
+    def __init__(self, *args: Any, provinces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["province"])
+        field.queryset = provinces
+        field.label_from_instance = lambda p: f"{p.name_zh} {p.name_en}"  # type: ignore[method-assign,assignment]
+
+    def province_codes(self) -> list[str]:
+        return [province.code for province in self.value("province") or []]

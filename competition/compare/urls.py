@@ -15,4 +15,5 @@ urlpatterns = [
     path("basket/", views.BasketView.as_view(), name="basket"),
     path("launches/", views.LaunchTimelineView.as_view(), name="launches"),
     path("strategies/", views.StrategyView.as_view(), name="strategies"),
+    path("trends/", views.TrendView.as_view(), name="trends"),
 ]

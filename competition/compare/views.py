@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from competition.benchmarks import as_of, selectors
-from competition.compare import plan_selectors, tables
+from competition.compare import plan_selectors, tables, trends
 from competition.compare import selectors as page_selectors
 from competition.compare.forms import (
     BUCKET_CHOICES,
@@ -30,6 +30,7 @@ from competition.compare.forms import (
     MetricChoices,
     ProvinceCompareForm,
     StrategyFilterForm,
+    TrendForm,
 )
 from competition.compare.tables import Table
 from competition.templatetags.compare import loc
@@ -121,8 +122,8 @@ class PlanDetailView(ComparisonPage):
             raise Http404(_("No such plan.")) from error
         form = AsOfForm(self.request.GET or None)
         day = self.dated(context, form)
-        history = plan_selectors.plan_price_history(plan=plan)
-        chart = history.chart(undated_label=_("as published (no date)"))
+        history = plan_selectors.plan_price_history(plan=plan, until=day)
+        chart = history.chart()
         for dataset in chart["datasets"]:
             dataset["label"] = _("%(days)s days") % {"days": dataset["validity_days"]}
         chart.update(type="line", xLabel=_("Effective from"), yLabel=_("Price (CNY)"), title=_("Price history"))
@@ -132,6 +133,7 @@ class PlanDetailView(ComparisonPage):
             form=form,
             plan=plan,
             chart=chart,
+            undated_prices=history.undated,
             tables={
                 "tiers": tables.tier_table("tiers", today.in_effect),
                 "upcoming": tables.tier_table("upcoming", today.upcoming),
@@ -260,3 +262,44 @@ class BasketView(ComparisonPage):
     def csv_filename(self, table: str, context: dict[str, Any]) -> str:
         profile = context["answer"].profile
         return f"basket-{profile.days}d-{profile.data_gb}gb-{profile.domestic_min}-{profile.intl_min}"
+
+
+class TrendView(ComparisonPage):
+    """A bucket's median and cheapest figure over time, from the benchmark history, as step lines."""
+
+    template_name = "compare/trends.html"
+    csv_basename = "trends"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        provinces = reference_selectors.province_list()
+        form = TrendForm(self.request.GET or None, provinces=provinces)
+        day = self.dated(context, form)
+        by = form.value("by")
+        trend = trends.benchmark_trend(
+            bucket=form.value("bucket"),
+            metric=form.value("metric"),
+            by=by,
+            codes=form.province_codes() if by == "province" else None,
+            until=day,
+        )
+        names = {"": _("Whole market")}
+        for item in provinces if by == "province" else reference_selectors.operator_list():
+            names[item.code] = loc(item, "name")
+        charts = {}
+        for figure, title in (("median_cny", _("Median")), ("min_cny", _("Cheapest"))):
+            chart = trend.chart(figure, labels=names)
+            chart.update(type="line", xLabel=_("Date"), yLabel=_("CNY"), title=title)
+            charts[figure] = chart
+        context.update(
+            form=form,
+            trend=trend,
+            charts=charts,
+            buckets=BUCKET_CHOICES,
+            tables={"trend": tables.trend_table(trend.rows())},
+        )
+        return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        trend = context["trend"]
+        return f"trends-{trend.bucket}-{trend.metric}-{trend.by}"

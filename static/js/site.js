@@ -21,6 +21,15 @@
       return;
     }
     var spec = JSON.parse(holder.textContent);
+    // A date axis: points are {x: "YYYY-MM-DD", y}, placed at their real distance on a linear axis
+    // (no date adapter needed) and labelled back as dates.
+    var dateAxis = spec.xAxis === "date";
+    var isoDay = function (value) { return new Date(value).toISOString().slice(0, 10); };
+    if (dateAxis) {
+      spec.datasets.forEach(function (dataset) {
+        dataset.data.forEach(function (point) { point.x = Date.parse(point.x); });
+      });
+    }
     var config = {
       type: spec.type || "line",
       data: { labels: spec.labels, datasets: spec.datasets },
@@ -31,9 +40,15 @@
         spanGaps: true,
         // Few points per line (a tariff changes rarely): draw them large enough to see and hover.
         elements: { point: { radius: 4, hoverRadius: 6 } },
-        plugins: { legend: { position: "bottom" }, title: { display: !!spec.title, text: spec.title } },
+        plugins: {
+          legend: { position: "bottom" },
+          title: { display: !!spec.title, text: spec.title },
+          tooltip: dateAxis ? { callbacks: { title: function (items) { return items.length ? isoDay(items[0].parsed.x) : ""; } } } : {}
+        },
         scales: {
-          x: { title: { display: !!spec.xLabel, text: spec.xLabel } },
+          x: dateAxis
+            ? { type: "linear", title: { display: !!spec.xLabel, text: spec.xLabel }, ticks: { callback: isoDay, maxTicksLimit: 8 } }
+            : { title: { display: !!spec.xLabel, text: spec.xLabel } },
           y: { beginAtZero: true, title: { display: !!spec.yLabel, text: spec.yLabel } }
         }
       }

@@ -7,6 +7,7 @@ from competition.compare.tables.base import Column, Row, Table, columns
 from competition.compare.tables.benchmarks import basket_table, benchmark_table, matrix_table
 from competition.compare.tables.market import launch_table, strategy_tables
 from competition.compare.tables.plans import plan_table, price_history_table, tier_change_table, tier_row, tier_table
+from competition.compare.tables.trends import trend_table
 
 __all__ = [
     "Column",
@@ -23,4 +24,5 @@ __all__ = [
     "tier_change_table",
     "tier_row",
     "tier_table",
+    "trend_table",
 ]
