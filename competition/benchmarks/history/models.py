@@ -15,6 +15,7 @@ class BenchmarkHistoryDay(models.Model):
     class Reason(models.TextChoices):
         RUN = "run", _("Benchmark run")
         CHANGE = "change", _("The input changed that day")
+        BEFORE = "before", _("The day before the first dated change")
         MONTHLY = "monthly", _("First of a month")
         LATEST = "latest", _("The day the history was computed")
 

@@ -1,8 +1,8 @@
 """Filling the benchmark history: a day from a run's result, the days the input changed, the backfill.
 
 Which days: every day the benchmarks' input changed (a benchmarked tier's period or its plan's
-sale starts or ends: the dates plans.periods reads), the first of every month from the first such
-day on, and today. Each day's points are computed from the tiers in effect on that day
+sale starts or ends: the dates plans.periods reads), the day before the first of them (the market
+before anything dated changed), the first of every month from the first change on, and today. Each day's points are computed from the tiers in effect on that day
 (`selectors.benchmark_input_frame(on=day)`) by the same analytics as a run
 (`analytics.history_compute`), so a day recorded from a run and the same day backfilled agree.
 
@@ -47,7 +47,8 @@ def benchmark_history_change_days(*, until: datetime.date) -> list[datetime.date
 
 
 def benchmark_history_days(*, until: datetime.date) -> dict[datetime.date, str]:
-    """Every day the history keeps up to `until`, with why: change days, month starts from the first on, `until`."""
+    """Every day the history keeps up to `until`, with why: the eve of the first change, change days, month starts
+    from the first change on, and `until` itself."""
     changes = benchmark_history_change_days(until=until)
     days: dict[datetime.date, str] = {}
     if changes:
@@ -55,6 +56,9 @@ def benchmark_history_days(*, until: datetime.date) -> dict[datetime.date, str]:
         while month <= until:
             days[month] = BenchmarkHistoryDay.Reason.MONTHLY
             month = (month + datetime.timedelta(days=32)).replace(day=1)
+    if changes:
+        # The market as it stood before its first dated change, so a series starts with the old figures.
+        days[changes[0] - datetime.timedelta(days=1)] = BenchmarkHistoryDay.Reason.BEFORE
     for day in changes:
         days[day] = BenchmarkHistoryDay.Reason.CHANGE
     days.setdefault(until, BenchmarkHistoryDay.Reason.LATEST)
