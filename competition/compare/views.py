@@ -122,7 +122,8 @@ class PlanDetailView(ComparisonPage):
             raise Http404(_("No such plan.")) from error
         form = AsOfForm(self.request.GET or None)
         day = self.dated(context, form)
-        history = plan_selectors.plan_price_history(plan=plan, until=day)
+        # The chart is the plan's whole history up to today, whatever day the tables look at.
+        history = plan_selectors.plan_price_history(plan=plan)
         chart = history.chart()
         for dataset in chart["datasets"]:
             dataset["label"] = _("%(days)s days") % {"days": dataset["validity_days"]}
