@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 # How many complete runs to keep; older ones (and failures older than them) are deleted.
 KEEP_RUNS = int(getattr(settings, "BENCHMARK_KEEP_RUNS", 3))
 # How many as-of runs (past days someone looked at) to keep as a cache; the least recently computed go first.
-KEEP_AS_OF_RUNS = int(getattr(settings, "BENCHMARK_KEEP_AS_OF_RUNS", 31))
+KEEP_AS_OF_RUNS = int(getattr(settings, "BENCHMARK_KEEP_AS_OF_RUNS", 5))
 
 
 # --------------------------------------------------------------------------- compute and store

@@ -13,7 +13,7 @@ import pandas as pd
 
 from competition.benchmarks.analytics.contract import METRICS
 from competition.benchmarks.analytics.exact import fraction_round_half_up
-from competition.benchmarks.analytics.metrics import metric_candidates
+from competition.benchmarks.analytics.metrics import metric_candidates_all
 from competition.benchmarks.analytics.tables import median_of_sorted
 
 # The empty code stands for "every province" / "every operator".
@@ -47,57 +47,51 @@ def history_points_compute(rows: pd.DataFrame, *, include_promotional: bool = Fa
     province_labels = list(rows["province_code"].cat.categories)
     operator_labels = list(rows["operator_code"].cat.categories)
     records: list[dict[str, object]] = []
+    sizes = (len(bucket_labels) + 1, len(province_labels) + 1, len(operator_labels) + 1)
+    orders: dict[str, np.ndarray] = {}
+    # Group ids fit 16 bits for 4 buckets x 31 provinces x 4 operators: numpy's stable sort is then a radix sort.
+    group_type = np.int16 if sizes[0] * sizes[1] * sizes[2] < 2**15 else np.int64
+    by_metric = metric_candidates_all(rows, include_promotional=include_promotional)
     for metric in METRICS:
-        candidate = metric_candidates(rows, metric, include_promotional=include_promotional)
+        candidate = by_metric[metric]
         if not candidate.mask.any():
             continue
         mask = candidate.mask
-        frame = pd.DataFrame(
-            {
-                "bucket": bucket[mask],
-                "province": province[mask],
-                "operator": operator[mask],
-                "key": candidate.key,
-                "price": rows["price_cents"].to_numpy(dtype=np.int64)[mask],
-                "tier": rows["tier_id"].to_numpy(dtype=np.int64)[mask],
-                "num": candidate.num,
-                "den": candidate.den,
-                "value": rows[candidate.value_column].to_numpy(dtype=np.int64, na_value=0)[mask],
-            }
-        )
+        price = rows["price_cents"].to_numpy(dtype=np.int64)[mask]
+        tier = rows["tier_id"].to_numpy(dtype=np.int64)[mask]
+        value = rows[candidate.value_column].to_numpy(dtype=np.int64, na_value=0)[mask]
+        # Cheapest first, ties to the lower price then the lower tier id (the matrix's order), sorted once;
+        # a stable sort by the scope's group then keeps that order inside every group.
+        # per_day and per_30_days compare the same tiers in the same order: sort once for both.
+        shared = "per_gb" if metric == "per_gb" else "per_day"
+        if shared not in orders:
+            orders[shared] = np.lexsort((tier, price, candidate.key))
+        order = orders[shared]
+        codes = (bucket[mask][order], province[mask][order], operator[mask][order])
+        num, den, value, tier = candidate.num[order], candidate.den[order], value[order], tier[order]
         for by_province, by_operator in _SCOPES:
-            group = ["bucket", *(["province"] if by_province else []), *(["operator"] if by_operator else [])]
-            # Cheapest first, ties to the lower price then the lower tier id: the matrix's order.
-            ordered = frame.sort_values([*group, "key", "price", "tier"], kind="stable").reset_index(drop=True)
-            starts = np.flatnonzero(_new_group(ordered, group))
-            ends = np.append(starts[1:], len(ordered))
-            columns = {
-                c: ordered[c].to_numpy() for c in ("bucket", "province", "operator", "num", "den", "value", "tier")
-            }
-            nums, dens, values, tiers = columns["num"], columns["den"], columns["value"], columns["tier"]
-            for start, end in zip(starts, ends, strict=True):
-                median = median_of_sorted(nums[start:end], dens[start:end])
+            group = codes[0].astype(group_type)
+            group = group * sizes[1] + (codes[1].astype(group_type) if by_province else 0)
+            group = group * sizes[2] + (codes[2].astype(group_type) if by_operator else 0)
+            within = np.argsort(group, kind="stable")
+            grouped = group[within]
+            starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+            ends = np.append(starts[1:], len(grouped))
+            g_num, g_den, g_value, g_tier = num[within], den[within], value[within], tier[within]
+            g_codes = [column[within] for column in codes]
+            for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+                median = median_of_sorted(g_num[start:end], g_den[start:end])
                 records.append(
                     {
-                        "bucket": bucket_labels[int(columns["bucket"][start])],
+                        "bucket": bucket_labels[int(g_codes[0][start])],
                         "metric": metric,
-                        "province_code": province_labels[int(columns["province"][start])] if by_province else ALL,
-                        "operator_code": operator_labels[int(columns["operator"][start])] if by_operator else ALL,
+                        "province_code": province_labels[int(g_codes[1][start])] if by_province else ALL,
+                        "operator_code": operator_labels[int(g_codes[2][start])] if by_operator else ALL,
                         "median_cents": None if median is None else fraction_round_half_up(median),
-                        "min_cents": int(values[start]),
-                        "max_cents": int(values[end - 1]),
-                        "sample_count": int(end - start),
-                        "tier_id": int(tiers[start]),
+                        "min_cents": int(g_value[start]),
+                        "max_cents": int(g_value[end - 1]),
+                        "sample_count": end - start,
+                        "tier_id": int(g_tier[start]),
                     }
                 )
     return pd.DataFrame.from_records(records, columns=HISTORY_COLUMNS)
-
-
-def _new_group(ordered: pd.DataFrame, group: list[str]) -> np.ndarray:
-    """True on the first row of each group of the sorted frame."""
-    new = np.zeros(len(ordered), dtype=bool)
-    new[0] = True
-    for column in group:
-        values = ordered[column].to_numpy()
-        new[1:] |= values[1:] != values[:-1]
-    return new

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from competition.benchmarks.analytics.contract import METRICS
-from competition.benchmarks.analytics.metrics import metric_candidates
+from competition.benchmarks.analytics.metrics import metric_candidates_all
 
 # What a matrix cell and a basket cost carry of the tier they chose.
 CHOSEN_TIER_COLUMNS = [
@@ -41,8 +41,9 @@ def province_comparison_compute(rows: pd.DataFrame, *, include_promotional: bool
         }
     )
     group = ["bucket_code", "province_code_id", "operator_code_id"]
+    by_metric = metric_candidates_all(rows, include_promotional=include_promotional)
     for metric in METRICS:
-        candidate = metric_candidates(rows, metric, include_promotional=include_promotional)
+        candidate = by_metric[metric]
         mask, key, value_column = candidate.mask, candidate.key, candidate.value_column
         if not mask.any():
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -61,3 +61,13 @@ def metric_candidates(rows: pd.DataFrame, metric: str, *, include_promotional: b
         den=days * 100,
         value_column=VALUE_COLUMNS[metric],
     )
+
+
+def metric_candidates_all(rows: pd.DataFrame, *, include_promotional: bool = False) -> dict[str, MetricCandidates]:
+    """`metric_candidates` of every metric; per_30_days reuses per_day's tiers and order (30 x the same values)."""
+    per_day = metric_candidates(rows, "per_day", include_promotional=include_promotional)
+    return {
+        "per_gb": metric_candidates(rows, "per_gb", include_promotional=include_promotional),
+        "per_day": per_day,
+        "per_30_days": replace(per_day, num=per_day.num * 30, value_column=VALUE_COLUMNS["per_30_days"]),
+    }

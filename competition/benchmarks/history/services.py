@@ -2,14 +2,15 @@
 
 Which days: every day the benchmarks' input changed (a benchmarked tier's period or its plan's
 sale starts or ends: the dates plans.periods reads), the day before the first of them (the market
-before anything dated changed), the first of every month from the first change on, and today. Each day's points are computed from the tiers in effect on that day
+before anything dated changed), the first of every month from the first change on, and today.
+Each day's points are computed from the tiers in effect on that day
 (`selectors.benchmark_input_frame(on=day)`) by the same analytics as a run
 (`analytics.history_compute`), so a day recorded from a run and the same day backfilled agree.
 
 After every regular run `benchmark_run_compute` records the run's day from its result, and the
 scheduler then fills the days still missing (a backdated price adds a past change day). An in-place
 correction of a past price changes days already recorded: `manage.py backfill_benchmark_history
---since DATE` recomputes them (the change feed's audit trail says which).
+--since DATE --rebuild` recomputes them.
 """
 
 from __future__ import annotations
