@@ -101,7 +101,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     user, _ = get_user_model().objects.get_or_create(username="bench-history")
     client = APIClient(SERVER_NAME="127.0.0.1", HTTP_HOST="127.0.0.1")
     client.force_authenticate(user)
-    scopes = {
+    scopes: dict[str, dict[str, Any]] = {
         "market": {},
         "operator cmcc": {"operator": "cmcc"},
         "cell 31/cmcc": {"province": "31", "operator": "cmcc"},
