@@ -266,7 +266,10 @@ def benchmarks_recompute(
                     trigger=trigger, requested_by_id=requested_by_id, parameters=parameters
                 )
                 # The run recorded today; a backdated price may have added a past change day.
-                history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
+                try:
+                    history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
+                except Exception:  # the run is published either way; the next run (or the backfill) fills it
+                    logger.exception("filling the benchmark history after run %s failed", run.pk)
     except BenchmarkBusy:
         if not only_if_pending:
             benchmarks_mark_pending()
