@@ -15,6 +15,7 @@ one change per 1,000 tiers a day), then:
       DRF client: auth, filters, serializer, JSON), reporting the median and the slowest.
 
     python scripts/bench_history.py [--tiers 1000000] [--days 365] [--backfill-days 20] [--reads 30] [--keep]
+    python scripts/bench_history.py --database D --reuse --keep --backfill-days -1   # re-measure a kept database
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     today = timezone.localdate()
     owed = history_services.benchmark_history_days(until=today)
     days = list(owed)
-    if args.backfill_days:
+    if args.backfill_days < 0:  # measure what an earlier (kept) run recorded
+        days = []
+    elif args.backfill_days:
         days = days[-args.backfill_days :]
     parameters = services.benchmark_parameters_default()
     per_day = []
@@ -141,7 +144,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tiers", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=365, help="Days of daily price changes (ending today).")
-    parser.add_argument("--backfill-days", type=int, default=0, help="Backfill only the K most recent owed days.")
+    parser.add_argument(
+        "--backfill-days",
+        type=int,
+        default=0,
+        help="Backfill only the K most recent owed days (-1: none, measure what a --keep run recorded).",
+    )
     parser.add_argument("--reads", type=int, default=30)
     parser.add_argument("--database", default="bench_history")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
