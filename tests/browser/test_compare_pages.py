@@ -128,3 +128,45 @@ def test_the_main_pages_render_for_screenshots(chinese_page, live_server, seeded
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 768
     save_screenshot(page, "matrix-tablet", tmp_path)
     assert errors == []
+
+
+def test_an_analyst_sees_a_price_change_as_steps_over_real_dates(
+    chinese_page, live_server, seeded, analyst_login, tmp_path
+) -> None:
+    import datetime
+
+    from competition.benchmarks import services
+    from competition.benchmarks.history import services as history_services
+    from plans.models import Plan
+    from tests.competition.benchmarks.dated_changes import price_change
+
+    price_change(plan_zh="熊猫卡", validity_days=7, price="60.00", day=datetime.date(2026, 6, 1))
+    history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
+    page = chinese_page
+    log_in(page, live_server, analyst_login, "/compare/trends/?bucket=1-7")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('trend-median-chart'))")
+    trend = page.evaluate(
+        """() => {
+            const chart = Chart.getChart(document.getElementById('trend-median-chart'));
+            const market = chart.data.datasets[0];
+            return {type: chart.options.scales.x.type, stepped: market.stepped, first: market.data[0],
+                    second: market.data[1], lines: chart.data.datasets.length};
+        }"""
+    )
+    # The market before the change (熊猫卡 3.00 per GB, median 3.00) and from 2026-06-01 (2.00: median 2.33).
+    assert (trend["type"], trend["stepped"], trend["lines"]) == ("linear", True, 3)
+    assert trend["first"] == {"x": 1780185600000, "y": 3.0}  # 2026-05-31 as milliseconds since 1970 (UTC)
+    assert trend["second"] == {"x": 1780272000000, "y": 2.33}
+    save_screenshot(page, "trends", tmp_path)
+
+    plan = Plan.objects.get(name_zh="熊猫卡")
+    page.goto(f"{live_server.url}/compare/plans/{plan.pk}/")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('price-history-chart'))")
+    steps = page.evaluate(
+        """() => {
+            const chart = Chart.getChart(document.getElementById('price-history-chart'));
+            return chart.data.datasets.map(d => [d.label, d.stepped, d.data[0]]);
+        }"""
+    )
+    assert steps == [["7 天", True, {"x": 1780272000000, "y": 60}]]
+    assert "7 天：90.00 元 （至 2026-06-01）" in page.inner_text("#undated-prices")
