@@ -27,7 +27,8 @@
     var isoDay = function (value) { return new Date(value).toISOString().slice(0, 10); };
     if (dateAxis) {
       spec.datasets.forEach(function (dataset) {
-        dataset.data.forEach(function (point) { point.x = Date.parse(point.x); });
+        // Strings are days; a number is already milliseconds (a reference line's ends, for instance).
+        dataset.data.forEach(function (point) { if (typeof point.x === "string") { point.x = Date.parse(point.x); } });
       });
     }
     var config = {
