@@ -1,6 +1,7 @@
 """The competition app's models, defined in its parts (app label `competition` for both)."""
 
 from competition.analyser.models import DraftSet
+from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
 from competition.benchmarks.models import (
     BenchmarkBasketCost,
     BenchmarkBucketSummary,
@@ -17,6 +18,8 @@ from competition.watching.models import Notification, Watch, WatchingSettings
 __all__ = [
     "BenchmarkBasketCost",
     "BenchmarkBucketSummary",
+    "BenchmarkHistoryDay",
+    "BenchmarkHistoryPoint",
     "BenchmarkMatrixCell",
     "BenchmarkRow",
     "BenchmarkRun",

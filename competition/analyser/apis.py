@@ -158,15 +158,6 @@ class BenchmarkSensitivityApi(BenchmarkApi):
     def get_export_fields(self) -> Mapping[str, serializers.Field]:
         return {}  # the rank columns (ranks.per_gb …) follow the baskets, so the rows name them
 
-    def as_of(self) -> datetime.date | None:
-        raw = self.request.query_params.get("as_of") or None
-        if raw is None:
-            return None
-        try:
-            return datetime.date.fromisoformat(raw)
-        except ValueError:
-            raise exceptions.ValidationError({"as_of": [_("Enter a valid date (YYYY-MM-DD).")]}) from None
-
     @extend_schema(parameters=[BUCKET, AS_OF, FORMAT])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         bucket = self.bucket()

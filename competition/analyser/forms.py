@@ -12,9 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django import forms
-from django.utils.translation import gettext_lazy
-
 from competition.analyser.validation import (
     DRAFT_FIELDS,
     INTEGER_FIELDS,
@@ -23,7 +20,7 @@ from competition.analyser.validation import (
     InvalidInput,
     analyser_input_validate,
 )
-from competition.compare.forms import DEFAULT_BUCKET, BucketForm
+from competition.compare.forms import BucketForm
 
 _ROW_KEY = re.compile(r"^d(\d{1,3})-(\w+)$")
 _FLAGS = {"on": True, "true": True, "1": True, "off": False, "false": False, "0": False}
@@ -117,5 +114,4 @@ def page_rows_from_drafts(drafts: list[dict[str, Any]]) -> dict[str, str]:
 
 
 class SensitivityForm(BucketForm):
-    as_of = forms.DateField(label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    defaults = {"bucket": DEFAULT_BUCKET, "as_of": None}
+    """A bucket as of a day: the as_of field and its parsing come from AsOfFormMixin, like every page."""

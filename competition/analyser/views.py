@@ -130,7 +130,7 @@ class SensitivityView(ComparisonPage):
         context = super().get_context_data(**kwargs)
         form = SensitivityForm(self.request.GET or None)
         bucket = form.value("bucket")
-        sensitivity = selectors.rank_sensitivity(bucket=bucket, as_of=form.value("as_of"))
+        sensitivity = selectors.rank_sensitivity(bucket=bucket, as_of=self.dated(context, form))
         context.update(
             form=form,
             bucket=bucket,

@@ -7,22 +7,28 @@ required (the default permission class). Launches and strategies are in launch_a
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from competition.benchmarks import analytics, selectors
+from competition.benchmarks import analytics, as_of, selectors
+from competition.benchmarks.as_of import as_of_parse
+from competition.benchmarks.history import selectors as history_selectors
 from competition.benchmarks.models import BenchmarkMatrixCell, BenchmarkRun
 from competition.benchmarks.serializers import (
     BenchmarkBasketCostOutputSerializer,
     BenchmarkBasketPageSerializer,
+    BenchmarkHistoryPageSerializer,
+    BenchmarkHistoryPointOutputSerializer,
     BenchmarkMatrixCellOutputSerializer,
     BenchmarkMatrixPageSerializer,
     BenchmarkPerGbPageSerializer,
@@ -40,6 +46,17 @@ FORMAT = OpenApiParameter(
     "format", str, enum=["json", "csv", "xlsx"], description="JSON (default), or every filtered row as CSV or XLSX."
 )
 BUCKET = OpenApiParameter("bucket", str, enum=list(BUCKET_LABELS), description="Validity bucket in days (default 1-7).")
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description="YYYY-MM-DD, default today: the benchmarks over the tiers in effect that day (not after today).",
+)
+METRIC = OpenApiParameter(
+    "metric",
+    str,
+    enum=[metric.value for metric in BenchmarkMatrixCell.Metric],
+    description="per_gb (default), per_day or per_30_days.",
+)
 
 
 def known_code(request: Request, name: str, model: type[Operator] | type[Province]) -> str | None:
@@ -80,13 +97,22 @@ class BenchmarkApi(BaseApi):
     def exporting(self) -> bool:
         return self.request.accepted_renderer.format in EXPORT_FORMATS
 
-    def latest_run(self) -> BenchmarkRun:
-        run = selectors.benchmark_run_latest()
+    def as_of(self) -> datetime.date:
+        """The `as_of` day (default today); a malformed or future one is a 400 naming as_of."""
+        try:
+            return as_of_parse(self.request.query_params.get("as_of"))
+        except ValueError as error:
+            raise exceptions.ValidationError({"as_of": [str(error)]}) from error
+
+    def run_as_of(self) -> tuple[BenchmarkRun, datetime.date]:
+        """The run that answers for the `as_of` day, and the day."""
+        day = self.as_of()
+        run = as_of.benchmark_run_on(day=day)
         if run is None:
             raise exceptions.NotFound(
                 _("No benchmark run has completed yet; run `python manage.py recompute_benchmarks`.")
             )
-        return run
+        return run, day
 
     def bucket(self) -> str:
         bucket = self.request.query_params.get("bucket") or "1-7"
@@ -101,8 +127,23 @@ class BenchmarkApi(BaseApi):
             )
         return bucket
 
-    def run_fields(self, run: BenchmarkRun) -> dict[str, Any]:
+    def metric(self) -> str:
+        metric = self.request.query_params.get("metric") or BenchmarkMatrixCell.Metric.PER_GB
+        metrics = [choice.value for choice in BenchmarkMatrixCell.Metric]
+        if metric not in metrics:
+            raise exceptions.ValidationError(
+                {
+                    "metric": [
+                        _("Unknown metric %(metric)r; use one of %(valid)s.")
+                        % {"metric": metric, "valid": ", ".join(metrics)}
+                    ]
+                }
+            )
+        return metric
+
+    def run_fields(self, run: BenchmarkRun, day: datetime.date) -> dict[str, Any]:
         return {
+            "as_of": day.isoformat(),
             "run_id": run.pk,
             "computed_at": None
             if run.computed_at is None
@@ -141,12 +182,12 @@ class BenchmarkPerGbApi(BenchmarkApi):
     pagination_class = StandardPagination
     export_basename = "benchmarks-per-gb"
 
-    @extend_schema(parameters=[BUCKET, OPERATOR, PROVINCE, CURRENCY, RATE_ON, FORMAT])
+    @extend_schema(parameters=[BUCKET, OPERATOR, PROVINCE, AS_OF, CURRENCY, RATE_ON, FORMAT])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         operator, province = known_code(request, "operator", Operator), known_code(request, "province", Province)
         conversion = conversion_requested(request.query_params, default_on=timezone.localdate())
         bucket = self.bucket()
-        run = self.latest_run()
+        run, day = self.run_as_of()
         rows = selectors.benchmark_row_list(
             bucket=bucket,
             run=run,
@@ -159,7 +200,7 @@ class BenchmarkPerGbApi(BenchmarkApi):
         page = self.paginate_queryset(rows)
         body = {
             "bucket": bucket,
-            **self.run_fields(run),
+            **self.run_fields(run, day),
             "input_fingerprint": run.input_fingerprint,
             "include_promotional": bool(run.parameters.get("include_promotional", False)),
             "median_per_gb_cny": None,
@@ -205,35 +246,21 @@ class BenchmarkMatrixApi(BenchmarkApi):
     @extend_schema(
         parameters=[
             BUCKET,
-            OpenApiParameter(
-                "metric",
-                str,
-                enum=[metric.value for metric in BenchmarkMatrixCell.Metric],
-                description="per_gb (default), per_day or per_30_days.",
-            ),
+            METRIC,
+            AS_OF,
             FORMAT,
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         bucket = self.bucket()
-        metric = request.query_params.get("metric") or BenchmarkMatrixCell.Metric.PER_GB
-        metrics = [choice.value for choice in BenchmarkMatrixCell.Metric]
-        if metric not in metrics:
-            raise exceptions.ValidationError(
-                {
-                    "metric": [
-                        _("Unknown metric %(metric)r; use one of %(valid)s.")
-                        % {"metric": metric, "valid": ", ".join(metrics)}
-                    ]
-                }
-            )
-        run = self.latest_run()
+        metric = self.metric()
+        run, day = self.run_as_of()
         cells = list(selectors.benchmark_matrix_cell_list(bucket=bucket, metric=metric, run=run))
         rows = self.rows(cells, context={"cheapest_pairs": selectors.cheapest_cell_pairs(cells)})
         if self.exporting():
             return Response(rows)
         return Response(
-            {"bucket": bucket, "metric": metric, **self.run_fields(run), "count": len(rows), "results": rows}
+            {"bucket": bucket, "metric": metric, **self.run_fields(run, day), "count": len(rows), "results": rows}
         )
 
 
@@ -249,12 +276,13 @@ class BenchmarkBasketApi(BenchmarkApi):
             OpenApiParameter("profile", str, description="Only this profile (slug, e.g. week-light)."),
             OPERATOR,
             PROVINCE,
+            AS_OF,
             FORMAT,
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         operator, province = known_code(request, "operator", Operator), known_code(request, "province", Province)
-        run = self.latest_run()
+        run, day = self.run_as_of()
         profiles = selectors.basket_profile_list(run=run)
         profile = request.query_params.get("profile") or None
         slugs = [item["slug"] for item in profiles]
@@ -276,4 +304,37 @@ class BenchmarkBasketApi(BenchmarkApi):
         rows = self.rows(costs)
         if self.exporting():
             return Response(rows)
-        return Response({**self.run_fields(run), "profiles": profiles, "count": len(rows), "results": rows})
+        return Response({**self.run_fields(run, day), "profiles": profiles, "count": len(rows), "results": rows})
+
+
+class BenchmarkHistoryApi(BenchmarkApi):
+    """A bucket's history for one metric: per recorded day the median, minimum, maximum and sample count.
+
+    Without `province` and `operator` the series is the whole market; with one of them that province's or
+    operator's tiers; with both the matrix cell's. A day is recorded whenever the tiers in effect changed,
+    on the first of every month, and on every benchmark run; each point holds until the next one.
+    """
+
+    output_serializer_class = BenchmarkHistoryPageSerializer
+    row_serializer_class = BenchmarkHistoryPointOutputSerializer
+    export_basename = "benchmarks-history"
+
+    @extend_schema(parameters=[BUCKET, METRIC, PROVINCE, OPERATOR, FORMAT])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        operator, province = known_code(request, "operator", Operator), known_code(request, "province", Province)
+        bucket = self.bucket()
+        metric = self.metric()
+        points = history_selectors.history_series(bucket=bucket, metric=metric, province=province, operator=operator)
+        rows = self.rows(points)
+        if self.exporting():
+            return Response(rows)
+        return Response(
+            {
+                "bucket": bucket,
+                "metric": metric,
+                "province": province,
+                "operator": operator,
+                "count": len(rows),
+                "results": rows,
+            }
+        )

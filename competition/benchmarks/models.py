@@ -52,6 +52,9 @@ class BenchmarkRun(models.Model):
     matrix_cell_count = models.PositiveIntegerField(_("matrix cells"), default=0)
     basket_cost_count = models.PositiveIntegerField(_("basket costs"), default=0)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    # Set on a run computed on request for a past day (an as-of view, competition.benchmarks.as_of): a cache
+    # that is never "the latest run". Empty on the regular runs over the tiers in effect when they ran.
+    as_of = models.DateField(_("as of"), null=True, blank=True, db_index=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
 

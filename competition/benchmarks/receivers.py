@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from competition.benchmarks import scheduling
+from competition.benchmarks import scheduling, services
 
 logger = logging.getLogger(__name__)
 
@@ -13,6 +13,8 @@ logger = logging.getLogger(__name__)
 def benchmarks_on_tiers_changed(sender: Any, plan_ids: list[int] | None = None, **kwargs: Any) -> None:
     """The change committed: mark a recompute pending and publish it (without a broker it runs here)."""
     try:
+        # Any past day may have changed (a backdated price, a correction): the as-of cache starts over.
+        services.benchmark_as_of_runs_drop()
         scheduling.benchmarks_mark_pending()
         scheduling.benchmarks_publish(trigger="change")
     except Exception:

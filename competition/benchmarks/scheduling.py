@@ -42,6 +42,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from competition.benchmarks import analytics, services
+from competition.benchmarks.history import services as history_services
 from competition.benchmarks.models import BenchmarkRun, BenchmarkSchedule
 from core.publishing import broker_mark_down, broker_recently_down
 
@@ -230,7 +231,9 @@ def benchmark_lease(*, wait_seconds: float = 0) -> Iterator[int]:
 
 def _runs_fail_abandoned() -> int:
     """Runs left `running` have no live holder once we hold the lease: mark them failed, with the reason."""
-    abandoned = list(BenchmarkRun.objects.filter(status=BenchmarkRun.Status.RUNNING).values_list("pk", flat=True))
+    # As-of runs are computed outside the lease, by the request that asked for a past day: never abandoned here.
+    running = BenchmarkRun.objects.filter(status=BenchmarkRun.Status.RUNNING, as_of__isnull=True)
+    abandoned = list(running.values_list("pk", flat=True))
     if not abandoned:
         return 0
     logger.warning("benchmark runs %s were abandoned by a stopped worker; marking them failed", abandoned)
@@ -268,6 +271,11 @@ def benchmarks_recompute(
                 run = services.benchmark_run_compute(
                     trigger=trigger, requested_by_id=requested_by_id, parameters=parameters
                 )
+                # The run recorded today; a backdated price may have added a past change day.
+                try:
+                    history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
+                except Exception:  # the run is published either way; the next run (or the backfill) fills it
+                    logger.exception("filling the benchmark history after run %s failed", run.pk)
     except BenchmarkBusy:
         if not only_if_pending:
             benchmarks_mark_pending()
@@ -284,5 +292,5 @@ def benchmarks_recompute(
 def _recompute_owed() -> bool:
     return (
         benchmarks_pending_since() is not None
-        or BenchmarkRun.objects.filter(status=BenchmarkRun.Status.RUNNING).exists()
+        or BenchmarkRun.objects.filter(status=BenchmarkRun.Status.RUNNING, as_of__isnull=True).exists()
     )

@@ -124,12 +124,20 @@ def bucket_validate(bucket: str) -> str:
 
 def benchmark_run_latest() -> BenchmarkRun | None:
     """The latest complete run, or None before the first one has finished."""
-    return BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE).order_by("-computed_at", "-id").first()
+    return (
+        BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE, as_of__isnull=True)
+        .order_by("-computed_at", "-id")
+        .first()
+    )
 
 
 def benchmark_run_in_progress() -> BenchmarkRun | None:
     """The run being computed right now, if any (for progress displays)."""
-    return BenchmarkRun.objects.filter(status=BenchmarkRun.Status.RUNNING).order_by("-started_at", "-id").first()
+    return (
+        BenchmarkRun.objects.filter(status=BenchmarkRun.Status.RUNNING, as_of__isnull=True)
+        .order_by("-started_at", "-id")
+        .first()
+    )
 
 
 def _run_or_latest(run: BenchmarkRun | None) -> BenchmarkRun | None:

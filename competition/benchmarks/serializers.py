@@ -10,6 +10,7 @@ from typing import Any, TypedDict
 from rest_framework import serializers
 
 from competition.benchmarks.analytics import LOW_SAMPLE_BELOW, is_low_sample
+from competition.benchmarks.history.models import BenchmarkHistoryPoint
 from competition.benchmarks.models import BenchmarkBasketCost, BenchmarkBucketSummary, BenchmarkMatrixCell, BenchmarkRow
 
 
@@ -109,6 +110,9 @@ class BenchmarkPerGbPageSerializer(serializers.Serializer):
     """The per-GB endpoint's body: the run and bucket figures, then one page of rows."""
 
     bucket = serializers.CharField()
+    as_of = serializers.DateField(
+        help_text="The day the figures describe: the tiers in effect on it (as_of, default today)."
+    )
     run_id = serializers.IntegerField()
     computed_at = serializers.DateTimeField()
     methodology_version = serializers.CharField()
@@ -204,6 +208,9 @@ class BenchmarkMatrixPageSerializer(serializers.Serializer):
 
     bucket = serializers.CharField()
     metric = serializers.CharField()
+    as_of = serializers.DateField(
+        help_text="The day the figures describe: the tiers in effect on it (as_of, default today)."
+    )
     run_id = serializers.IntegerField()
     computed_at = serializers.DateTimeField()
     methodology_version = serializers.CharField()
@@ -223,9 +230,40 @@ class BasketProfileSerializer(serializers.Serializer):
 class BenchmarkBasketPageSerializer(serializers.Serializer):
     """The basket endpoint's body: the run, the profiles it costed, then every cost."""
 
+    as_of = serializers.DateField(
+        help_text="The day the figures describe: the tiers in effect on it (as_of, default today)."
+    )
     run_id = serializers.IntegerField()
     computed_at = serializers.DateTimeField()
     methodology_version = serializers.CharField()
     profiles = BasketProfileSerializer(many=True)
     count = serializers.IntegerField()
     results = BenchmarkBasketCostOutputSerializer(many=True)
+
+
+class BenchmarkHistoryPointOutputSerializer(serializers.ModelSerializer):
+    """One day of a history series: the figures from that date until the next point."""
+
+    median_cny = serializers.DecimalField(**MONEY)
+    min_cny = serializers.DecimalField(**MONEY, help_text="The cheapest tier's value (in a cell: the matrix cell).")
+    max_cny = serializers.DecimalField(**MONEY)
+    sample_count = serializers.IntegerField(help_text="Tiers compared; fewer than 3 is a low sample.")
+    run = serializers.IntegerField(
+        source="run_id", allow_null=True, help_text="The run it was recorded from; null when computed for the day."
+    )
+    tier_id = serializers.IntegerField(help_text="The cheapest tier that day.")
+
+    class Meta:
+        model = BenchmarkHistoryPoint
+        fields = ["date", "median_cny", "min_cny", "max_cny", "sample_count", "run", "tier_id"]
+
+
+class BenchmarkHistoryPageSerializer(serializers.Serializer):
+    """The history endpoint's body: which series, then its points oldest first (one per recorded day at most)."""
+
+    bucket = serializers.CharField()
+    metric = serializers.CharField()
+    province = serializers.CharField(allow_null=True)
+    operator = serializers.CharField(allow_null=True)
+    count = serializers.IntegerField()
+    results = BenchmarkHistoryPointOutputSerializer(many=True)

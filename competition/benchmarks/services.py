@@ -6,6 +6,7 @@ When a run happens and who runs it (the lease, the pending flag, the Celery task
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from competition.benchmarks import analytics, selectors, storage
+from competition.benchmarks.history import services as history_services
 from competition.benchmarks.models import (
     BenchmarkRun,
 )
@@ -23,9 +25,18 @@ logger = logging.getLogger(__name__)
 
 # How many complete runs to keep; older ones (and failures older than them) are deleted.
 KEEP_RUNS = int(getattr(settings, "BENCHMARK_KEEP_RUNS", 3))
+# How many as-of runs (past days someone looked at) to keep as a cache; the least recently computed go first.
+KEEP_AS_OF_RUNS = int(getattr(settings, "BENCHMARK_KEEP_AS_OF_RUNS", 5))
 
 
 # --------------------------------------------------------------------------- compute and store
+
+
+def benchmark_parameters_default() -> analytics.BenchmarkParameters:
+    """What every regular run, as-of run and history day is computed with (settings.BENCHMARK_INCLUDE_PROMOTIONAL)."""
+    return analytics.BenchmarkParameters(
+        include_promotional=bool(getattr(settings, "BENCHMARK_INCLUDE_PROMOTIONAL", False))
+    )
 
 
 def benchmark_run_compute(
@@ -33,6 +44,7 @@ def benchmark_run_compute(
     trigger: str = "manual",
     requested_by_id: int | None = None,
     parameters: analytics.BenchmarkParameters | None = None,
+    as_of: datetime.date | None = None,
 ) -> BenchmarkRun:
     """One run (the caller holds the lease: `scheduling.benchmarks_recompute`): read, compute, store, publish, prune.
 
@@ -40,10 +52,14 @@ def benchmark_run_compute(
     are written in one transaction that ends by flipping it to complete. Any error rolls the
     results back, marks the run failed with the error, and re-raises: the previous complete run
     stays the one readers see. The number of queries does not depend on the number of tiers.
+
+    A regular run (no `as_of`) reads the tiers in effect today and records today in the benchmark
+    history from its own result, in the transaction that publishes it. With `as_of` it reads the tiers
+    in effect on that day and is stored as that day's as-of run (competition.benchmarks.as_of), never
+    the latest run, and leaves the history alone.
     """
-    parameters = parameters or analytics.BenchmarkParameters(
-        include_promotional=bool(getattr(settings, "BENCHMARK_INCLUDE_PROMOTIONAL", False))
-    )
+    parameters = parameters or benchmark_parameters_default()
+    day = as_of or timezone.localdate()
     started = time.monotonic()
     run = BenchmarkRun.objects.create(
         trigger=trigger,
@@ -52,9 +68,10 @@ def benchmark_run_compute(
         progress=5,
         methodology_version=analytics.METHODOLOGY_VERSION,
         parameters=parameters.as_dict(),
+        as_of=as_of,
     )
     try:
-        tiers = selectors.benchmark_input_frame()
+        tiers = selectors.benchmark_input_frame(on=day)
         _progress(run, BenchmarkRun.Stage.COMPUTING, 30)
         result = analytics.benchmarks_compute(tiers, parameters=parameters)
         del tiers
@@ -73,6 +90,9 @@ def benchmark_run_compute(
             run.basket_cost_count = len(result.baskets)
             run.duration_ms = int((time.monotonic() - started) * 1000)
             run.save()
+            # The history is one series: a run asked for other parameters (--include-promotional) stays out of it.
+            if as_of is None and parameters == benchmark_parameters_default():
+                history_services.benchmark_history_record_run(run=run, day=day, result=result)
     except Exception as error:
         logger.exception("benchmark run %s failed", run.pk)
         BenchmarkRun.objects.filter(pk=run.pk).update(
@@ -81,10 +101,14 @@ def benchmark_run_compute(
             duration_ms=int((time.monotonic() - started) * 1000),
         )
         raise
-    # Before pruning: a listener compares this run with the one before it, which pruning may delete.
-    run_id = run.pk
-    transaction.on_commit(lambda: benchmark_run_published.send(sender=BenchmarkRun, run_id=run_id))
-    benchmark_runs_prune(keep=KEEP_RUNS)
+    if as_of is None:
+        # Before pruning: a listener compares this run with the one before it, which pruning may delete.
+        # A past day's run (as_of) publishes nothing: it is an answer about then, not a change now.
+        run_id = run.pk
+        transaction.on_commit(lambda: benchmark_run_published.send(sender=BenchmarkRun, run_id=run_id))
+        benchmark_runs_prune(keep=KEEP_RUNS)
+    else:
+        benchmark_as_of_runs_prune(keep=KEEP_AS_OF_RUNS)
     return run
 
 
@@ -95,15 +119,36 @@ def _progress(run: BenchmarkRun, stage: str, progress: int) -> None:
 
 def benchmark_runs_prune(*, keep: int = KEEP_RUNS) -> int:
     """Delete all but the newest `keep` complete runs, and failed runs older than the oldest kept; returns the count."""
+    regular = BenchmarkRun.objects.filter(as_of__isnull=True)
     kept = list(
-        BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE)
+        regular.filter(status=BenchmarkRun.Status.COMPLETE)
         .order_by("-computed_at", "-id")
         .values_list("id", "started_at")[:keep]
     )
     if len(kept) < keep:
         return 0
     oldest_started = kept[-1][1]
-    stale = BenchmarkRun.objects.exclude(status=BenchmarkRun.Status.RUNNING).filter(started_at__lt=oldest_started)
+    stale = regular.exclude(status=BenchmarkRun.Status.RUNNING).filter(started_at__lt=oldest_started)
     stale = stale.exclude(id__in=[run_id for run_id, _ in kept])
     _total, per_model = stale.delete()
+    return per_model.get(BenchmarkRun._meta.label, 0)
+
+
+def benchmark_as_of_runs_prune(*, keep: int = KEEP_AS_OF_RUNS) -> int:
+    """Keep the newest `keep` as-of runs (and none that failed); returns how many runs were deleted."""
+    as_of_runs = BenchmarkRun.objects.filter(as_of__isnull=False).exclude(status=BenchmarkRun.Status.RUNNING)
+    kept = list(
+        as_of_runs.filter(status=BenchmarkRun.Status.COMPLETE)
+        .order_by("-computed_at", "-id")
+        .values_list("id", flat=True)[:keep]
+    )
+    _total, per_model = as_of_runs.exclude(id__in=kept).delete()
+    return per_model.get(BenchmarkRun._meta.label, 0)
+
+
+def benchmark_as_of_runs_drop() -> int:
+    """Delete every stored as-of run: a tier change may rewrite any past day, so the cache starts over."""
+    _total, per_model = (
+        BenchmarkRun.objects.filter(as_of__isnull=False).exclude(status=BenchmarkRun.Status.RUNNING).delete()
+    )
     return per_model.get(BenchmarkRun._meta.label, 0)

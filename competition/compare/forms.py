@@ -6,13 +6,16 @@ shows what it did not accept.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from competition.benchmarks.analytics import DEFAULT_BASKETS
+from competition.benchmarks.as_of import as_of_parse
 from competition.models import Launch, Strategy
 from operators.models import Operator, Province
 from plans.pricing import BUCKET_LABELS
@@ -62,7 +65,42 @@ class FilterForm(forms.Form):
         return _cleaned_or_default(self, name, self.defaults.get(name))
 
 
-class BucketForm(FilterForm):
+class AsOfFormMixin(forms.Form):
+    """The `as_of` date every comparison page takes: the tiers in effect that day (default today).
+
+    Read as text and parsed by `as_of_parse`, the one parser the API uses too, so a bad date gets the
+    same words on a page (a form error, the page then shows today) as in the API (a 400).
+    """
+
+    as_of = forms.CharField(
+        label=_("As of"),
+        required=False,
+        max_length=10,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day to look at (default today)."),
+    )
+
+    def clean_as_of(self) -> datetime.date:
+        try:
+            return as_of_parse(self.cleaned_data.get("as_of"))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def valid_apart_from_as_of(self) -> bool:
+        """A bad date alone leaves the other filters working (the page then shows today)."""
+        return self.is_valid() or set(self.errors) <= {"as_of"}
+
+    def as_of_day(self) -> datetime.date:
+        """The valid as_of date, else today."""
+        value = _cleaned_or_default(self, "as_of", None)
+        return value if isinstance(value, datetime.date) else timezone.localdate()
+
+
+class AsOfForm(AsOfFormMixin, FilterForm):
+    """The date alone, for pages that have no other filter."""
+
+
+class BucketForm(AsOfFormMixin, FilterForm):
     bucket = forms.ChoiceField(label=_("Validity"), choices=BUCKET_CHOICES, required=False)
     defaults = {"bucket": DEFAULT_BUCKET}
 
@@ -79,7 +117,7 @@ class MatrixForm(BucketForm):
         cast(forms.ChoiceField, self.fields["profile"]).choices = [(p["slug"], profile_label(p)) for p in profiles]
 
 
-class ProvinceCompareForm(FilterForm):
+class ProvinceCompareForm(AsOfFormMixin, FilterForm):
     """Two to four provinces; fewer or more is an error the page explains."""
 
     province = forms.ModelMultipleChoiceField(
@@ -104,7 +142,7 @@ class ProvinceCompareForm(FilterForm):
 
     def province_codes(self) -> list[str]:
         """Codes in the order the URL names them, so the columns follow the analyst's choice."""
-        if not self.is_valid():
+        if not self.valid_apart_from_as_of():
             return []
         valid = {p.code for p in self.cleaned_data["province"]}
         ordered: list[str] = []
@@ -118,7 +156,7 @@ class ProvinceCompareForm(FilterForm):
 DEFAULT_BASKET_PROFILE = DEFAULT_BASKETS[0]
 
 
-class BasketForm(FilterForm):
+class BasketForm(AsOfFormMixin, FilterForm):
     """A visitor profile after the ITU/OECD usage baskets.
 
     Its fields always show the figures the answer uses: the default profile's on a first visit
@@ -141,8 +179,10 @@ class BasketForm(FilterForm):
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         if data is not None:
-            submitted = {name: data.get(name) for name in self.defaults if data.get(name) not in (None, "")}
-            data = {name: str(value) for name, value in {**self.defaults, **submitted}.items()}
+            data = data.copy()  # the other fields (as_of) are kept as sent
+            for name, default in self.defaults.items():
+                if data.get(name) in (None, ""):
+                    data[name] = str(default)
         super().__init__(data, initial=self.defaults, **kwargs)
 
     @property
@@ -151,7 +191,7 @@ class BasketForm(FilterForm):
         return all(self.value(name) == default for name, default in self.defaults.items())
 
 
-class LaunchFilterForm(FilterForm):
+class LaunchFilterForm(AsOfFormMixin, FilterForm):
     operator = forms.ModelChoiceField(
         label=_("Operator"),
         queryset=Operator.objects.none(),
@@ -184,7 +224,7 @@ class LaunchFilterForm(FilterForm):
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for the timeline selector; an invalid form filters nothing."""
-        if not self.is_valid():
+        if not self.valid_apart_from_as_of():
             return {}
         data = self.cleaned_data
         return {
@@ -196,7 +236,7 @@ class LaunchFilterForm(FilterForm):
         }
 
 
-class StrategyFilterForm(FilterForm):
+class StrategyFilterForm(AsOfFormMixin, FilterForm):
     theme = forms.ChoiceField(
         label=_("Theme"), choices=[("", _("All themes")), *Strategy.Theme.choices], required=False
     )
@@ -211,7 +251,7 @@ class StrategyFilterForm(FilterForm):
         ]
 
     def filters(self) -> dict[str, str]:
-        if not self.is_valid():
+        if not self.valid_apart_from_as_of():
             return {}
         return {"theme": self.cleaned_data.get("theme") or "", "operator": self.cleaned_data.get("operator") or ""}
 
@@ -226,3 +266,35 @@ class CurrencyForm(FilterForm):
     )
     rate_on = forms.DateField(label=_("Exchange rate of"), required=False)
     defaults = {"currency": "CNY", "rate_on": None}
+
+
+class TrendForm(BucketForm):
+    """The trends page: a bucket and metric over time, one line per operator or per chosen province."""
+
+    BY_CHOICES = [("operator", _("One line per operator")), ("province", _("One line per province"))]
+    metric = forms.ChoiceField(
+        label=_("Metric"),
+        choices=[
+            ("per_gb", _("Price per GB")),
+            ("per_day", _("Price per day")),
+            ("per_30_days", _("Price per 30 days")),
+        ],
+        required=False,
+    )
+    by = forms.ChoiceField(label=_("Lines"), choices=BY_CHOICES, required=False)
+    province = forms.ModelMultipleChoiceField(
+        label=_("Provinces (for one line per province; none = all)"),
+        queryset=Province.objects.none(),
+        to_field_name="code",
+        required=False,
+    )
+    defaults = {"bucket": DEFAULT_BUCKET, "metric": "per_gb", "by": "operator", "province": []}
+
+    def __init__(self, *args: Any, provinces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["province"])
+        field.queryset = provinces
+        field.label_from_instance = lambda p: f"{p.name_zh} {p.name_en}"  # type: ignore[method-assign,assignment]
+
+    def province_codes(self) -> list[str]:
+        return [province.code for province in self.value("province") or []]

@@ -18,15 +18,16 @@ from plans.models import Plan, Tier
 from plans.pricing import round_cny
 
 
-def provinces_with_tiers() -> QuerySet[Province]:
-    """Provinces where at least one branch sells a current tier: the useful choices for a comparison."""
-    return Province.objects.filter(branches__plans__tiers__in=Tier.objects.current()).distinct().order_by("code")
+def provinces_with_tiers(*, on: datetime.date | None = None) -> QuerySet[Province]:
+    """Provinces where a branch sells a tier in effect on `on` (default today): the useful choices for a comparison."""
+    tiers = Tier.objects.in_effect(on=on or timezone.localdate())
+    return Province.objects.filter(branches__plans__tiers__in=tiers).distinct().order_by("code")
 
 
-def current_tiers_in_provinces(*, province_codes: Sequence[str]) -> list[Tier]:
-    """Every tier in effect today in the given provinces, with plan, branch, operator, province, perks and source."""
+def current_tiers_in_provinces(*, province_codes: Sequence[str], on: datetime.date | None = None) -> list[Tier]:
+    """Every tier in effect on `on` (default today) in the provinces, with plan, branch, operator, province, perks."""
     return list(
-        Tier.objects.current()
+        Tier.objects.in_effect(on=on or timezone.localdate())
         .filter(plan__branch__province__code__in=list(province_codes))
         .select_related("plan__branch__operator", "plan__branch__province", "source")
         .prefetch_related("plan__perks")
@@ -74,11 +75,11 @@ class SideBySide:
         return {"labels": labels, "datasets": datasets, "xType": "linear", "spanGaps": False}
 
 
-def province_side_by_side(*, province_codes: Sequence[str]) -> SideBySide:
-    """Current tiers of two to four provinces aligned by validity, provinces in the order they were asked for."""
+def province_side_by_side(*, province_codes: Sequence[str], on: datetime.date | None = None) -> SideBySide:
+    """The tiers in effect on `on` (default today) of two to four provinces aligned by validity, in the order asked."""
     by_code = {p.code: p for p in Province.objects.filter(code__in=list(province_codes))}
     provinces = [by_code[code] for code in province_codes if code in by_code]
-    tiers = current_tiers_in_provinces(province_codes=[p.code for p in provinces])
+    tiers = current_tiers_in_provinces(province_codes=[p.code for p in provinces], on=on)
     position = {province.code: index for index, province in enumerate(provinces)}
     rows: dict[int, ValidityRow] = {}
     for tier in tiers:
@@ -143,46 +144,53 @@ def plan_tiers_on(*, plan: Plan, day: datetime.date | None = None) -> PlanTiersO
 
 @dataclass
 class PriceHistory:
-    """Tier rows of one plan as a price history: a table row per tier and a chart series per validity."""
+    """Tier rows of one plan as a price history: a table row per tier, a step series per validity over real dates.
+
+    `series[days]` holds {"x": ISO date, "y": price} points: a price holds from its effective date until the
+    next one (or its end, where a null point breaks the line), and the last open price is carried to `until`.
+    `undated` are the tiers published without a start date: they cannot be placed on a time axis, so the
+    page lists each once as such instead of pinning them to a made-up point.
+    """
 
     rows: list[Tier]
-    labels: list[str]
-    series: dict[int, list[float | None]]
+    series: dict[int, list[dict[str, Any]]]
+    undated: list[Tier]
 
-    def chart(self, *, undated_label: str) -> dict[str, Any]:
-        labels = [label or undated_label for label in self.labels]
-        datasets = [{"validity_days": days, "data": points} for days, points in sorted(self.series.items())]
-        return {"labels": labels, "datasets": datasets}
+    def chart(self) -> dict[str, Any]:
+        datasets = [
+            {"validity_days": days, "data": points, "stepped": True, "spanGaps": False}
+            for days, points in sorted(self.series.items())
+        ]
+        return {"xAxis": "date", "datasets": datasets}
 
 
-def plan_price_history(*, plan: Plan) -> PriceHistory:
-    """Each tier is a price from its effective date on; a validity's series steps at every new tier row.
+def plan_price_history(*, plan: Plan, until: datetime.date | None = None) -> PriceHistory:
+    """Each dated tier is a price from its effective date on; a validity's series steps at every new tier row.
 
-    A tier without a start date (the source gave none) sits on the first, undated, point of the axis.
-    The chart carries the last known price forward to later dates, as a tariff stays until it changes.
+    `until` (default today) is where the last open-ended price's line stops. No query (the tiers are prefetched).
     """
+    until = until or timezone.localdate()
     tiers = sorted(
         plan.tiers.all(),
         key=lambda t: (t.validity_days, t.effective_from or datetime.date.min, t.id),
     )
-    dates = sorted({t.effective_from for t in tiers}, key=lambda d: d or datetime.date.min)
-    labels = [d.isoformat() if d else "" for d in dates]
-    series: dict[int, list[float | None]] = {}
+    series: dict[int, list[dict[str, Any]]] = {}
     for days in sorted({t.validity_days for t in tiers}):
-        own = [t for t in tiers if t.validity_days == days]
-        points: list[float | None] = []
-        for day in dates:
-            started = [t for t in own if (t.effective_from or datetime.date.min) <= (day or datetime.date.min)]
-            latest = started[-1] if started else None
-            ended = (
-                latest is not None
-                and latest.effective_to is not None
-                and day is not None
-                and day >= latest.effective_to
-            )
-            points.append(float(latest.price_cny) if latest is not None and not ended else None)
-        series[days] = points
-    return PriceHistory(rows=tiers, labels=labels, series=series)
+        dated = [t for t in tiers if t.validity_days == days and t.effective_from is not None]
+        points: list[dict[str, Any]] = []
+        for index, tier in enumerate(dated):
+            assert tier.effective_from is not None  # filtered above
+            points.append({"x": tier.effective_from.isoformat(), "y": float(tier.price_cny)})
+            following = dated[index + 1].effective_from if index + 1 < len(dated) else None
+            if tier.effective_to is not None and tier.effective_to != following:
+                # Not on sale between this price's end and the next one (or ever again): the line stops.
+                points.append({"x": tier.effective_to.isoformat(), "y": None})
+            elif following is None and tier.effective_from < until:
+                points.append({"x": until.isoformat(), "y": float(tier.price_cny)})
+        if points:
+            series[days] = points
+    undated = [t for t in tiers if t.effective_from is None]
+    return PriceHistory(rows=tiers, series=series, undated=undated)
 
 
 def plan_tier_changes(*, plan: Plan, limit: int = 200) -> list[Any]:

@@ -211,15 +211,21 @@ def operators_by_priced_tiers(operators: Iterable[Operator], rows: Iterable[Benc
 
 
 def province_operator_matrix(
-    *, bucket: str, metric: str, profile: str | None = None, all_provinces: bool = False
+    *,
+    bucket: str,
+    metric: str,
+    profile: str | None = None,
+    all_provinces: bool = False,
+    run: BenchmarkRun | None = None,
 ) -> Matrix:
     """The landing page's grid from the latest complete run: provinces x operators, empty cells explained.
 
     per_gb / per_day cells are the run's matrix cells; basket cells its stored costs of `profile`.
     Provinces without any benchmarked tier are left out unless `all_provinces`. Fixed query count:
     latest run, cells (+ provinces and operators), the four buckets' rows, and the plans' names.
+    `run` is the run to show (an as-of run, `as_of.benchmark_run_on`); default the latest.
     """
-    run = selectors.benchmark_run_latest()
+    run = run or selectors.benchmark_run_latest()
     rows_by_bucket = {label: list(selectors.benchmark_row_list(bucket=label, run=run)) for label in BUCKET_LABELS}
     every_row = [row for rows in rows_by_bucket.values() for row in rows]
     anywhere = _rows_by_pair(every_row)
@@ -290,9 +296,11 @@ def province_operator_matrix(
     return Matrix(run=run, bucket=bucket, metric=metric, profile=chosen_profile, operators=operators, rows=grid)
 
 
-def benchmark_page(*, bucket: str) -> tuple[BenchmarkRun | None, list[BenchmarkRow], Any, dict[int, Plan]]:
-    """A bucket's stored benchmark table, its summary, the run it comes from and the plans' names."""
-    run = selectors.benchmark_run_latest()
+def benchmark_page(
+    *, bucket: str, run: BenchmarkRun | None = None
+) -> tuple[BenchmarkRun | None, list[BenchmarkRow], Any, dict[int, Plan]]:
+    """A bucket's stored benchmark table, its summary, the run it comes from (default the latest) and the plans."""
+    run = run or selectors.benchmark_run_latest()
     rows = list(selectors.benchmark_row_list(bucket=bucket, run=run))
     summary = selectors.benchmark_bucket_summary(bucket=bucket, run=run) if run else None
     return run, rows, summary, plans_by_id(plan_ids=[row.plan_id for row in rows])
@@ -310,8 +318,10 @@ class BasketAnswer:
     operators: dict[str, Operator]
 
 
-def basket_answer(*, days: int, data_gb: Decimal, domestic_min: int, intl_min: int) -> BasketAnswer:
-    """Cost any visitor profile now: the analytics' basket function over the current benchmark input.
+def basket_answer(
+    *, days: int, data_gb: Decimal, domestic_min: int, intl_min: int, on: datetime.date | None = None
+) -> BasketAnswer:
+    """Cost any visitor profile on a day (default today): the analytics' basket function over that day's input.
 
     Stored runs only hold the default profiles, so an analyst's own profile is costed on the spot
     with the same function, input and promotional rule the stored runs use.
@@ -324,7 +334,7 @@ def basket_answer(*, days: int, data_gb: Decimal, domestic_min: int, intl_min: i
         domestic_min=domestic_min,
         intl_min=intl_min,
     )
-    frame = selectors.benchmark_input_frame()
+    frame = selectors.benchmark_input_frame(on=on)
     include_promotional = bool(getattr(settings, "BENCHMARK_INCLUDE_PROMOTIONAL", False))
     costs = analytics.basket_costs_compute(frame, profiles=[profile], include_promotional=include_promotional)
     records = costs.sort_values(["cost_cents", "province_code", "operator_code"], kind="stable").to_dict("records")

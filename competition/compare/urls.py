@@ -26,4 +26,5 @@ urlpatterns = [
     path("changes/", change_views.ChangeFeedView.as_view(), name="changes"),
     path("changes/feed/<int:user_id>/<str:secret>/", change_feeds.ChangeAtomFeed(), name="change-feed"),
     path("watching/", watching_views.WatchingView.as_view(), name="watching"),
+    path("trends/", views.TrendView.as_view(), name="trends"),
 ]

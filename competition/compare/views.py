@@ -6,6 +6,7 @@ built once in competition.compare.tables for both the HTML and the CSV.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,12 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from competition.benchmarks import analytics, selectors
-from competition.compare import plan_selectors, tables
+from competition.benchmarks import analytics, as_of, selectors
+from competition.compare import plan_selectors, tables, trends
 from competition.compare import selectors as page_selectors
 from competition.compare.forms import (
     BUCKET_CHOICES,
     DEFAULT_BASKET_PROFILE,
+    AsOfForm,
+    AsOfFormMixin,
     BasketForm,
     BucketForm,
     CurrencyForm,
@@ -29,6 +32,7 @@ from competition.compare.forms import (
     MetricChoices,
     ProvinceCompareForm,
     StrategyFilterForm,
+    TrendForm,
 )
 from competition.compare.tables import Table
 from competition.context import selectors as context_selectors
@@ -64,6 +68,12 @@ class ComparisonPage(LoginRequiredMixin, TemplateView):
     def csv_filename(self, table: str, context: dict[str, Any]) -> str:
         return f"{self.csv_basename}-{table}"
 
+    def dated(self, context: dict[str, Any], form: AsOfFormMixin) -> datetime.date:
+        """The day the page looks at (the form's as_of, default today), stamped into the context."""
+        day = form.as_of_day()
+        context.update(as_of=day, as_of_today=day == timezone.localdate())
+        return day
+
 
 class ProvinceCompareView(ComparisonPage):
     template_name = "compare/provinces.html"
@@ -71,9 +81,11 @@ class ProvinceCompareView(ComparisonPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        form = ProvinceCompareForm(self.request.GET or None, provinces=plan_selectors.provinces_with_tiers())
+        # The day first: it decides which provinces are choices.
+        day = self.dated(context, AsOfForm(self.request.GET or None))
+        form = ProvinceCompareForm(self.request.GET or None, provinces=plan_selectors.provinces_with_tiers(on=day))
         codes = form.province_codes() if form.is_bound else []
-        comparison = plan_selectors.province_side_by_side(province_codes=codes) if codes else None
+        comparison = plan_selectors.province_side_by_side(province_codes=codes, on=day) if codes else None
         chart = None
         if comparison is not None:
             chart = comparison.chart()
@@ -114,7 +126,9 @@ class PlanListView(ComparisonPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["tables"] = {"plans": tables.plan_table(plan_selectors.plan_list())}
+        form = AsOfForm(self.request.GET or None)
+        day = self.dated(context, form)
+        context.update(form=form, tables={"plans": tables.plan_table(plan_selectors.plan_list(), on=day)})
         return context
 
 
@@ -127,16 +141,21 @@ class PlanDetailView(ComparisonPage):
             plan = plan_selectors.plan_detail(plan_id=kwargs["plan_id"])
         except Plan.DoesNotExist as error:
             raise Http404(_("No such plan.")) from error
+        form = AsOfForm(self.request.GET or None)
+        day = self.dated(context, form)
+        # The chart is the plan's whole history up to today, whatever day the tables look at.
         history = plan_selectors.plan_price_history(plan=plan)
-        chart = history.chart(undated_label=_("as published (no date)"))
+        chart = history.chart()
         for dataset in chart["datasets"]:
             dataset["label"] = _("%(days)s days") % {"days": dataset["validity_days"]}
         chart.update(type="line", xLabel=_("Effective from"), yLabel=_("Price (CNY)"), title=_("Price history"))
-        # Today's prices in the first table; a future-dated price is listed as upcoming, never as current.
-        today = plan_selectors.plan_tiers_on(plan=plan)
+        # The as_of day's prices in the first table; a later-dated price is listed as upcoming, never as current.
+        today = plan_selectors.plan_tiers_on(plan=plan, day=day)
         context.update(
+            form=form,
             plan=plan,
             chart=chart,
+            undated_prices=history.undated,
             tables={
                 "tiers": tables.tier_table("tiers", today.in_effect),
                 "upcoming": tables.tier_table("upcoming", today.upcoming),
@@ -161,7 +180,12 @@ class LaunchTimelineView(ComparisonPage):
             operators=reference_selectors.operator_list(),
             provinces=reference_selectors.province_list(),
         )
-        launches = page_selectors.launch_timeline(**(form.filters() if form.is_bound else {}))
+        day = self.dated(context, form)
+        filters = form.filters() if form.is_bound else {}
+        if not context["as_of_today"]:
+            # As of a past day, only what had been launched by then.
+            filters["date_to"] = min(filter(None, [filters.get("date_to"), day]))
+        launches = page_selectors.launch_timeline(**filters)
         context.update(form=form, tables={"launches": tables.launch_table(launches)})
         return context
 
@@ -173,6 +197,7 @@ class StrategyView(ComparisonPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = StrategyFilterForm(self.request.GET or None, operators=list(reference_selectors.operator_list()))
+        self.dated(context, form)
         groups = page_selectors.strategies_by_theme(**(form.filters() if form.is_bound else {}))
         context.update(form=form, groups=groups, tables=tables.strategy_tables(groups))
         return context
@@ -187,7 +212,9 @@ class MatrixView(ComparisonPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = MatrixForm(self.request.GET or None, profiles=selectors.basket_profile_list())
+        run = as_of.benchmark_run_on(day=self.dated(context, form))
         matrix = page_selectors.province_operator_matrix(
+            run=run,
             bucket=form.value("bucket"),
             metric=form.value("metric"),
             profile=form.value("profile"),
@@ -219,9 +246,11 @@ class BenchmarkView(ComparisonPage):
         context = super().get_context_data(**kwargs)
         form = BucketForm(self.request.GET or None)
         bucket = form.value("bucket")
-        run, rows, summary, plans = page_selectors.benchmark_page(bucket=bucket)
+        day = self.dated(context, form)
+        run, rows, summary, plans = page_selectors.benchmark_page(bucket=bucket, run=as_of.benchmark_run_on(day=day))
         money = CurrencyForm(self.request.GET or None)
-        conversion = conversion_for(currency=money.value("currency"), on=money.value("rate_on") or timezone.localdate())
+        # The rate of the day looked at, unless the reader names another day's rate.
+        conversion = conversion_for(currency=money.value("currency"), on=money.value("rate_on") or day)
         benchmark = tables.benchmark_table(rows, plans)
         context.update(
             form=form,
@@ -249,6 +278,7 @@ class BasketView(ComparisonPage):
         context = super().get_context_data(**kwargs)
         form = BasketForm(self.request.GET or None)
         answer = page_selectors.basket_answer(
+            on=self.dated(context, form),
             days=form.value("days"),
             data_gb=Decimal(form.value("data_gb")),
             domestic_min=form.value("domestic_min"),
@@ -265,3 +295,44 @@ class BasketView(ComparisonPage):
     def csv_filename(self, table: str, context: dict[str, Any]) -> str:
         profile = context["answer"].profile
         return f"basket-{profile.days}d-{profile.data_gb}gb-{profile.domestic_min}-{profile.intl_min}"
+
+
+class TrendView(ComparisonPage):
+    """A bucket's median and cheapest figure over time, from the benchmark history, as step lines."""
+
+    template_name = "compare/trends.html"
+    csv_basename = "trends"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        provinces = reference_selectors.province_list()
+        form = TrendForm(self.request.GET or None, provinces=provinces)
+        day = self.dated(context, form)
+        by = form.value("by")
+        trend = trends.benchmark_trend(
+            bucket=form.value("bucket"),
+            metric=form.value("metric"),
+            by=by,
+            codes=form.province_codes() if by == "province" else None,
+            until=day,
+        )
+        names = {"": _("Whole market")}
+        for item in provinces if by == "province" else reference_selectors.operator_list():
+            names[item.code] = loc(item, "name")
+        charts = {}
+        for figure, title in (("median_cny", _("Median")), ("min_cny", _("Cheapest"))):
+            chart = trend.chart(figure, labels=names)
+            chart.update(type="line", xLabel=_("Date"), yLabel=_("CNY"), title=title)
+            charts[figure] = chart
+        context.update(
+            form=form,
+            trend=trend,
+            charts=charts,
+            buckets=BUCKET_CHOICES,
+            tables={"trend": tables.trend_table(trend.rows())},
+        )
+        return context
+
+    def csv_filename(self, table: str, context: dict[str, Any]) -> str:
+        trend = context["trend"]
+        return f"trends-{trend.bucket}-{trend.metric}-{trend.by}"

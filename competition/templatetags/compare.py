@@ -96,3 +96,15 @@ def basket_label(profile: dict[str, Any] | None) -> str:
     from competition.compare.forms import profile_label  # forms import models: load them lazily
 
     return str(profile_label(profile)) if profile else ""
+
+
+@register.simple_tag(takes_context=True)
+def keep_as_of(context: template.Context, prefix: str = "?") -> str:
+    """`?as_of=YYYY-MM-DD` for a link to another comparison page when the page looks at a past day, else nothing.
+
+    `prefix="&"` appends it to a link that already has a query string.
+    """
+    day = context.get("as_of")
+    if day is None or context.get("as_of_today", True):
+        return ""
+    return f"{prefix}as_of={day.isoformat()}"

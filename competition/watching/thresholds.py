@@ -32,8 +32,8 @@ class Crossing:
 
 
 def previous_run(run: BenchmarkRun) -> BenchmarkRun | None:
-    """The complete run published just before `run`."""
-    earlier = BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE).exclude(pk=run.pk)
+    """The complete run published just before `run` (a past day's as-of run is no publication)."""
+    earlier = BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE, as_of__isnull=True).exclude(pk=run.pk)
     if run.computed_at is not None:
         earlier = earlier.filter(computed_at__lte=run.computed_at)
     return earlier.order_by("-computed_at", "-id").first()

@@ -21,6 +21,16 @@
       return;
     }
     var spec = JSON.parse(holder.textContent);
+    // A date axis: points are {x: "YYYY-MM-DD", y}, placed at their real distance on a linear axis
+    // (no date adapter needed) and labelled back as dates.
+    var dateAxis = spec.xAxis === "date";
+    var isoDay = function (value) { return new Date(value).toISOString().slice(0, 10); };
+    if (dateAxis) {
+      spec.datasets.forEach(function (dataset) {
+        // Strings are days; a number is already milliseconds (a reference line's ends, for instance).
+        dataset.data.forEach(function (point) { if (typeof point.x === "string") { point.x = Date.parse(point.x); } });
+      });
+    }
     var config = {
       type: spec.type || "line",
       data: { labels: spec.labels, datasets: spec.datasets },
@@ -32,10 +42,17 @@
         spanGaps: spec.spanGaps !== false,
         // Few points per line (a tariff changes rarely): draw them large enough to see and hover.
         elements: { point: { radius: 4, hoverRadius: 6 } },
-        plugins: { legend: { position: "bottom" }, title: { display: !!spec.title, text: spec.title } },
+        plugins: {
+          legend: { position: "bottom" },
+          title: { display: !!spec.title, text: spec.title },
+          tooltip: dateAxis ? { callbacks: { title: function (items) { return items.length ? isoDay(items[0].parsed.x) : ""; } } } : {}
+        },
         scales: {
-          // "linear" places {x, y} points by value (validity in days); the default spaces labels evenly.
-          x: { type: spec.xType || "category", title: { display: !!spec.xLabel, text: spec.xLabel } },
+          // A date axis (trends, price history) or, with xType "linear", {x, y} points placed by value
+          // (validity in days); the default spaces labels evenly.
+          x: dateAxis
+            ? { type: "linear", title: { display: !!spec.xLabel, text: spec.xLabel }, ticks: { callback: isoDay, maxTicksLimit: 8 } }
+            : { type: spec.xType || "category", title: { display: !!spec.xLabel, text: spec.xLabel } },
           y: { beginAtZero: true, title: { display: !!spec.yLabel, text: spec.yLabel } }
         }
       }

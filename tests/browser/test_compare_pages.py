@@ -56,21 +56,9 @@ def test_an_analyst_opens_a_plan_and_sees_its_price_chart(
     page.click("#matrix tr[data-province='11'] td[data-operator='cmcc'] a")
     page.wait_for_url(re.compile(r"/compare/plans/\d+/$"))
     assert page.inner_text("h1") == "北京移动 · 灵动卡"
-    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('price-history-chart'))")
-    chart = page.evaluate(
-        """() => {
-            const canvas = document.getElementById('price-history-chart');
-            const chart = Chart.getChart(canvas);
-            const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-            let painted = 0;
-            for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] > 0) painted++; }
-            return {datasets: chart.data.datasets.map(d => d.label), points: chart.data.datasets[0].data,
-                    width: canvas.width, painted};
-        }"""
-    )
-    assert chart["datasets"] == ["7 天", "10 天", "15 天", "30 天"]
-    assert chart["points"] == [100]
-    assert chart["width"] > 0 and chart["painted"] > 500  # axes, labels and points were drawn
+    # The seed dates none of 灵动卡's prices: each is listed once as published, none pinned to the time axis.
+    assert page.locator("#price-history-chart").count() == 0
+    assert page.locator("#undated-prices li").count() == 4
     assert "当前资费" in page.inner_text("main")
     save_screenshot(page, "plan-detail", tmp_path)
 
@@ -140,3 +128,45 @@ def test_the_main_pages_render_for_screenshots(chinese_page, live_server, seeded
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 768
     save_screenshot(page, "matrix-tablet", tmp_path)
     assert errors == []
+
+
+def test_an_analyst_sees_a_price_change_as_steps_over_real_dates(
+    chinese_page, live_server, seeded, analyst_login, tmp_path
+) -> None:
+    import datetime
+
+    from competition.benchmarks import services
+    from competition.benchmarks.history import services as history_services
+    from plans.models import Plan
+    from tests.competition.benchmarks.dated_changes import price_change
+
+    price_change(plan_zh="熊猫卡", validity_days=7, price="60.00", day=datetime.date(2026, 6, 1))
+    history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
+    page = chinese_page
+    log_in(page, live_server, analyst_login, "/compare/trends/?bucket=1-7")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('trend-median-chart'))")
+    trend = page.evaluate(
+        """() => {
+            const chart = Chart.getChart(document.getElementById('trend-median-chart'));
+            const market = chart.data.datasets[0];
+            return {type: chart.options.scales.x.type, stepped: market.stepped, first: market.data[0],
+                    second: market.data[1], lines: chart.data.datasets.length};
+        }"""
+    )
+    # The market before the change (熊猫卡 3.00 per GB, median 3.00) and from 2026-06-01 (2.00: median 2.33).
+    assert (trend["type"], trend["stepped"], trend["lines"]) == ("linear", True, 3)
+    assert trend["first"] == {"x": 1780185600000, "y": 3.0}  # 2026-05-31 as milliseconds since 1970 (UTC)
+    assert trend["second"] == {"x": 1780272000000, "y": 2.33}
+    save_screenshot(page, "trends", tmp_path)
+
+    plan = Plan.objects.get(name_zh="熊猫卡")
+    page.goto(f"{live_server.url}/compare/plans/{plan.pk}/")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('price-history-chart'))")
+    steps = page.evaluate(
+        """() => {
+            const chart = Chart.getChart(document.getElementById('price-history-chart'));
+            return chart.data.datasets.map(d => [d.label, d.stepped, d.data[0]]);
+        }"""
+    )
+    assert steps == [["7 天", True, {"x": 1780272000000, "y": 60}]]
+    assert "7 天：90.00 元 （至 2026-06-01）" in page.inner_text("#undated-prices")

@@ -17,7 +17,7 @@ selector's frame and stores the `BenchmarkResult`.
 """
 
 from competition.benchmarks.analytics.baskets import basket_costs_compute
-from competition.benchmarks.analytics.compute import benchmarks_compute
+from competition.benchmarks.analytics.compute import benchmarks_compute, history_compute
 from competition.benchmarks.analytics.contract import (
     DEFAULT_BASKETS,
     INPUT_COLUMNS,
@@ -31,7 +31,9 @@ from competition.benchmarks.analytics.contract import (
 from competition.benchmarks.analytics.drafts import drafts_position_compute
 from competition.benchmarks.analytics.exact import exact_order_key, fraction_round_half_up, minor_to_decimal
 from competition.benchmarks.analytics.frames import input_fingerprint, normalise_input, tiers_frame
+from competition.benchmarks.analytics.history import HISTORY_COLUMNS, history_points_compute
 from competition.benchmarks.analytics.matrix import province_comparison_compute
+from competition.benchmarks.analytics.metrics import metric_candidates
 from competition.benchmarks.analytics.samples import (
     CHEAPEST_NEEDS_OPERATORS,
     LOW_SAMPLE_BELOW,
@@ -45,6 +47,7 @@ from competition.benchmarks.analytics.unit_prices import unit_prices, validity_b
 __all__ = [
     "CHEAPEST_NEEDS_OPERATORS",
     "DEFAULT_BASKETS",
+    "HISTORY_COLUMNS",
     "INPUT_COLUMNS",
     "INPUT_DTYPES",
     "LOW_SAMPLE_BELOW",
@@ -60,8 +63,11 @@ __all__ = [
     "drafts_position_compute",
     "exact_order_key",
     "fraction_round_half_up",
+    "history_compute",
+    "history_points_compute",
     "input_fingerprint",
     "is_low_sample",
+    "metric_candidates",
     "minor_to_decimal",
     "normalise_input",
     "province_comparison_compute",

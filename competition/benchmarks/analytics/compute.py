@@ -7,6 +7,7 @@ import pandas as pd
 from competition.benchmarks.analytics.baskets import basket_costs_compute
 from competition.benchmarks.analytics.contract import BenchmarkParameters, BenchmarkResult
 from competition.benchmarks.analytics.frames import input_fingerprint, normalise_input
+from competition.benchmarks.analytics.history import history_points_compute
 from competition.benchmarks.analytics.matrix import province_comparison_compute
 from competition.benchmarks.analytics.tables import benchmark_table_compute
 
@@ -16,6 +17,7 @@ def benchmarks_compute(tiers: pd.DataFrame, *, parameters: BenchmarkParameters |
     parameters = parameters or BenchmarkParameters()
     tiers = normalise_input(tiers)
     rows, summaries = benchmark_table_compute(tiers, include_promotional=parameters.include_promotional)
+    history = history_points_compute(rows, include_promotional=parameters.include_promotional)
     return BenchmarkResult(
         rows=rows,
         summaries=summaries,
@@ -25,4 +27,13 @@ def benchmarks_compute(tiers: pd.DataFrame, *, parameters: BenchmarkParameters |
         ),
         fingerprint=input_fingerprint(tiers),
         parameters=parameters,
+        history=history,
     )
+
+
+def history_compute(tiers: pd.DataFrame, *, parameters: BenchmarkParameters | None = None) -> tuple[pd.DataFrame, str]:
+    """One day's history points and the input's fingerprint: what a run would record, without its tables and baskets."""
+    parameters = parameters or BenchmarkParameters()
+    tiers = normalise_input(tiers)
+    rows, _summaries = benchmark_table_compute(tiers, include_promotional=parameters.include_promotional)
+    return history_points_compute(rows, include_promotional=parameters.include_promotional), input_fingerprint(tiers)

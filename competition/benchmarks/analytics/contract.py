@@ -92,3 +92,5 @@ class BenchmarkResult:
     baskets: pd.DataFrame
     fingerprint: str
     parameters: BenchmarkParameters = field(default_factory=BenchmarkParameters)
+    # The day's history points (analytics.history): per bucket, metric and scope median/min/max/sample count.
+    history: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from competition.benchmarks.analytics.contract import METRICS
-from competition.benchmarks.analytics.exact import exact_order_key
+from competition.benchmarks.analytics.metrics import metric_candidates_all
 
 # What a matrix cell and a basket cost carry of the tier they chose.
 CHOSEN_TIER_COLUMNS = [
@@ -26,15 +26,10 @@ _CELL_COLUMNS = ["bucket", "metric", *CHOSEN_TIER_COLUMNS, "value_cents", "sampl
 def province_comparison_compute(rows: pd.DataFrame, *, include_promotional: bool = False) -> pd.DataFrame:
     """Provinces x operators, per bucket and metric: the cheapest eligible tier, its value and the sample count.
 
-    Takes `benchmark_table_compute`'s rows. per_gb uses the ranked tiers; per_day and
-    per_30_days (which order alike) use every exact-priced tier that is not promotional (unless included),
-    since they need no data volume. Ties go to the lower price, then the lower tier id.
+    Takes `benchmark_table_compute`'s rows; which tiers each metric compares is `metric_candidates`.
+    Ties go to the lower price, then the lower tier id.
     """
     frames = []
-    # A "from" price is a floor, not what the cheapest tier costs: never a cell's value.
-    not_promo = (include_promotional | ~rows["is_promotional"].to_numpy(dtype=bool)) & ~rows["is_from_price"].to_numpy(
-        dtype=bool
-    )
     # Work on the few columns a cell needs, with the group keys as integer codes: sorting a million
     # rows by categoricals and carrying every column along would dominate the run.
     base = pd.DataFrame(
@@ -46,17 +41,10 @@ def province_comparison_compute(rows: pd.DataFrame, *, include_promotional: bool
         }
     )
     group = ["bucket_code", "province_code_id", "operator_code_id"]
+    by_metric = metric_candidates_all(rows, include_promotional=include_promotional)
     for metric in METRICS:
-        if metric == "per_gb":
-            mask = rows["ranked"].to_numpy()
-            key = rows["per_gb_key"].to_numpy()[mask]
-            value_column = "price_per_gb_cents"
-        else:
-            mask = not_promo
-            key = exact_order_key(
-                rows["price_cents"].to_numpy(dtype=np.int64)[mask], rows["validity_days"].to_numpy(dtype=np.int64)[mask]
-            )
-            value_column = "price_per_day_cents" if metric == "per_day" else "price_per_30_days_cents"
+        candidate = by_metric[metric]
+        mask, key, value_column = candidate.mask, candidate.key, candidate.value_column
         if not mask.any():
             continue
         candidates = base.loc[mask].assign(

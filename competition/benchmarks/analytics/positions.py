@@ -12,7 +12,7 @@ from fractions import Fraction
 import numpy as np
 
 from competition.benchmarks.analytics.exact import exact_order_key
-from competition.benchmarks.analytics.tables import _median_by_position
+from competition.benchmarks.analytics.tables import median_of_sorted
 
 
 def ranks_among(keys: np.ndarray, market_keys: np.ndarray) -> np.ndarray:
@@ -34,4 +34,4 @@ def exact_median(numerators: np.ndarray, denominators: np.ndarray, keys: np.ndar
     if len(keys) == 0:
         return None
     order = np.argsort(keys, kind="stable")
-    return _median_by_position(np.asarray(numerators)[order], np.asarray(denominators)[order])
+    return median_of_sorted(np.asarray(numerators)[order], np.asarray(denominators)[order])

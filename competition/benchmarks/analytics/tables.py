@@ -63,7 +63,7 @@ def benchmark_table_compute(
         ranked_here = in_bucket & rows["ranked"].to_numpy()
         # Rows are already in exact per-GB order, so the ranked ones are sorted: the median is in the middle.
         ranked_nums, ranked_dens = nums[ranked_here], dens[ranked_here]
-        median = _median_by_position(ranked_nums, ranked_dens)
+        median = median_of_sorted(ranked_nums, ranked_dens)
         empty = median is None
         summaries.append(
             {
@@ -98,7 +98,7 @@ def benchmark_table_compute(
     return rows, summary_frame
 
 
-def _median_by_position(nums: np.ndarray, dens: np.ndarray) -> Fraction | None:
+def median_of_sorted(nums: np.ndarray, dens: np.ndarray) -> Fraction | None:
     """The exact median of fractions already in ascending order, touching only the middle ones."""
     count = len(nums)
     if count == 0:

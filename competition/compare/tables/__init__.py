@@ -9,6 +9,7 @@ from competition.compare.tables.benchmarks import basket_table, benchmark_table,
 from competition.compare.tables.context import indicator_value_table, table_with_currency
 from competition.compare.tables.market import launch_table, strategy_tables
 from competition.compare.tables.plans import plan_table, price_history_table, tier_change_table, tier_row, tier_table
+from competition.compare.tables.trends import trend_table
 
 __all__ = [
     "Column",
@@ -30,4 +31,5 @@ __all__ = [
     "tier_change_table",
     "tier_row",
     "tier_table",
+    "trend_table",
 ]

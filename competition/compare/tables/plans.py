@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from competition.compare.tables.base import Row, Table, columns
+from plans.periods import TierStatus
 
 TIER_COLUMNS = columns(
     "province_code",
@@ -96,7 +98,8 @@ PLAN_COLUMNS = columns(
 )
 
 
-def plan_table(plans: Iterable[Any]) -> Table:
+def plan_table(plans: Iterable[Any], *, on: datetime.date | None = None) -> Table:
+    """The plan index; `current_tiers` counts the tiers in effect on `on` (default today)."""
     rows = []
     for plan in plans:
         tiers = list(plan.tiers.all())
@@ -113,7 +116,9 @@ def plan_table(plans: Iterable[Any]) -> Table:
                 "segment": plan.segment,
                 "segment_label": plan.get_segment_display(),
                 "validity_options_days": " ".join(str(days) for days in plan.validity_options_days or []),
-                "current_tiers": sum(1 for t in tiers if t.is_current),
+                "current_tiers": sum(
+                    1 for t in tiers if (t.status_on(on) == TierStatus.IN_EFFECT if on else t.is_current)
+                ),
                 "launched_on": plan.launched_on,
                 "withdrawn_on": plan.withdrawn_on,
             }

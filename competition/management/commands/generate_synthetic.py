@@ -24,7 +24,9 @@ import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
+from django.utils import timezone
 
+from competition.management.synthetic_changes import synthetic_daily_changes
 from operators.models import Branch, Operator, Province, Source
 from plans.models import Plan, Tier
 
@@ -62,6 +64,19 @@ class Command(BaseCommand):
             help="Delete earlier synthetic plans and tiers (and benchmark runs) first.",
         )
         parser.add_argument(
+            "--daily-changes",
+            type=int,
+            default=0,
+            metavar="DAYS",
+            help="Also change prices on each of the last DAYS days (a new tier row each), for the history benchmark.",
+        )
+        parser.add_argument(
+            "--changes-per-day",
+            type=int,
+            default=0,
+            help="Price changes per day with --daily-changes (default: one per 1,000 tiers, at least one).",
+        )
+        parser.add_argument(
             "--allow-any-database",
             action="store_true",
             help="Write even when the database name does not contain bench, test or synthetic.",
@@ -87,6 +102,15 @@ class Command(BaseCommand):
                 source_id=source.pk,
                 seed=options["seed"],
             )
+            if options["daily_changes"] > 0:
+                tiers, changed = synthetic_daily_changes(
+                    tiers,
+                    days=options["daily_changes"],
+                    per_day=options["changes_per_day"] or max(1, options["tiers"] // 1000),
+                    until=timezone.localdate(),
+                    rng=np.random.default_rng(options["seed"] + 1),
+                )
+                tiers = pd.concat([tiers, changed], ignore_index=True)
             plan_ids = _reserve_ids(Plan, len(plans))
             plans.insert(0, "id", plan_ids)
             tiers["plan_id"] = plan_ids[tiers.pop("plan_index").to_numpy()]

@@ -313,7 +313,7 @@ def test_sensitivity_refuses_an_unknown_bucket_and_a_bad_date(seed, viewer_clien
     response = viewer_client.get("/api/v1/benchmarks/sensitivity/", {"as_of": "June"})
     assert response.json()["errors"][0] == {
         "field": "as_of",
-        "message": "Enter a valid date (YYYY-MM-DD).",
+        "message": "Enter the date as YYYY-MM-DD, e.g. 2025-05-01.",
         "code": "invalid",
     }
 

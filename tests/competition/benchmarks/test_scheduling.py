@@ -109,9 +109,9 @@ def test_a_run_clears_the_pending_flag_as_it_starts_reading(broker, monkeypatch)
     seen = []
     read = selectors.benchmark_input_frame
 
-    def read_and_look():
+    def read_and_look(**kwargs):  # kwargs: the day (on=) the run reads
         seen.append(scheduling.benchmarks_pending_since())
-        return read()
+        return read(**kwargs)
 
     monkeypatch.setattr(selectors, "benchmark_input_frame", read_and_look)
     run = scheduling.benchmarks_recompute(trigger="change", only_if_pending=True)
@@ -127,8 +127,8 @@ def test_many_edits_during_a_run_produce_one_follow_up_run(broker, monkeypatch, 
     read = selectors.benchmark_input_frame
     edited = []
 
-    def read_while_analysts_edit():
-        frame = read()
+    def read_while_analysts_edit(**kwargs):  # kwargs: the day (on=) the run reads
+        frame = read(**kwargs)
         if not edited:
             for days in (1, 3, 10, 15, 30):  # five edits, each committed while the run computes
                 with django_capture_on_commit_callbacks(execute=True):
@@ -192,12 +192,12 @@ def test_the_holder_runs_once_more_for_a_request_that_found_it_busy(broker, monk
     read = selectors.benchmark_input_frame
     busy = []
 
-    def read_while_the_cli_asks():
+    def read_while_the_cli_asks(**kwargs):  # kwargs: the day (on=) the run reads
         try:
             scheduling.benchmarks_recompute(trigger="cli")
         except scheduling.BenchmarkBusy:
             busy.append(True)
-        return read()
+        return read(**kwargs)
 
     monkeypatch.setattr(selectors, "benchmark_input_frame", read_while_the_cli_asks)
     scheduling.benchmarks_recompute(trigger="manual")

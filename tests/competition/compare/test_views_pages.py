@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from plans.models import Plan
 from tests.factories import BranchFactory, PlanFactory, TierFactory
@@ -161,7 +164,7 @@ def test_it_shows_a_plans_allowances_perks_and_source(signed_in: Client) -> None
     assert fortnight["confidence"] == "inferred"
 
 
-def test_it_draws_a_price_history_with_each_new_tier_row(signed_in: Client) -> None:
+def test_it_draws_a_price_history_as_steps_over_real_dates(signed_in: Client) -> None:
     plan = plan_named("灵动卡", "北京移动")
     old = plan.tiers.get(validity_days=7)
     # A price change is a new row: the old 7-day tier ends when the cheaper one starts.
@@ -169,18 +172,41 @@ def test_it_draws_a_price_history_with_each_new_tier_row(signed_in: Client) -> N
     old.effective_to = "2025-06-01"
     old.save()
     TierFactory(plan=plan, validity_days=7, price_cny=Decimal("90"), data_gb=Decimal("30"), effective_from="2025-06-01")
-    response = signed_in.get(f"/compare/plans/{plan.pk}/")
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 12, tzinfo=timezone.get_default_timezone()), tick=False):
+        response = signed_in.get(f"/compare/plans/{plan.pk}/")
     chart = response.context["chart"]
-    assert chart["labels"] == ["as published (no date)", "2025-01-01", "2025-06-01"]
-    week = next(d for d in chart["datasets"] if d["validity_days"] == 7)
-    assert week["data"] == [None, 100.0, 90.0]
-    assert week["label"] == "7 days"
+    assert chart["xAxis"] == "date"
+    # Only the dated 7-day rows are on the time axis; 90 holds from 2025-06-01 to today.
+    (week,) = chart["datasets"]
+    assert week["data"] == [
+        {"x": "2025-01-01", "y": 100.0},
+        {"x": "2025-06-01", "y": 90.0},
+        {"x": "2026-03-01", "y": 90.0},
+    ]
+    assert (week["label"], week["stepped"], week["spanGaps"]) == ("7 days", True, False)
     history = [(r["validity_days"], r["price_cny"], r["current"]) for r in response.context["tables"]["history"].rows]
     assert history[:2] == [(7, Decimal("100.00"), False), (7, Decimal("90"), True)]
     payload = json.loads(
         response.content.decode().split('id="price-history-data" type="application/json">')[1].split("<")[0]
     )
-    assert payload["datasets"][0]["data"] == [None, 100.0, 90.0]
+    assert payload["datasets"][0]["data"] == week["data"]
+
+
+def test_an_undated_price_is_listed_once_and_not_placed_on_the_time_axis(signed_in: Client) -> None:
+    plan = plan_named("灵动卡", "北京移动")  # the seed gives none of its prices a date
+
+    response = signed_in.get(f"/compare/plans/{plan.pk}/")
+
+    assert response.context["chart"]["datasets"] == []
+    assert [(t.validity_days, t.price_cny) for t in response.context["undated_prices"]] == [
+        (7, Decimal("100.00")),
+        (10, Decimal("120.00")),
+        (15, Decimal("150.00")),
+        (30, Decimal("250.00")),
+    ]
+    html = response.content.decode()
+    assert html.count("7 days: 100.00 CNY") == 1
+    assert 'id="price-history-chart"' not in html
 
 
 def test_it_lists_in_place_corrections_from_the_audit_trail(signed_in: Client, analyst) -> None:
