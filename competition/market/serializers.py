@@ -66,6 +66,7 @@ class LaunchOutputSerializer(DescribedModelSerializer):
             "kind",
             "launched_on",
             "date_precision",
+            "status",
             "partners",
             "partner_names",
             "plans",
@@ -95,6 +96,7 @@ class LaunchInputSerializer(DescribedModelSerializer):
             "kind",
             "launched_on",
             "date_precision",
+            "status",
             "partners",
             "plans",
             "summary_zh",
@@ -107,25 +109,25 @@ class LaunchInputSerializer(DescribedModelSerializer):
 class StrategyMilestoneOutputSerializer(DescribedModelSerializer):
     class Meta:
         model = StrategyMilestone
-        fields = ["id", "strategy", "happened_on", "date_precision", "description_zh", "description_en"]
+        fields = ["id", "strategy", "happened_on", "date_precision", "status", "description_zh", "description_en"]
 
 
 class StrategyMilestoneInputSerializer(DescribedModelSerializer):
     class Meta:
         model = StrategyMilestone
-        fields = ["happened_on", "date_precision", "description_zh", "description_en"]
+        fields = ["happened_on", "date_precision", "status", "description_zh", "description_en"]
 
 
 class KeyFigureOutputSerializer(DescribedModelSerializer):
     class Meta:
         model = KeyFigure
-        fields = ["id", "strategy", "label_zh", "label_en", "amount", "unit", "as_of"]
+        fields = ["id", "strategy", "label_zh", "label_en", "amount", "unit", "as_of", "as_of_precision", "status"]
 
 
 class KeyFigureInputSerializer(DescribedModelSerializer):
     class Meta:
         model = KeyFigure
-        fields = ["label_zh", "label_en", "amount", "unit", "as_of"]
+        fields = ["label_zh", "label_en", "amount", "unit", "as_of", "as_of_precision", "status"]
 
 
 class StrategyOutputSerializer(DescribedModelSerializer):

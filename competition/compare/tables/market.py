@@ -11,6 +11,7 @@ LAUNCH_COLUMNS = columns(
     "launch_id",
     "launched_on",
     "date_precision",
+    "status",
     "operator",
     "branch_zh",
     "province_code",
@@ -37,6 +38,7 @@ def launch_table(launches: Iterable[Any]) -> Table:
                 "launch_id": launch.pk,
                 "launched_on": launch.launched_on,
                 "date_precision": launch.date_precision,
+                "status": launch.status,
                 "operator": launch.operator.code,
                 "operator_obj": launch.operator,
                 "branch": launch.branch,
@@ -64,9 +66,20 @@ STRATEGY_COLUMNS = columns(
     "strategy_id", "theme", "operator", "title_zh", "title_en", "milestones", "key_figures", "source", "source_url"
 )
 MILESTONE_COLUMNS = columns(
-    "strategy_id", "theme", "operator", "happened_on", "date_precision", "description_zh", "description_en"
+    "strategy_id", "theme", "operator", "happened_on", "date_precision", "status", "description_zh", "description_en"
 )
-FIGURE_COLUMNS = columns("strategy_id", "theme", "operator", "label_zh", "label_en", "amount:amount", "unit", "as_of")
+FIGURE_COLUMNS = columns(
+    "strategy_id",
+    "theme",
+    "operator",
+    "label_zh",
+    "label_en",
+    "amount:amount",
+    "unit",
+    "as_of",
+    "as_of_precision",
+    "status",
+)
 
 
 def strategy_tables(groups: Iterable[Any]) -> dict[str, Table]:
@@ -100,6 +113,7 @@ def strategy_tables(groups: Iterable[Any]) -> dict[str, Table]:
                         "operator": who,
                         "happened_on": m.happened_on,
                         "date_precision": m.date_precision,
+                        "status": m.status,
                         "description_zh": m.description_zh,
                         "description_en": m.description_en,
                     }
@@ -115,6 +129,8 @@ def strategy_tables(groups: Iterable[Any]) -> dict[str, Table]:
                         "amount": f.amount,
                         "unit": f.unit,
                         "as_of": f.as_of,
+                        "as_of_precision": f.as_of_precision,
+                        "status": f.status,
                     }
                 )
     return {"strategies": strategies, "milestones": milestones, "figures": figures}

@@ -40,16 +40,16 @@ SEEDED_MODELS: tuple[type[models.Model], ...] = (
 EXPECTED_COUNTS = {
     "Operator": 4,
     "Province": 31,
-    "Source": 9,
+    "Source": 15,
     "Branch": 7,
     "Perk": 7,
     "Plan": 12,
     "Tier": 23,
     "Partner": 5,
     "Launch": 14,
-    "Strategy": 17,
-    "StrategyMilestone": 16,
-    "KeyFigure": 55,
+    "Strategy": 20,
+    "StrategyMilestone": 20,
+    "KeyFigure": 75,
 }
 
 MIANQIAN = "免签政策红利下，运营商该如何把握机遇？"
@@ -132,7 +132,7 @@ def test_it_reports_everything_unchanged_on_a_second_run(seed) -> None:
 
     lines = out.getvalue().splitlines()
     assert "tiers                created   0  updated   0  unchanged  23  skipped   0" in lines
-    assert "key figures          created   0  updated   0  unchanged  55  skipped   0" in lines
+    assert "key figures          created   0  updated   0  unchanged  75  skipped   0" in lines
 
 
 def test_it_reports_what_it_created_on_a_first_run() -> None:
