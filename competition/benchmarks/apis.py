@@ -27,6 +27,7 @@ from competition.benchmarks.serializers import (
     BenchmarkPerGbPageSerializer,
     BenchmarkRowOutputSerializer,
 )
+from core import columns
 from core.api.base import EXPORT_FORMATS, EXPORT_MAX_ROWS, BaseApi
 from core.api.pagination import StandardPagination
 from core.api.renderers import CSVRenderer, XLSXRenderer
@@ -50,8 +51,29 @@ def known_code(request: Request, name: str, model: type[Operator] | type[Provinc
     return code
 
 
+INCLUDE_FROM = OpenApiParameter(
+    "include_from",
+    str,
+    enum=["0", "1", "false", "true"],
+    description='1 (or true) counts "from" prices (floors such as 低至5元/月) in ranks, indexes and the median; '
+    "by default (0) they are listed but left out.",
+)
 OPERATOR = OpenApiParameter("operator", str, description="Only this operator's rows (code: cmcc, cucc, ctcc, cbn).")
 PROVINCE = OpenApiParameter("province", str, description="Only this province's rows (GB/T 2260 code, e.g. 31).")
+
+
+RUN_EXPORT_FIELDS: dict[str, serializers.Field] = {
+    columns.RUN_ID: serializers.IntegerField(),
+    columns.AS_OF: serializers.DateField(),
+    columns.COMPUTED_AT: serializers.DateTimeField(),
+    columns.METHODOLOGY_VERSION: serializers.CharField(),
+}
+BUCKET_EXPORT_FIELDS: dict[str, serializers.Field] = {
+    columns.BUCKET: serializers.CharField(),
+    columns.INCLUDE_FROM: serializers.BooleanField(),
+    columns.BUCKET_MEDIAN_PER_GB_CNY: serializers.DecimalField(max_digits=14, decimal_places=2),
+    columns.BUCKET_SAMPLE_COUNT: serializers.IntegerField(),
+}
 
 
 class BenchmarkApi(BaseApi):
@@ -61,7 +83,7 @@ class BenchmarkApi(BaseApi):
     row_serializer_class: ClassVar[type[serializers.Serializer]]
 
     def get_export_fields(self) -> Mapping[str, serializers.Field]:
-        return self.row_serializer_class().fields  # type: ignore[attr-defined]
+        return {**self.row_serializer_class().fields, **RUN_EXPORT_FIELDS}  # type: ignore[attr-defined]
 
     def exporting(self) -> bool:
         return self.request.accepted_renderer.format in EXPORT_FORMATS
@@ -96,6 +118,15 @@ class BenchmarkApi(BaseApi):
             "methodology_version": run.methodology_version,
         }
 
+    def include_from(self) -> bool:
+        """`include_from=1`: count "from" prices in ranks and medians (analytics.eligibility); 400 for another value."""
+        value = (self.request.query_params.get("include_from") or "0").lower()
+        if value not in {"0", "1", "false", "true"}:
+            raise exceptions.ValidationError(
+                {"include_from": [_("Use include_from=1 to count from prices, or 0 (the default) to leave them out.")]}
+            )
+        return value in {"1", "true"}
+
     def rows(self, queryset: Any) -> list[dict[str, Any]]:
         if queryset.count() > EXPORT_MAX_ROWS:
             raise exceptions.ValidationError(
@@ -106,8 +137,46 @@ class BenchmarkApi(BaseApi):
                     ]
                 }
             )
+        return self.serialize(list(queryset))
+
+    def serialize(self, rows: list[Any]) -> list[dict[str, Any]]:
+        """Rows with the vocabulary's names beside their codes (two queries for the names, whatever the rows)."""
+        names = selectors.reference_names(plan_ids=[row.plan_id for row in rows])
         # many=True makes a ListSerializer, whose data is a list; the stubs type it as one row's dict.
-        return cast(list[dict[str, Any]], self.row_serializer_class(queryset, many=True).data)
+        return cast(list[dict[str, Any]], self.row_serializer_class(rows, many=True, context={"names": names}).data)
+
+    # ------------------------------------------------------------------ what a file says about itself
+
+    export_filters: dict[str, Any]
+    export_run: dict[str, Any]
+
+    def describe_export(self, run: BenchmarkRun, filters: dict[str, Any], **figures: Any) -> None:
+        """Remember the run and filters behind this response: its file name, its run columns and about sheet."""
+        self.export_filters = filters
+        self.export_run = {
+            columns.RUN_ID: run.pk,
+            columns.AS_OF: selectors.benchmark_run_as_of(run),
+            columns.COMPUTED_AT: run.computed_at,
+            columns.METHODOLOGY_VERSION: run.methodology_version,
+            **figures,
+        }
+
+    def get_export_filters(self) -> dict[str, Any]:
+        return getattr(self, "export_filters", {})
+
+    def get_export_about(self) -> list[tuple[str, Any]]:
+        about: list[tuple[str, Any]] = [("table", self.export_basename)]
+        about += [(name, value) for name, value in getattr(self, "export_run", {}).items()]
+        about += [(name, value) for name, value in self.get_export_filters().items() if value not in (None, "")]
+        return about
+
+    def with_run_columns(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Every CSV row carries the run columns (the file stays self-describing when rows are copied out)."""
+        run = {
+            name: (value.isoformat() if hasattr(value, "isoformat") else value)
+            for name, value in getattr(self, "export_run", {}).items()
+        }
+        return [{**row, **run} for row in rows]
 
 
 class BenchmarkPerGbApi(BenchmarkApi):
@@ -123,39 +192,56 @@ class BenchmarkPerGbApi(BenchmarkApi):
     pagination_class = StandardPagination
     export_basename = "benchmarks-per-gb"
 
-    @extend_schema(parameters=[BUCKET, OPERATOR, PROVINCE, FORMAT])
+    def get_export_fields(self) -> Mapping[str, serializers.Field]:
+        return {**super().get_export_fields(), **RUN_EXPORT_FIELDS, **BUCKET_EXPORT_FIELDS}
+
+    @extend_schema(parameters=[BUCKET, OPERATOR, PROVINCE, INCLUDE_FROM, FORMAT])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         operator, province = known_code(request, "operator", Operator), known_code(request, "province", Province)
         bucket = self.bucket()
+        include_from = self.include_from()
         run = self.latest_run()
         rows = selectors.benchmark_row_list(
             bucket=bucket,
             run=run,
             operator=operator,
             province=province,
+            include_from=include_from,
+        )
+        figures = selectors.benchmark_bucket_figures(bucket=bucket, run=run, include_from=include_from)
+        self.describe_export(
+            run,
+            {"bucket": bucket, "operator": operator, "province": province, "include-from": include_from},
+            **{
+                columns.BUCKET: bucket,
+                columns.INCLUDE_FROM: include_from,
+                columns.BUCKET_MEDIAN_PER_GB_CNY: figures.median_per_gb_cny if figures else None,
+                columns.BUCKET_SAMPLE_COUNT: figures.sample_count if figures else 0,
+            },
         )
         if self.exporting():
-            return Response(self.rows(rows))
-        summary = selectors.benchmark_bucket_summary(bucket=bucket, run=run)
+            return Response(self.with_run_columns(self.rows(rows)))
         page = self.paginate_queryset(rows)
         body = {
             "bucket": bucket,
             **self.run_fields(run),
+            "as_of": selectors.benchmark_run_as_of(run).isoformat(),
             "input_fingerprint": run.input_fingerprint,
             "include_promotional": bool(run.parameters.get("include_promotional", False)),
+            "include_from": include_from,
             "median_per_gb_cny": None,
             "min_per_gb_cny": None,
             "max_per_gb_cny": None,
             "sample_count": 0,
             "tier_count": 0,
         }
-        if summary is not None:
+        if figures is not None:
             money = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
             for name in ("median_per_gb_cny", "min_per_gb_cny", "max_per_gb_cny"):
-                value = getattr(summary, name)
+                value = getattr(figures, name)
                 body[name] = None if value is None else money.to_representation(value)
-            body["sample_count"] = summary.sample_count
-            body["tier_count"] = summary.tier_count
+            body["sample_count"] = figures.sample_count
+            body["tier_count"] = figures.tier_count
         paginator = self.paginator
         assert isinstance(paginator, StandardPagination)  # pagination_class, set above
         assert paginator.page is not None  # paginate_queryset just set it
@@ -164,7 +250,7 @@ class BenchmarkPerGbApi(BenchmarkApi):
                 "count": paginator.page.paginator.count,
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
-                "results": self.row_serializer_class(page, many=True).data,
+                "results": self.serialize(list(page or [])),
             }
         )
         return Response(body)
@@ -205,8 +291,9 @@ class BenchmarkMatrixApi(BenchmarkApi):
         run = self.latest_run()
         cells = selectors.benchmark_matrix_cell_list(bucket=bucket, metric=metric, run=run)
         rows = self.rows(cells)
+        self.describe_export(run, {"bucket": bucket, "metric": metric})
         if self.exporting():
-            return Response(rows)
+            return Response(self.with_run_columns(rows))
         return Response(
             {"bucket": bucket, "metric": metric, **self.run_fields(run), "count": len(rows), "results": rows}
         )
@@ -249,6 +336,7 @@ class BenchmarkBasketApi(BenchmarkApi):
             operator=operator,
         )
         rows = self.rows(costs)
+        self.describe_export(run, {"profile": profile, "operator": operator, "province": province})
         if self.exporting():
-            return Response(rows)
+            return Response(self.with_run_columns(rows))
         return Response({**self.run_fields(run), "profiles": profiles, "count": len(rows), "results": rows})

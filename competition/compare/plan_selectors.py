@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from competition.benchmarks.analytics.eligibility import price_counts
 from operators.models import Province
 from plans.models import Plan, Tier
 
@@ -62,7 +63,8 @@ class SideBySide:
                 values = [
                     t.price_per_gb.value
                     for t in row.cells[index]
-                    if t.price_per_gb.value is not None and not t.is_promotional and t.price_qualifier != "from"
+                    if t.price_per_gb.value is not None
+                    and price_counts(t.is_promotional, t.price_qualifier == Tier.PriceQualifier.FROM)
                 ]
                 points.append(float(min(values).quantize(Decimal("0.01"))) if values else None)
             datasets.append({"label_zh": province.name_zh, "label_en": province.name_en, "data": points})

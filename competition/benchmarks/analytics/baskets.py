@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from competition.benchmarks.analytics.contract import DEFAULT_BASKETS, BasketProfile
+from competition.benchmarks.analytics.eligibility import price_counts
 from competition.benchmarks.analytics.frames import to_minor
 from competition.benchmarks.analytics.matrix import CHOSEN_TIER_COLUMNS
 
@@ -38,9 +39,13 @@ def basket_costs_compute(
     So a longer tier wins when it is cheaper than repeating a shorter one, and vice versa (ITU/OECD).
     """
     # A "from" price is a floor: what the basket would cost is not known, so it prices no basket.
-    exact_price = ~tiers["is_from_price"].to_numpy(dtype=bool)
-    promotional = tiers["is_promotional"].to_numpy(dtype=bool)
-    eligible = tiers.loc[exact_price if include_promotional else exact_price & ~promotional]
+    eligible = tiers.loc[
+        price_counts(
+            tiers["is_promotional"].to_numpy(dtype=bool),
+            tiers["is_from_price"].to_numpy(dtype=bool),
+            include_promotional=include_promotional,
+        )
+    ]
     frames = []
     days = eligible["validity_days"].to_numpy(dtype=np.int64)
     price = eligible["price_cents"].to_numpy(dtype=np.int64)

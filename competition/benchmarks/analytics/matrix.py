@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from competition.benchmarks.analytics.contract import METRICS
+from competition.benchmarks.analytics.eligibility import price_counts
 from competition.benchmarks.analytics.exact import exact_order_key
 
 # What a matrix cell and a basket cost carry of the tier they chose.
@@ -32,8 +33,10 @@ def province_comparison_compute(rows: pd.DataFrame, *, include_promotional: bool
     """
     frames = []
     # A "from" price is a floor, not what the cheapest tier costs: never a cell's value.
-    not_promo = (include_promotional | ~rows["is_promotional"].to_numpy(dtype=bool)) & ~rows["is_from_price"].to_numpy(
-        dtype=bool
+    not_promo = price_counts(
+        rows["is_promotional"].to_numpy(dtype=bool),
+        rows["is_from_price"].to_numpy(dtype=bool),
+        include_promotional=include_promotional,
     )
     # Work on the few columns a cell needs, with the group keys as integer codes: sorting a million
     # rows by categoricals and carrying every column along would dominate the run.
