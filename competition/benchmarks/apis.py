@@ -141,7 +141,9 @@ class BenchmarkApi(BaseApi):
 
     def serialize(self, rows: list[Any]) -> list[dict[str, Any]]:
         """Rows with the vocabulary's names beside their codes (two queries for the names, whatever the rows)."""
-        names = selectors.reference_names(plan_ids=[row.plan_id for row in rows])
+        names = selectors.reference_names(
+            plan_ids=[row.plan_id for row in rows], province_codes=[row.province_code for row in rows]
+        )
         # many=True makes a ListSerializer, whose data is a list; the stubs type it as one row's dict.
         return cast(list[dict[str, Any]], self.row_serializer_class(rows, many=True, context={"names": names}).data)
 
@@ -172,8 +174,10 @@ class BenchmarkApi(BaseApi):
 
     def with_run_columns(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Every CSV row carries the run columns (the file stays self-describing when rows are copied out)."""
+        # Spelled as the JSON body spells them (RUN_EXPORT_FIELDS), so a CSV's computed_at equals the body's.
+        fields = {**RUN_EXPORT_FIELDS, **BUCKET_EXPORT_FIELDS}
         run = {
-            name: (value.isoformat() if hasattr(value, "isoformat") else value)
+            name: value if value is None or name not in fields else fields[name].to_representation(value)
             for name, value in getattr(self, "export_run", {}).items()
         }
         return [{**row, **run} for row in rows]

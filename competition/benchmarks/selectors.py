@@ -216,12 +216,14 @@ class ReferenceNames:
         return self.plans.get(plan_id)
 
 
-def reference_names(*, plan_ids: Iterable[int]) -> ReferenceNames:
-    """Every province, and the given plans with their branches: two queries whatever the rows."""
-    return ReferenceNames(
-        provinces={province.code: province for province in Province.objects.all()},
-        plans=Plan.objects.select_related("branch").in_bulk(sorted(set(plan_ids))),
-    )
+def reference_names(*, plan_ids: Iterable[int], province_codes: Iterable[str] = ()) -> ReferenceNames:
+    """The given plans with branch and province (one query), and any province no plan names (one more, if any)."""
+    plans = Plan.objects.select_related("branch__province").in_bulk(sorted(set(plan_ids)))
+    provinces = {plan.branch.province.code: plan.branch.province for plan in plans.values()}
+    missing = set(province_codes) - set(provinces)
+    if missing:
+        provinces.update({province.code: province for province in Province.objects.filter(code__in=missing)})
+    return ReferenceNames(provinces=provinces, plans=plans)
 
 
 def benchmark_bucket_summary(*, bucket: str, run: BenchmarkRun | None = None) -> BenchmarkBucketSummary | None:

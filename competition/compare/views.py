@@ -20,7 +20,7 @@ from competition.compare import selectors as page_selectors
 from competition.compare.forms import (
     BUCKET_CHOICES,
     BasketForm,
-    BucketForm,
+    BenchmarkForm,
     LaunchFilterForm,
     MatrixForm,
     MetricChoices,
@@ -29,6 +29,7 @@ from competition.compare.forms import (
 )
 from competition.compare.tables import Table
 from competition.templatetags.compare import loc
+from core import exports
 from operators import selectors as reference_selectors
 from plans.models import Plan
 
@@ -195,21 +196,23 @@ class BenchmarkView(ComparisonPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        form = BucketForm(self.request.GET or None)
+        form = BenchmarkForm(self.request.GET or None)
         bucket = form.value("bucket")
-        run, rows, summary, plans = page_selectors.benchmark_page(bucket=bucket)
+        page = page_selectors.benchmark_page(bucket=bucket, include_from=form.value("include_from"))
         context.update(
             form=form,
             bucket=bucket,
             buckets=BUCKET_CHOICES,
-            run=run,
-            summary=summary,
-            tables={"benchmark": tables.benchmark_table(rows, plans)},
+            include_from=page.include_from,
+            run=page.run,
+            summary=page.figures,
+            tables={"benchmark": tables.benchmark_table(page)},
         )
         return context
 
     def csv_filename(self, table: str, context: dict[str, Any]) -> str:
-        return f"benchmark-{context['bucket']}"
+        filters = {"bucket": context["bucket"], "include-from": context["include_from"]}
+        return exports.export_filename("benchmark", "csv", filters=filters).removesuffix(".csv")
 
 
 class BasketView(ComparisonPage):

@@ -101,9 +101,9 @@ def test_its_side_by_side_csv_has_the_rows_of_the_table(signed_in: Client) -> No
     page = signed_in.get("/compare/provinces/?province=11&province=44")
     rows = csv_rows(signed_in.get("/compare/provinces/?province=11&province=44&format=csv&table=tiers"))
     assert [int(r["tier_id"]) for r in rows] == [t.pk for t in page.context["comparison"].tiers]
-    shenzhen = next(r for r in rows if r["branch_zh"] == "深圳联通" and r["validity_days"] == "7")
+    shenzhen = next(r for r in rows if r["branch_name_zh"] == "深圳联通" and r["validity_days"] == "7")
     assert (shenzhen["price_cny"], shenzhen["data_gb"], shenzhen["price_per_gb_cny"]) == ("79.00", "18", "4.39")
-    beijing = next(r for r in rows if r["plan_zh"] == "灵动卡" and r["validity_days"] == "7")
+    beijing = next(r for r in rows if r["plan_name_zh"] == "灵动卡" and r["validity_days"] == "7")
     assert (beijing["price_per_gb_cny"], beijing["price_per_day_cny"], beijing["intl_discount_cap_cny"]) == (
         "3.33",
         "14.29",
@@ -240,7 +240,7 @@ def test_its_strategy_csvs_carry_milestones_and_key_figures(signed_in: Client) -
     figures = csv_rows(signed_in.get(f"{base}&table=figures"))
     assert [r["title_zh"] for r in strategies] == ["中国电信：中电信量子集团与量子城域网"]
     assert int(strategies[0]["key_figures"]) == len(figures) > 0
-    assert {r["operator"] for r in figures} == {"ctcc"}
+    assert {r["operator_code"] for r in figures} == {"ctcc"}
 
 
 def test_it_answers_404_for_a_table_the_page_does_not_have(signed_in: Client) -> None:
