@@ -81,6 +81,7 @@ class BenchmarkApi(BaseApi):
 
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
     row_serializer_class: ClassVar[type[serializers.Serializer]]
+    export_basename: ClassVar[str] = "benchmarks"
 
     def get_export_fields(self) -> Mapping[str, serializers.Field]:
         return {**self.row_serializer_class().fields, **RUN_EXPORT_FIELDS}  # type: ignore[attr-defined]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -104,6 +106,10 @@ class BenchmarkRow(models.Model):
         _("price qualifier"), max_length=8, default="exact", help_text=_("exact, or from for a floor (低至).")
     )
     confidence = models.CharField(_("confidence"), max_length=16)
+
+    # Set by selectors.benchmark_row_list: the rank and index the reader asked for (from prices out or in).
+    shown_rank: int | None
+    shown_index: Decimal | None
 
     class Meta:
         ordering = ["run_id", "bucket", "position"]

@@ -152,7 +152,10 @@ def benchmark_row_list(
     if run is None:
         return BenchmarkRow.objects.none()
     rank, index = ("rank_with_from", "per_gb_index_with_from") if include_from else ("rank", "per_gb_index")
-    rows = BenchmarkRow.objects.filter(run=run, bucket=bucket).annotate(shown_rank=F(rank), shown_index=F(index))
+    # The model declares these two for its readers; django-stubs then sees the annotation as a redefinition.
+    rows = BenchmarkRow.objects.filter(run=run, bucket=bucket).annotate(  # type: ignore[no-redef]
+        shown_rank=F(rank), shown_index=F(index)
+    )
     if operator:
         rows = rows.filter(operator_code=operator)
     if province:

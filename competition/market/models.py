@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +27,7 @@ def precision_field() -> models.CharField:
     )
 
 
-def status_field(help_text: str) -> models.CharField:
+def status_field(help_text: Any) -> models.CharField:
     return models.CharField(
         _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.HAPPENED, help_text=help_text
     )

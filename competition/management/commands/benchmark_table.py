@@ -153,7 +153,7 @@ class Command(BaseCommand):
                 f"{figures.sample_count} ranked of {figures.tier_count}"
             )
         cells = [[_text(record[column]) for column in TABLE_COLUMNS] for record in records]
-        widths = [max([_width(column), *(_width(row[i]) for row in cells)]) for i, column in enumerate(TABLE_COLUMNS)]
+        widths = [max([_width(column), *(_width(line[i]) for line in cells)]) for i, column in enumerate(TABLE_COLUMNS)]
         numeric = {
             columns.RANK,
             columns.VALIDITY_DAYS,
@@ -166,9 +166,9 @@ class Command(BaseCommand):
         }
         header = zip(TABLE_COLUMNS, widths, strict=True)
         self.stdout.write("  ".join(_pad(c, w, right=c in numeric) for c, w in header))
-        for row in cells:
+        for line in cells:
             self.stdout.write(
                 "  ".join(
-                    _pad(v, w, right=c in numeric) for v, c, w in zip(row, TABLE_COLUMNS, widths, strict=True)
+                    _pad(v, w, right=c in numeric) for v, c, w in zip(line, TABLE_COLUMNS, widths, strict=True)
                 ).rstrip()
             )

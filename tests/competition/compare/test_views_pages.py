@@ -295,3 +295,36 @@ def test_it_leaves_free_trial_tiers_out_of_the_per_gb_line(signed_in: Client) ->
     assert beijing["data"][:2] == [None, 3.33]
     day_one = response.context["comparison"].rows[0]
     assert [t.plan.name_zh for t in day_one.cells[0]] == ["首日3GB免费流量体验卡"]
+
+
+def test_its_launch_csv_names_the_province_beside_its_code_in_both_languages(signed_in: Client) -> None:
+    response = signed_in.get("/compare/launches/", {"format": "csv", "table": "launches"})
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    modu = next(r for r in rows if r["name_zh"] == "魔都WiFi")
+    assert (modu["operator_code"], modu["province_code"], modu["province_name_zh"], modu["province_name_en"]) == (
+        "ctcc",
+        "31",
+        "上海",
+        "Shanghai",
+    )
+    assert (modu["branch_name_zh"], modu["branch_name_en"], modu["date_precision"], modu["status"]) == (
+        "上海电信",
+        "China Telecom Shanghai",
+        "",
+        "happened",
+    )
+
+
+def test_its_plan_csv_says_a_floor_is_a_from_price(signed_in: Client) -> None:
+    foodie = plan_named("吃货卡", "上海移动")
+
+    response = signed_in.get(f"/compare/plans/{foodie.pk}/", {"format": "csv", "table": "tiers"})
+
+    (row,) = csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff")))
+    assert (row["price_cny"], row["price_qualifier"], row["plan_name_zh"], row["province_name_en"]) == (
+        "5.00",
+        "from",
+        "吃货卡",
+        "Shanghai",
+    )
