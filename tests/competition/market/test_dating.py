@@ -74,3 +74,48 @@ def test_a_key_figure_dated_by_month_validates_its_as_of() -> None:
     figure.full_clean()
 
     assert (figure.as_of_precision, figure.status) == ("month", "happened")
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_precision_for_an_undated_milestone(analyst_client) -> None:
+    strategy = StrategyFactory()
+
+    response = analyst_client.post(
+        f"/api/v1/strategies/{strategy.pk}/milestones/",
+        {"date_precision": "month", "description_zh": "成立量子公司"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": "date_precision",
+            "message": "An undated fact has no date precision; leave it empty.",
+            "code": "invalid",
+        }
+    ]
+
+
+@pytest.mark.django_db
+def test_the_api_stores_a_dated_key_figure_with_its_precision_and_status(analyst_client) -> None:
+    strategy = StrategyFactory()
+
+    response = analyst_client.post(
+        f"/api/v1/strategies/{strategy.pk}/key-figures/",
+        {
+            "label_zh": "市场规模",
+            "amount": "680",
+            "unit": "亿美元",
+            "as_of": "2030-01-01",
+            "as_of_precision": "year",
+            "status": "expected",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert (response.json()["as_of"], response.json()["as_of_precision"], response.json()["status"]) == (
+        "2030-01-01",
+        "year",
+        "expected",
+    )
