@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from competition.benchmarks import selectors
+from competition.benchmarks.exporting import BUCKET_EXPORT_FIELDS, RUN_EXPORT_FIELDS, DescribedExportMixin
 from competition.benchmarks.models import BenchmarkMatrixCell, BenchmarkRun
 from competition.benchmarks.serializers import (
     BenchmarkBasketCostOutputSerializer,
@@ -62,26 +63,11 @@ OPERATOR = OpenApiParameter("operator", str, description="Only this operator's r
 PROVINCE = OpenApiParameter("province", str, description="Only this province's rows (GB/T 2260 code, e.g. 31).")
 
 
-RUN_EXPORT_FIELDS: dict[str, serializers.Field] = {
-    columns.RUN_ID: serializers.IntegerField(),
-    columns.AS_OF: serializers.DateField(),
-    columns.COMPUTED_AT: serializers.DateTimeField(),
-    columns.METHODOLOGY_VERSION: serializers.CharField(),
-}
-BUCKET_EXPORT_FIELDS: dict[str, serializers.Field] = {
-    columns.BUCKET: serializers.CharField(),
-    columns.INCLUDE_FROM: serializers.BooleanField(),
-    columns.BUCKET_MEDIAN_PER_GB_CNY: serializers.DecimalField(max_digits=14, decimal_places=2),
-    columns.BUCKET_SAMPLE_COUNT: serializers.IntegerField(),
-}
-
-
-class BenchmarkApi(BaseApi):
+class BenchmarkApi(DescribedExportMixin, BaseApi):
     """Shared by the benchmark endpoints: the latest run, a validated bucket, file exports."""
 
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
     row_serializer_class: ClassVar[type[serializers.Serializer]]
-    export_basename: ClassVar[str] = "benchmarks"
 
     def get_export_fields(self) -> Mapping[str, serializers.Field]:
         return {**self.row_serializer_class().fields, **RUN_EXPORT_FIELDS}  # type: ignore[attr-defined]
@@ -141,47 +127,12 @@ class BenchmarkApi(BaseApi):
         return self.serialize(list(queryset))
 
     def serialize(self, rows: list[Any]) -> list[dict[str, Any]]:
-        """Rows with the vocabulary's names beside their codes (two queries for the names, whatever the rows)."""
+        """Rows with the vocabulary's names beside their codes (one or two queries for the names, whatever the rows)."""
         names = selectors.reference_names(
             plan_ids=[row.plan_id for row in rows], province_codes=[row.province_code for row in rows]
         )
         # many=True makes a ListSerializer, whose data is a list; the stubs type it as one row's dict.
         return cast(list[dict[str, Any]], self.row_serializer_class(rows, many=True, context={"names": names}).data)
-
-    # ------------------------------------------------------------------ what a file says about itself
-
-    export_filters: dict[str, Any]
-    export_run: dict[str, Any]
-
-    def describe_export(self, run: BenchmarkRun, filters: dict[str, Any], **figures: Any) -> None:
-        """Remember the run and filters behind this response: its file name, its run columns and about sheet."""
-        self.export_filters = filters
-        self.export_run = {
-            columns.RUN_ID: run.pk,
-            columns.AS_OF: selectors.benchmark_run_as_of(run),
-            columns.COMPUTED_AT: run.computed_at,
-            columns.METHODOLOGY_VERSION: run.methodology_version,
-            **figures,
-        }
-
-    def get_export_filters(self) -> dict[str, Any]:
-        return getattr(self, "export_filters", {})
-
-    def get_export_about(self) -> list[tuple[str, Any]]:
-        about: list[tuple[str, Any]] = [("table", self.export_basename)]
-        about += [(name, value) for name, value in getattr(self, "export_run", {}).items()]
-        about += [(name, value) for name, value in self.get_export_filters().items() if value not in (None, "")]
-        return about
-
-    def with_run_columns(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Every CSV row carries the run columns (the file stays self-describing when rows are copied out)."""
-        # Spelled as the JSON body spells them (RUN_EXPORT_FIELDS), so a CSV's computed_at equals the body's.
-        fields = {**RUN_EXPORT_FIELDS, **BUCKET_EXPORT_FIELDS}
-        run = {
-            name: value if value is None or name not in fields else fields[name].to_representation(value)
-            for name, value in getattr(self, "export_run", {}).items()
-        }
-        return [{**row, **run} for row in rows]
 
 
 class BenchmarkPerGbApi(BenchmarkApi):
