@@ -20,7 +20,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -116,6 +118,19 @@ class Sheet:
     header: Sequence[str]
     rows: Iterable[Sequence[Any]]
     number_formats: Mapping[int, str] = field(default_factory=dict)  # column index (0-based) -> Excel format
+    autofilter: bool = True
+
+
+# Column widths are measured on the header and the first rows only: the rows stream through once,
+# and a width must be written before them. Beyond these the sample stands for the rest.
+WIDTH_SAMPLE_ROWS = 200
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+def text_width(value: Any) -> int:
+    """How many character cells a value takes in a spreadsheet: a CJK character is two."""
+    text = csv_cell(value) if not isinstance(value, str) else value
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
@@ -126,19 +141,34 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
 
 
 def xlsx_write(target: BinaryIO, sheets: Sequence[Sheet]) -> None:
-    """Write the workbook of xlsx_bytes to a binary file (a temporary file, for large exports)."""
+    """Write the workbook of xlsx_bytes to a binary file (a temporary file, for large exports).
+
+    Each sheet has its header frozen, an autofilter over header and rows (unless `autofilter=False`),
+    and columns as wide as the header and the first WIDTH_SAMPLE_ROWS rows need (within 8-60).
+    """
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=sheet_title(sheet.title))
         worksheet.freeze_panes = "A2"
-        for index, name in enumerate(sheet.header):
-            letter = _column_letter(index)
-            worksheet.column_dimensions[letter].width = max(10, min(40, len(str(name)) + 2))
+        rows = iter(sheet.rows)
+        sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
+        widths = [text_width(name) for name in sheet.header]
+        for row in sample:
+            for index, value in enumerate(row):
+                if index < len(widths):
+                    widths[index] = max(widths[index], text_width(value))
+        for index, width in enumerate(widths):
+            worksheet.column_dimensions[_column_letter(index)].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
         worksheet.append([_xlsx_cell(worksheet, name, None) for name in sheet.header])
-        for row in sheet.rows:
+        count = 0
+        for row in itertools.chain(sample, rows):
             worksheet.append(
                 [_xlsx_cell(worksheet, value, sheet.number_formats.get(index)) for index, value in enumerate(row)]
             )
+            count += 1
+        if sheet.autofilter and sheet.header:
+            # Written in the sheet's tail, after the rows: the row count is known by then.
+            worksheet.auto_filter.ref = f"A1:{_column_letter(len(sheet.header) - 1)}{count + 1}"
     workbook.save(target)
 
 
@@ -172,7 +202,22 @@ def sheet_title(name: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "data"
 
 
-def export_filename(basename: str, extension: str, *, day: datetime.date | None = None) -> str:
-    """`tiers-2026-11-26.csv`: an ASCII-safe name (it goes into a header) with the day of the export."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", basename or "export").strip("-") or "export"
+def export_filename(
+    basename: str,
+    extension: str,
+    *,
+    day: datetime.date | None = None,
+    filters: Mapping[str, Any] | None = None,
+) -> str:
+    """`tiers-2026-11-26.csv`: an ASCII-safe name (it goes into a header) with the day of the export.
+
+    `filters` (name -> value, empty values left out) go between the two, in the order given, so the
+    file says what it holds: `benchmarks-per-gb-bucket-30plus-operator-cmcc-2026-11-26.csv`.
+    """
+    parts = [basename or "export"]
+    for name, value in (filters or {}).items():
+        if value not in (None, "", False):
+            parts.append(name if value is True else f"{name}-{value}")
+    joined = "-".join(str(part) for part in parts).replace("+", "plus")
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", joined).strip("-") or "export"
     return f"{safe}-{(day or timezone.localdate()).isoformat()}.{extension}"

@@ -40,6 +40,14 @@ class PerkInputSerializer(DescribedModelSerializer):
 class PlanOutputSerializer(DescribedModelSerializer):
     branch_name = serializers.CharField(source="branch.name_zh", read_only=True, help_text="Branch name (zh).")
     branch_name_en = serializers.CharField(source="branch.name_en", read_only=True, help_text="Branch name (en).")
+    # core.columns' names beside the first ones clients read (branch_name is the Chinese name).
+    branch_name_zh = serializers.CharField(source="branch.name_zh", read_only=True, help_text="Branch name (zh).")
+    province_name_zh = serializers.CharField(
+        source="branch.province.name_zh", read_only=True, help_text="Province name (zh), e.g. 上海."
+    )
+    province_name_en = serializers.CharField(
+        source="branch.province.name_en", read_only=True, help_text="Province name (en), e.g. Shanghai."
+    )
     operator_code = serializers.CharField(source="branch.operator.code", read_only=True, help_text="Operator code.")
     province_code = serializers.CharField(
         source="branch.province.code", read_only=True, help_text="GB/T 2260 province code."
@@ -64,6 +72,9 @@ class PlanOutputSerializer(DescribedModelSerializer):
             "branch_name_en",
             "operator_code",
             "province_code",
+            "branch_name_zh",
+            "province_name_zh",
+            "province_name_en",
             "name_zh",
             "name_en",
             "segment",
@@ -145,6 +156,15 @@ class TierOutputSerializer(DescribedModelSerializer):
         source="plan.branch.name_zh", read_only=True, help_text="Branch name (zh), e.g. 上海移动."
     )
     branch_name_en = serializers.CharField(source="plan.branch.name_en", read_only=True, help_text="Branch name (en).")
+    # core.columns' names beside the first ones clients read (plan_name and branch_name are the Chinese names).
+    plan_name_zh = serializers.CharField(source="plan.name_zh", read_only=True, help_text="Plan name (zh).")
+    branch_name_zh = serializers.CharField(source="plan.branch.name_zh", read_only=True, help_text="Branch name (zh).")
+    province_name_zh = serializers.CharField(
+        source="plan.branch.province.name_zh", read_only=True, help_text="Province name (zh), e.g. 上海."
+    )
+    province_name_en = serializers.CharField(
+        source="plan.branch.province.name_en", read_only=True, help_text="Province name (en), e.g. Shanghai."
+    )
     operator_code = serializers.CharField(
         source="plan.branch.operator.code", read_only=True, help_text="Operator code: cmcc, cucc, ctcc, cbn."
     )
@@ -201,6 +221,10 @@ class TierOutputSerializer(DescribedModelSerializer):
             "branch_name_en",
             "operator_code",
             "province_code",
+            "plan_name_zh",
+            "branch_name_zh",
+            "province_name_zh",
+            "province_name_en",
             "validity_days",
             "price_cny",
             "data_gb",

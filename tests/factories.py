@@ -141,6 +141,7 @@ class LaunchFactory(factory.django.DjangoModelFactory):
     name_zh = factory.Sequence(lambda n: f"发布{n}")
     kind = Launch.Kind.SIM
     launched_on = datetime.date(2025, 3, 1)
+    date_precision = "day"
     source = factory.SubFactory(SourceFactory)
 
 
@@ -160,6 +161,7 @@ class StrategyMilestoneFactory(factory.django.DjangoModelFactory):
 
     strategy = factory.SubFactory(StrategyFactory)
     happened_on = datetime.date(2024, 2, 1)
+    date_precision = "month"
     description_zh = "里程碑"
 
 

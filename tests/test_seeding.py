@@ -12,8 +12,8 @@ from plans.models import Plan, Tier
 def test_the_restored_seed_has_the_rows_load_seed_writes(seed):
     counts = {model: model.objects.count() for model in (Operator, Province, Source, Branch, Plan, Tier)}
 
-    assert counts == {Operator: 4, Province: 31, Source: 13, Branch: 7, Plan: 12, Tier: 23}
-    assert (Launch.objects.count(), Strategy.objects.count(), KeyFigure.objects.count()) == (14, 17, 55)
+    assert counts == {Operator: 4, Province: 31, Source: 19, Branch: 7, Plan: 12, Tier: 23}
+    assert (Launch.objects.count(), Strategy.objects.count(), KeyFigure.objects.count()) == (14, 20, 75)
 
 
 def test_the_restored_seed_keeps_its_history(seed):

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from competition.benchmarks import analytics, as_of, selectors
 from competition.benchmarks.as_of import as_of_parse
+from competition.benchmarks.exporting import BUCKET_EXPORT_FIELDS, RUN_EXPORT_FIELDS, DescribedExportMixin
 from competition.benchmarks.history import selectors as history_selectors
 from competition.benchmarks.models import BenchmarkMatrixCell, BenchmarkRun
 from competition.benchmarks.serializers import (
@@ -35,6 +36,7 @@ from competition.benchmarks.serializers import (
     BenchmarkRowOutputSerializer,
 )
 from competition.context.currency import conversion_requested, with_conversion
+from core import columns
 from core.api.base import EXPORT_FORMATS, EXPORT_MAX_ROWS, BaseApi
 from core.api.pagination import StandardPagination
 from core.api.renderers import CSVRenderer, XLSXRenderer
@@ -69,6 +71,13 @@ def known_code(request: Request, name: str, model: type[Operator] | type[Provinc
     return code
 
 
+INCLUDE_FROM = OpenApiParameter(
+    "include_from",
+    str,
+    enum=["0", "1", "false", "true"],
+    description='1 (or true) counts "from" prices (floors such as 低至5元/月) in ranks, indexes and the median; '
+    "by default (0) they are listed but left out.",
+)
 OPERATOR = OpenApiParameter("operator", str, description="Only this operator's rows (code: cmcc, cucc, ctcc, cbn).")
 PROVINCE = OpenApiParameter("province", str, description="Only this province's rows (GB/T 2260 code, e.g. 31).")
 CURRENCY = OpenApiParameter(
@@ -85,14 +94,14 @@ RATE_ON = OpenApiParameter(
 CONVERTED_FIELDS = ("price_cny", "price_per_gb_cny", "price_per_day_cny", "price_per_30_days_cny")
 
 
-class BenchmarkApi(BaseApi):
+class BenchmarkApi(DescribedExportMixin, BaseApi):
     """Shared by the benchmark endpoints: the latest run, a validated bucket, file exports."""
 
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
     row_serializer_class: ClassVar[type[serializers.Serializer]]
 
     def get_export_fields(self) -> Mapping[str, serializers.Field]:
-        return self.row_serializer_class().fields  # type: ignore[attr-defined]
+        return {**self.row_serializer_class().fields, **RUN_EXPORT_FIELDS}  # type: ignore[attr-defined]
 
     def exporting(self) -> bool:
         return self.request.accepted_renderer.format in EXPORT_FORMATS
@@ -151,6 +160,15 @@ class BenchmarkApi(BaseApi):
             "methodology_version": run.methodology_version,
         }
 
+    def include_from(self) -> bool:
+        """`include_from=1`: count "from" prices in ranks and medians (analytics.eligibility); 400 for another value."""
+        value = (self.request.query_params.get("include_from") or "0").lower()
+        if value not in {"0", "1", "false", "true"}:
+            raise exceptions.ValidationError(
+                {"include_from": [_("Use include_from=1 to count from prices, or 0 (the default) to leave them out.")]}
+            )
+        return value in {"1", "true"}
+
     def rows(self, queryset: Any, *, context: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         total = len(queryset) if isinstance(queryset, list) else queryset.count()
         if total > EXPORT_MAX_ROWS:
@@ -162,11 +180,16 @@ class BenchmarkApi(BaseApi):
                     ]
                 }
             )
-        # many=True makes a ListSerializer, whose data is a list; the stubs type it as one row's dict.
-        data = self.row_serializer_class(
-            queryset, many=True, context={**self.get_serializer_context(), **(context or {})}
+        return self.serialize(list(queryset), context=context)
+
+    def serialize(self, rows: list[Any], *, context: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Rows with the vocabulary's names beside their codes (one or two queries for the names, whatever the rows)."""
+        names = selectors.reference_names(
+            plan_ids=[row.plan_id for row in rows], province_codes=[row.province_code for row in rows]
         )
-        return cast(list[dict[str, Any]], data.data)
+        # many=True makes a ListSerializer, whose data is a list; the stubs type it as one row's dict.
+        context = {**self.get_serializer_context(), **(context or {}), "names": names}
+        return cast(list[dict[str, Any]], self.row_serializer_class(rows, many=True, context=context).data)
 
 
 class BenchmarkPerGbApi(BenchmarkApi):
@@ -182,27 +205,45 @@ class BenchmarkPerGbApi(BenchmarkApi):
     pagination_class = StandardPagination
     export_basename = "benchmarks-per-gb"
 
-    @extend_schema(parameters=[BUCKET, OPERATOR, PROVINCE, AS_OF, CURRENCY, RATE_ON, FORMAT])
+    def get_export_fields(self) -> Mapping[str, serializers.Field]:
+        return {**super().get_export_fields(), **RUN_EXPORT_FIELDS, **BUCKET_EXPORT_FIELDS}
+
+    @extend_schema(parameters=[BUCKET, OPERATOR, PROVINCE, AS_OF, INCLUDE_FROM, CURRENCY, RATE_ON, FORMAT])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         operator, province = known_code(request, "operator", Operator), known_code(request, "province", Province)
         conversion = conversion_requested(request.query_params, default_on=timezone.localdate())
         bucket = self.bucket()
+        include_from = self.include_from()
         run, day = self.run_as_of()
         rows = selectors.benchmark_row_list(
             bucket=bucket,
             run=run,
             operator=operator,
             province=province,
+            include_from=include_from,
+        )
+        figures = selectors.benchmark_bucket_figures(bucket=bucket, run=run, include_from=include_from)
+        self.describe_export(
+            run,
+            {"bucket": bucket, "operator": operator, "province": province, "include-from": include_from},
+            **{
+                columns.BUCKET: bucket,
+                columns.INCLUDE_FROM: include_from,
+                columns.BUCKET_MEDIAN_PER_GB_CNY: figures.median_per_gb_cny if figures else None,
+                columns.BUCKET_SAMPLE_COUNT: figures.sample_count if figures else 0,
+            },
         )
         if self.exporting():
-            return Response(with_conversion(self.rows(rows), conversion, fields=CONVERTED_FIELDS))
-        summary = selectors.benchmark_bucket_summary(bucket=bucket, run=run)
+            return Response(
+                with_conversion(self.with_run_columns(self.rows(rows)), conversion, fields=CONVERTED_FIELDS)
+            )
         page = self.paginate_queryset(rows)
         body = {
             "bucket": bucket,
             **self.run_fields(run, day),
             "input_fingerprint": run.input_fingerprint,
             "include_promotional": bool(run.parameters.get("include_promotional", False)),
+            "include_from": include_from,
             "median_per_gb_cny": None,
             "min_per_gb_cny": None,
             "max_per_gb_cny": None,
@@ -210,14 +251,14 @@ class BenchmarkPerGbApi(BenchmarkApi):
             "low_sample": analytics.is_low_sample(0),
             "tier_count": 0,
         }
-        if summary is not None:
+        if figures is not None:
             money = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
             for name in ("median_per_gb_cny", "min_per_gb_cny", "max_per_gb_cny"):
-                value = getattr(summary, name)
+                value = getattr(figures, name)
                 body[name] = None if value is None else money.to_representation(value)
-            body["sample_count"] = summary.sample_count
-            body["low_sample"] = analytics.is_low_sample(summary.sample_count)
-            body["tier_count"] = summary.tier_count
+            body["sample_count"] = figures.sample_count
+            body["low_sample"] = analytics.is_low_sample(figures.sample_count)
+            body["tier_count"] = figures.tier_count
         paginator = self.paginator
         assert isinstance(paginator, StandardPagination)  # pagination_class, set above
         assert paginator.page is not None  # paginate_queryset just set it
@@ -226,9 +267,7 @@ class BenchmarkPerGbApi(BenchmarkApi):
                 "count": paginator.page.paginator.count,
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
-                "results": with_conversion(
-                    self.row_serializer_class(page, many=True).data, conversion, fields=CONVERTED_FIELDS
-                ),
+                "results": with_conversion(self.serialize(list(page or [])), conversion, fields=CONVERTED_FIELDS),
             }
         )
         if conversion is not None:
@@ -257,8 +296,9 @@ class BenchmarkMatrixApi(BenchmarkApi):
         run, day = self.run_as_of()
         cells = list(selectors.benchmark_matrix_cell_list(bucket=bucket, metric=metric, run=run))
         rows = self.rows(cells, context={"cheapest_pairs": selectors.cheapest_cell_pairs(cells)})
+        self.describe_export(run, {"bucket": bucket, "metric": metric})
         if self.exporting():
-            return Response(rows)
+            return Response(self.with_run_columns(rows))
         return Response(
             {"bucket": bucket, "metric": metric, **self.run_fields(run, day), "count": len(rows), "results": rows}
         )
@@ -302,8 +342,9 @@ class BenchmarkBasketApi(BenchmarkApi):
             operator=operator,
         )
         rows = self.rows(costs)
+        self.describe_export(run, {"profile": profile, "operator": operator, "province": province})
         if self.exporting():
-            return Response(rows)
+            return Response(self.with_run_columns(rows))
         return Response({**self.run_fields(run, day), "profiles": profiles, "count": len(rows), "results": rows})
 
 
@@ -318,6 +359,10 @@ class BenchmarkHistoryApi(BenchmarkApi):
     output_serializer_class = BenchmarkHistoryPageSerializer
     row_serializer_class = BenchmarkHistoryPointOutputSerializer
     export_basename = "benchmarks-history"
+
+    def serialize(self, rows: list[Any], *, context: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        # A history point names its scope by code and carries no plan, so it needs no reference names.
+        return cast(list[dict[str, Any]], self.row_serializer_class(rows, many=True).data)
 
     @extend_schema(parameters=[BUCKET, METRIC, PROVINCE, OPERATOR, FORMAT])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

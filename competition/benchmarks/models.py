@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -96,8 +98,21 @@ class BenchmarkRow(models.Model):
     per_gb_index = models.DecimalField(
         _("index"), max_digits=14, decimal_places=2, null=True, help_text=_("100 x per-GB / bucket median.")
     )
+    # Ranked and indexed as with `rank` / `per_gb_index`, but with "from" prices (floors) counted as
+    # prices: what `include_from=1` reads. Stored with the run so the request costs no recompute.
+    rank_with_from = models.PositiveIntegerField(_("rank (from prices included)"), null=True)
+    per_gb_index_with_from = models.DecimalField(
+        _("index (from prices included)"), max_digits=14, decimal_places=2, null=True
+    )
     is_promotional = models.BooleanField(_("promotional"), default=False)
+    price_qualifier = models.CharField(
+        _("price qualifier"), max_length=8, default="exact", help_text=_("exact, or from for a floor (低至).")
+    )
     confidence = models.CharField(_("confidence"), max_length=16)
+
+    # Set by selectors.benchmark_row_list: the rank and index the reader asked for (from prices out or in).
+    shown_rank: int | None
+    shown_index: Decimal | None
 
     class Meta:
         ordering = ["run_id", "bucket", "position"]
@@ -119,6 +134,17 @@ class BenchmarkBucketSummary(models.Model):
     median_per_gb_cny = models.DecimalField(_("median per GB (CNY)"), max_digits=14, decimal_places=2, null=True)
     min_per_gb_cny = models.DecimalField(_("minimum per GB (CNY)"), max_digits=14, decimal_places=2, null=True)
     max_per_gb_cny = models.DecimalField(_("maximum per GB (CNY)"), max_digits=14, decimal_places=2, null=True)
+    # The same figures with "from" prices counted as prices (include_from=1).
+    sample_count_with_from = models.PositiveIntegerField(_("ranked tiers (from prices included)"), default=0)
+    median_per_gb_with_from_cny = models.DecimalField(
+        _("median per GB, from prices included (CNY)"), max_digits=14, decimal_places=2, null=True
+    )
+    min_per_gb_with_from_cny = models.DecimalField(
+        _("minimum per GB, from prices included (CNY)"), max_digits=14, decimal_places=2, null=True
+    )
+    max_per_gb_with_from_cny = models.DecimalField(
+        _("maximum per GB, from prices included (CNY)"), max_digits=14, decimal_places=2, null=True
+    )
 
     class Meta:
         ordering = ["run_id", "id"]

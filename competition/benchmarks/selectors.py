@@ -151,24 +151,97 @@ def benchmark_row_list(
     operator: str | None = None,
     province: str | None = None,
     ranked_only: bool = False,
+    include_from: bool = False,
 ) -> QuerySet[BenchmarkRow]:
     """A bucket's benchmark table in display order (cheapest per GB first, undefined per-GB last).
 
     `operator` / `province` are codes (cmcc, 11); `ranked_only` drops promotional and undefined
-    rows. Empty when no run has completed. ValueError for an unknown bucket.
+    rows. Each row carries `shown_rank` and `shown_index`: its rank and index with "from" prices
+    left out (the default) or, with `include_from`, counted as prices (analytics.eligibility; both
+    are stored with the run). Empty when no run has completed. ValueError for an unknown bucket.
     """
     bucket_validate(bucket)
     run = _run_or_latest(run)
     if run is None:
         return BenchmarkRow.objects.none()
-    rows = BenchmarkRow.objects.filter(run=run, bucket=bucket)
+    rank, index = ("rank_with_from", "per_gb_index_with_from") if include_from else ("rank", "per_gb_index")
+    # The model declares these two for its readers; django-stubs then sees the annotation as a redefinition.
+    rows = BenchmarkRow.objects.filter(run=run, bucket=bucket).annotate(  # type: ignore[no-redef]
+        shown_rank=F(rank), shown_index=F(index)
+    )
     if operator:
         rows = rows.filter(operator_code=operator)
     if province:
         rows = rows.filter(province_code=province)
     if ranked_only:
-        rows = rows.filter(rank__isnull=False)
+        rows = rows.filter(**{f"{rank}__isnull": False})
     return rows.order_by("position")
+
+
+@dataclass(frozen=True)
+class BucketFigures:
+    """A bucket's per-GB spread as a reader asked for it: "from" prices left out, or counted."""
+
+    bucket: str
+    include_from: bool
+    tier_count: int
+    sample_count: int
+    median_per_gb_cny: Decimal | None
+    min_per_gb_cny: Decimal | None
+    max_per_gb_cny: Decimal | None
+
+
+def benchmark_bucket_figures(
+    *, bucket: str, run: BenchmarkRun | None = None, include_from: bool = False
+) -> BucketFigures | None:
+    """The bucket summary's figures with or without "from" prices, or None when no run has completed."""
+    summary = benchmark_bucket_summary(bucket=bucket, run=run)
+    if summary is None:
+        return None
+    suffix = "_with_from" if include_from else ""
+    return BucketFigures(
+        bucket=bucket,
+        include_from=include_from,
+        tier_count=summary.tier_count,
+        sample_count=getattr(summary, f"sample_count{suffix}"),
+        median_per_gb_cny=getattr(summary, f"median_per_gb{suffix}_cny"),
+        min_per_gb_cny=getattr(summary, f"min_per_gb{suffix}_cny"),
+        max_per_gb_cny=getattr(summary, f"max_per_gb{suffix}_cny"),
+    )
+
+
+def benchmark_run_as_of(run: BenchmarkRun) -> datetime.date:
+    """The day whose tiers in effect a run computed: a past day's run says so, else the local day it ran."""
+    if run.as_of is not None:
+        return run.as_of
+    stated = run.parameters.get("as_of") if isinstance(run.parameters, dict) else None
+    if stated:
+        return datetime.date.fromisoformat(str(stated))
+    return timezone.localdate(run.computed_at or run.started_at)
+
+
+@dataclass(frozen=True)
+class ReferenceNames:
+    """Names a stored result row lacks (it keeps codes, ids and Chinese names): provinces by code, plans by id."""
+
+    provinces: dict[str, Province]
+    plans: dict[int, Plan]
+
+    def province(self, code: str) -> Province | None:
+        return self.provinces.get(code)
+
+    def plan(self, plan_id: int) -> Plan | None:
+        return self.plans.get(plan_id)
+
+
+def reference_names(*, plan_ids: Iterable[int], province_codes: Iterable[str] = ()) -> ReferenceNames:
+    """The given plans with branch and province (one query), and any province no plan names (one more, if any)."""
+    plans = Plan.objects.select_related("branch__province").in_bulk(sorted(set(plan_ids)))
+    provinces = {plan.branch.province.code: plan.branch.province for plan in plans.values()}
+    missing = set(province_codes) - set(provinces)
+    if missing:
+        provinces.update({province.code: province for province in Province.objects.filter(code__in=missing)})
+    return ReferenceNames(provinces=provinces, plans=plans)
 
 
 def benchmark_bucket_summary(*, bucket: str, run: BenchmarkRun | None = None) -> BenchmarkBucketSummary | None:

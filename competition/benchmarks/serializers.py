@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from competition.benchmarks.analytics import LOW_SAMPLE_BELOW, is_low_sample
 from competition.benchmarks.history.models import BenchmarkHistoryPoint
 from competition.benchmarks.models import BenchmarkBasketCost, BenchmarkBucketSummary, BenchmarkMatrixCell, BenchmarkRow
+from core import columns
 
 
 class _MoneyOptions(TypedDict):
@@ -23,8 +26,67 @@ class _MoneyOptions(TypedDict):
 MONEY: _MoneyOptions = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
 
 
-class BenchmarkRowOutputSerializer(serializers.ModelSerializer):
-    """One tier in a bucket's benchmark table, as the CSV and JSON rows show it."""
+class _NamedRowSerializer(serializers.ModelSerializer):
+    """The vocabulary's who-and-where columns (core.columns) of a stored result row.
+
+    A stored row keeps codes, ids and Chinese names; the English names and the province's names come
+    from `context["names"]` (selectors.reference_names over the rows shown), empty without it.
+    """
+
+    operator_code = serializers.CharField(help_text="Operator code: cmcc, cucc, ctcc, cbn.")
+    province_code = serializers.CharField(help_text="GB/T 2260 province code.")
+    province_name_zh = serializers.SerializerMethodField(help_text="Province name (zh), e.g. 上海.")
+    province_name_en = serializers.SerializerMethodField(help_text="Province name (en), e.g. Shanghai.")
+    branch_name_zh = serializers.CharField(help_text="Branch name (zh) when the run stored it, e.g. 北京移动.")
+    branch_name_en = serializers.SerializerMethodField(help_text="Branch name (en), e.g. China Mobile Beijing.")
+    plan_name_zh = serializers.CharField(help_text="Plan name (zh) when the run stored it.")
+    plan_name_en = serializers.SerializerMethodField(help_text="Plan name (en).")
+
+    def _names(self) -> Any:
+        return self.context.get("names")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_province_name_zh(self, row: Any) -> str:
+        province = self._names().province(row.province_code) if self._names() else None
+        return province.name_zh if province else ""
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_province_name_en(self, row: Any) -> str:
+        province = self._names().province(row.province_code) if self._names() else None
+        return province.name_en if province else ""
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_branch_name_en(self, row: Any) -> str:
+        plan = self._names().plan(row.plan_id) if self._names() else None
+        return plan.branch.name_en if plan else ""
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_plan_name_en(self, row: Any) -> str:
+        stored = getattr(row, "plan_name_en", "")
+        if stored:
+            return stored
+        plan = self._names().plan(row.plan_id) if self._names() else None
+        return plan.name_en if plan else ""
+
+
+VOCABULARY_FIELDS = [
+    columns.OPERATOR_CODE,
+    columns.PROVINCE_CODE,
+    columns.PROVINCE_NAME_ZH,
+    columns.PROVINCE_NAME_EN,
+    columns.BRANCH_NAME_ZH,
+    columns.BRANCH_NAME_EN,
+    columns.PLAN_NAME_ZH,
+    columns.PLAN_NAME_EN,
+]
+
+
+class BenchmarkRowOutputSerializer(_NamedRowSerializer):
+    """One tier in a bucket's benchmark table, as the CSV and JSON rows show it.
+
+    `branch`, `plan`, `plan_en`, `operator` and `province` are the first names clients read; the
+    vocabulary's columns (operator_code, province_code and the names beside them) follow.
+    """
 
     branch = serializers.CharField(source="branch_name_zh", help_text="The branch's Chinese name, e.g. 北京移动.")
     plan = serializers.CharField(source="plan_name_zh", help_text="The plan's Chinese name, e.g. 灵动卡.")
@@ -32,6 +94,9 @@ class BenchmarkRowOutputSerializer(serializers.ModelSerializer):
     operator = serializers.CharField(source="operator_code", help_text="Operator code: cmcc, cucc, ctcc, cbn.")
     province = serializers.CharField(source="province_code", help_text="GB/T 2260 province code.")
     price_cny = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=True)
+    price_qualifier = serializers.CharField(
+        help_text='exact, or from for a floor ("低至5元/月"), ranked only with include_from=1.'
+    )
     data_gb = serializers.DecimalField(max_digits=10, decimal_places=3, coerce_to_string=True, allow_null=True)
     price_per_gb_cny = serializers.DecimalField(
         **MONEY, allow_null=True, help_text="Null when data is unknown, unlimited or zero (see the reason)."
@@ -39,10 +104,16 @@ class BenchmarkRowOutputSerializer(serializers.ModelSerializer):
     price_per_day_cny = serializers.DecimalField(**MONEY)
     price_per_30_days_cny = serializers.DecimalField(**MONEY)
     index = serializers.DecimalField(
-        source="per_gb_index", **MONEY, allow_null=True, help_text="100 x per-GB / the bucket's median per-GB."
+        source="shown_index",
+        **MONEY,
+        allow_null=True,
+        help_text="100 x per-GB / the bucket's median per-GB (with from prices in it under include_from=1).",
     )
     rank = serializers.IntegerField(
-        allow_null=True, help_text="1 = cheapest per GB; ties share a rank; null for promotional or undefined."
+        source="shown_rank",
+        allow_null=True,
+        help_text="1 = cheapest per GB; ties share a rank; null for promotional, undefined or (unless "
+        "include_from=1) from prices.",
     )
 
     class Meta:
@@ -57,6 +128,7 @@ class BenchmarkRowOutputSerializer(serializers.ModelSerializer):
             "province",
             "validity_days",
             "price_cny",
+            "price_qualifier",
             "data_gb",
             "data_unlimited",
             "price_per_gb_cny",
@@ -69,6 +141,7 @@ class BenchmarkRowOutputSerializer(serializers.ModelSerializer):
             "tier_id",
             "plan_id",
             "branch_id",
+            *VOCABULARY_FIELDS,
         ]
 
 
@@ -118,6 +191,10 @@ class BenchmarkPerGbPageSerializer(serializers.Serializer):
     methodology_version = serializers.CharField()
     input_fingerprint = serializers.CharField()
     include_promotional = serializers.BooleanField(help_text="Whether promotional tiers entered medians and ranks.")
+    include_from = serializers.BooleanField(
+        help_text='Whether "from" prices (floors) entered medians and ranks: the request\'s include_from.'
+    )
+    as_of = serializers.DateField(help_text="The day whose tiers in effect the run computed.")
     median_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
     min_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
     max_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
@@ -132,7 +209,7 @@ class BenchmarkPerGbPageSerializer(serializers.Serializer):
     results = BenchmarkRowOutputSerializer(many=True)
 
 
-class _ChosenTierOutputSerializer(serializers.ModelSerializer):
+class _ChosenTierOutputSerializer(_NamedRowSerializer):
     """The province, operator and tier a matrix cell or a basket cost chose."""
 
     province = serializers.CharField(source="province_code")
@@ -168,6 +245,7 @@ class BenchmarkMatrixCellOutputSerializer(_ChosenTierOutputSerializer):
             "price_cny",
             "tier_id",
             "plan_id",
+            *VOCABULARY_FIELDS,
         ]
 
     def get_cheapest_in_province(self, obj: BenchmarkMatrixCell) -> bool:
@@ -200,6 +278,7 @@ class BenchmarkBasketCostOutputSerializer(_ChosenTierOutputSerializer):
             "low_sample",
             "tier_id",
             "plan_id",
+            *VOCABULARY_FIELDS,
         ]
 
 

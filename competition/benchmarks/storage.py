@@ -42,7 +42,10 @@ ROW_COLUMNS: tuple[str, ...] = (
     "price_per_30_days_cny",
     "rank",
     "per_gb_index",
+    "rank_with_from",
+    "per_gb_index_with_from",
     "is_promotional",
+    "price_qualifier",
     "confidence",
 )
 
@@ -63,6 +66,10 @@ def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResu
             median_per_gb_cny=analytics.minor_to_decimal(summary["median_per_gb_cents"]),
             min_per_gb_cny=analytics.minor_to_decimal(summary["min_per_gb_cents"]),
             max_per_gb_cny=analytics.minor_to_decimal(summary["max_per_gb_cents"]),
+            sample_count_with_from=summary["sample_count_with_from"],
+            median_per_gb_with_from_cny=analytics.minor_to_decimal(summary["median_per_gb_cents_with_from"]),
+            min_per_gb_with_from_cny=analytics.minor_to_decimal(summary["min_per_gb_cents_with_from"]),
+            max_per_gb_with_from_cny=analytics.minor_to_decimal(summary["max_per_gb_cents_with_from"]),
         )
         for summary in result.summaries.to_dict("records")
     )
@@ -133,7 +140,10 @@ def row_frame(run_id: int, rows: pd.DataFrame) -> pd.DataFrame:
             "price_per_30_days_cny": rows["price_per_30_days_cents"],
             "rank": rows["rank"],
             "per_gb_index": rows["index_hundredths"],
+            "rank_with_from": rows["rank_with_from"],
+            "per_gb_index_with_from": rows["index_with_from_hundredths"],
             "is_promotional": rows["is_promotional"],
+            "price_qualifier": np.where(rows["is_from_price"].to_numpy(dtype=bool), "from", "exact"),
             "confidence": rows["confidence"],
         },
         columns=list(ROW_COLUMNS),
@@ -148,6 +158,7 @@ _MINOR_PLACES = {
     "price_per_day_cny": 2,
     "price_per_30_days_cny": 2,
     "per_gb_index": 2,
+    "per_gb_index_with_from": 2,
 }
 
 
@@ -163,10 +174,11 @@ _TEXT_COLUMNS = (
     "plan_name_zh",
     "plan_name_en",
     "per_gb_undefined_reason",
+    "price_qualifier",
     "confidence",
 )
 _BOOL_COLUMNS = ("data_unlimited", "is_promotional")
-_NULLABLE_COLUMNS = ("data_gb", "price_per_gb_cny", "rank", "per_gb_index")
+_NULLABLE_COLUMNS = ("data_gb", "price_per_gb_cny", "rank", "per_gb_index", "rank_with_from", "per_gb_index_with_from")
 _JOINED_TEXT_COLUMNS = ("branch_name_zh", "plan_name_zh", "plan_name_en")
 
 

@@ -105,6 +105,23 @@ class BucketForm(AsOfFormMixin, FilterForm):
     defaults = {"bucket": DEFAULT_BUCKET}
 
 
+class FlagField(forms.BooleanField):
+    """A query flag spelled as the API spells it: 1/true or 0/false (a checkbox would read "0" as on)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool:
+        text = str(value or "0").lower()
+        if text not in {"0", "1", "false", "true"}:
+            raise forms.ValidationError(_("Use 1 or 0."), code="invalid")
+        return text in {"1", "true"}
+
+
+class BenchmarkForm(BucketForm):
+    include_from = FlagField(label=_("Count “from” prices in ranks and the median"), required=False)
+    defaults = {"bucket": DEFAULT_BUCKET, "include_from": False}
+
+
 class MatrixForm(BucketForm):
     metric = forms.ChoiceField(label=_("Metric"), choices=MetricChoices.choices, required=False)
     profile = forms.ChoiceField(label=_("Visitor profile"), required=False)

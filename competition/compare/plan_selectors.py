@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from competition.benchmarks.analytics.eligibility import price_counts
 from operators.models import Province
 from plans.models import Plan, Tier
 from plans.pricing import round_cny
@@ -66,7 +67,8 @@ class SideBySide:
                 values = [
                     t.price_per_gb.value
                     for t in row.cells[index]
-                    if t.price_per_gb.value is not None and not t.is_promotional and t.price_qualifier != "from"
+                    if t.price_per_gb.value is not None
+                    and price_counts(t.is_promotional, t.price_qualifier == Tier.PriceQualifier.FROM)
                 ]
                 # Half-up like every displayed figure (quantize alone would round 3.125 to even, 3.12).
                 value = float(round_cny(min(values))) if values else None

@@ -296,14 +296,35 @@ def province_operator_matrix(
     return Matrix(run=run, bucket=bucket, metric=metric, profile=chosen_profile, operators=operators, rows=grid)
 
 
-def benchmark_page(
-    *, bucket: str, run: BenchmarkRun | None = None
-) -> tuple[BenchmarkRun | None, list[BenchmarkRow], Any, dict[int, Plan]]:
-    """A bucket's stored benchmark table, its summary, the run it comes from (default the latest) and the plans."""
+@dataclass
+class BenchmarkPage:
+    """A bucket's stored benchmark table as the page shows it: rows, figures, run, names."""
+
+    bucket: str
+    include_from: bool
+    run: BenchmarkRun | None
+    as_of: datetime.date | None
+    rows: list[BenchmarkRow]
+    figures: selectors.BucketFigures | None
+    names: selectors.ReferenceNames
+
+
+def benchmark_page(*, bucket: str, include_from: bool = False, run: BenchmarkRun | None = None) -> BenchmarkPage:
+    """A bucket's stored table (of `run`, default the latest), ranked with "from" prices left out or
+    (include_from) counted, and its figures."""
     run = run or selectors.benchmark_run_latest()
-    rows = list(selectors.benchmark_row_list(bucket=bucket, run=run))
-    summary = selectors.benchmark_bucket_summary(bucket=bucket, run=run) if run else None
-    return run, rows, summary, plans_by_id(plan_ids=[row.plan_id for row in rows])
+    rows = list(selectors.benchmark_row_list(bucket=bucket, run=run, include_from=include_from))
+    return BenchmarkPage(
+        bucket=bucket,
+        include_from=include_from,
+        run=run,
+        as_of=selectors.benchmark_run_as_of(run) if run else None,
+        rows=rows,
+        figures=selectors.benchmark_bucket_figures(bucket=bucket, run=run, include_from=include_from) if run else None,
+        names=selectors.reference_names(
+            plan_ids=[row.plan_id for row in rows], province_codes=[row.province_code for row in rows]
+        ),
+    )
 
 
 @dataclass

@@ -25,7 +25,7 @@ from competition.compare.forms import (
     AsOfForm,
     AsOfFormMixin,
     BasketForm,
-    BucketForm,
+    BenchmarkForm,
     CurrencyForm,
     LaunchFilterForm,
     MatrixForm,
@@ -38,6 +38,7 @@ from competition.compare.tables import Table
 from competition.context import selectors as context_selectors
 from competition.context.currency import conversion_for
 from competition.templatetags.compare import loc
+from core import exports
 from operators import selectors as reference_selectors
 from plans.models import Plan
 
@@ -244,28 +245,32 @@ class BenchmarkView(ComparisonPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        form = BucketForm(self.request.GET or None)
+        form = BenchmarkForm(self.request.GET or None)
         bucket = form.value("bucket")
         day = self.dated(context, form)
-        run, rows, summary, plans = page_selectors.benchmark_page(bucket=bucket, run=as_of.benchmark_run_on(day=day))
+        page = page_selectors.benchmark_page(
+            bucket=bucket, include_from=form.value("include_from"), run=as_of.benchmark_run_on(day=day)
+        )
         money = CurrencyForm(self.request.GET or None)
         # The rate of the day looked at, unless the reader names another day's rate.
         conversion = conversion_for(currency=money.value("currency"), on=money.value("rate_on") or day)
-        benchmark = tables.benchmark_table(rows, plans)
+        benchmark = tables.benchmark_table(page)
         context.update(
             form=form,
             bucket=bucket,
             buckets=BUCKET_CHOICES,
-            run=run,
-            summary=summary,
-            summary_low_sample=summary is not None and analytics.is_low_sample(summary.sample_count),
+            include_from=page.include_from,
+            run=page.run,
+            summary=page.figures,
+            summary_low_sample=page.figures is not None and analytics.is_low_sample(page.figures.sample_count),
             conversion=conversion,
             tables={"benchmark": tables.table_with_currency(benchmark, conversion, fields=BENCHMARK_MONEY)},
         )
         return context
 
     def csv_filename(self, table: str, context: dict[str, Any]) -> str:
-        return f"benchmark-{context['bucket']}"
+        filters = {"bucket": context["bucket"], "include-from": context["include_from"]}
+        return exports.export_filename("benchmark", "csv", filters=filters).removesuffix(".csv")
 
 
 class BasketView(ComparisonPage):

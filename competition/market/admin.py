@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from competition.market.dating import date_display
 from competition.market.models import (
     KeyFigure,
     Launch,
@@ -38,11 +39,12 @@ class PartnerAdmin(ServiceAdmin):
 @admin.register(Launch)
 class LaunchAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin):
     resource_classes = [LaunchResource]
-    list_display = ("name_zh", "name_en", "operator", "branch", "kind", "date", "partner_names", "source")
+    list_display = ("name_zh", "name_en", "operator", "branch", "kind", "date", "status", "partner_names", "source")
     list_filter = (
         operator_filter("operator"),
         province_filter("branch__province"),
         "kind",
+        "status",
         "date_precision",
         "partners",
     )
@@ -68,13 +70,7 @@ class LaunchAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin)
     @admin.display(description=_("date"), ordering="launched_on")
     def date(self, obj: Launch) -> str:
         """The date only as precise as the source gives it (2025-03 for a month)."""
-        if obj.launched_on is None:
-            return "—"
-        if obj.date_precision == "month":
-            return obj.launched_on.strftime("%Y-%m")
-        if obj.date_precision == "year":
-            return obj.launched_on.strftime("%Y")
-        return obj.launched_on.isoformat()
+        return date_display(obj.launched_on, obj.date_precision) or "—"
 
     @admin.display(description=_("partners"))
     def partner_names(self, obj: Launch) -> str:
@@ -83,12 +79,12 @@ class LaunchAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin)
 
 class StrategyMilestoneInline(ServiceInline):
     model = StrategyMilestone
-    fields = ("happened_on", "date_precision", "description_zh", "description_en")
+    fields = ("happened_on", "date_precision", "status", "description_zh", "description_en")
 
 
 class KeyFigureInline(ServiceInline):
     model = KeyFigure
-    fields = ("label_zh", "label_en", "amount", "unit", "as_of")
+    fields = ("label_zh", "label_en", "amount", "unit", "as_of", "as_of_precision", "status")
 
 
 @admin.register(Strategy)
@@ -121,12 +117,16 @@ class StrategyAdmin(ServiceAdmin):
 
 @admin.register(StrategyMilestone)
 class StrategyMilestoneAdmin(ServiceAdmin):
-    list_display = ("happened_on", "date_precision", "description_zh", "strategy", "theme")
-    list_filter = (operator_filter("strategy__operator"), "strategy__theme", "date_precision")
+    list_display = ("date", "date_precision", "status", "description_zh", "strategy", "theme")
+    list_filter = (operator_filter("strategy__operator"), "strategy__theme", "status", "date_precision")
     search_fields = ("description_zh", "description_en", "strategy__title_zh", "strategy__title_en")
     autocomplete_fields = ("strategy",)
     list_select_related = ("strategy__operator",)
     date_hierarchy = "happened_on"
+
+    @admin.display(description=_("date"), ordering="happened_on")
+    def date(self, obj: StrategyMilestone) -> str:
+        return date_display(obj.happened_on, obj.date_precision) or "—"
 
     @admin.display(description=_("theme"), ordering="strategy__theme")
     def theme(self, obj: StrategyMilestone) -> str:
@@ -135,8 +135,8 @@ class StrategyMilestoneAdmin(ServiceAdmin):
 
 @admin.register(KeyFigure)
 class KeyFigureAdmin(ServiceAdmin):
-    list_display = ("label_zh", "label_en", "amount_display", "unit", "as_of", "strategy")
-    list_filter = (operator_filter("strategy__operator"), "strategy__theme", "unit")
+    list_display = ("label_zh", "label_en", "amount_display", "unit", "as_of_display", "status", "strategy")
+    list_filter = (operator_filter("strategy__operator"), "strategy__theme", "status", "as_of_precision", "unit")
     search_fields = ("label_zh", "label_en", "unit", "strategy__title_zh", "strategy__title_en")
     autocomplete_fields = ("strategy",)
     list_select_related = ("strategy__operator",)
@@ -144,3 +144,7 @@ class KeyFigureAdmin(ServiceAdmin):
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj: KeyFigure) -> str:
         return f"{obj.amount.normalize():f}"
+
+    @admin.display(description=_("as of"), ordering="as_of")
+    def as_of_display(self, obj: KeyFigure) -> str:
+        return date_display(obj.as_of, obj.as_of_precision) or "—"

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from competition.market.dating import DatePrecision, EventStatus, dating_clean
 from operators.models import Branch, Operator, Source
 from plans.models import Plan
 
 
-class DatePrecision(models.TextChoices):
-    DAY = "day", _("Day")
-    MONTH = "month", _("Month")
-    YEAR = "year", _("Year")
+def precision_field() -> models.CharField:
+    """A date's precision: empty exactly when there is no date (an undated fact has none, not "day")."""
+    return models.CharField(
+        _("date precision"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("How precise the date is as the source gives it; empty when there is no date."),
+    )
+
+
+def status_field(help_text: Any) -> models.CharField:
+    return models.CharField(
+        _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.HAPPENED, help_text=help_text
+    )
 
 
 class Partner(models.Model):
@@ -65,9 +81,8 @@ class Launch(models.Model):
     name_en = models.CharField(_("name (en)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     launched_on = models.DateField(_("date"), null=True, blank=True, help_text=_("Empty when the source gives none."))
-    date_precision = models.CharField(
-        _("date precision"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
+    date_precision = precision_field()
+    status = status_field(_("Expected when the source announces the launch for later."))
     partners = models.ManyToManyField(Partner, blank=True, related_name="launches", verbose_name=_("partners"))
     plans = models.ManyToManyField(Plan, blank=True, related_name="launches", verbose_name=_("plans"))
     summary_zh = models.TextField(_("summary (zh)"), blank=True)
@@ -96,6 +111,9 @@ class Launch(models.Model):
         return f"{who} {self.name_zh}{english}"
 
     def clean(self) -> None:
+        self.date_precision = dating_clean(
+            date=self.launched_on, precision=self.date_precision, date_field="launched_on"
+        )
         if (
             self.branch_id
             and self.operator_id
@@ -159,9 +177,8 @@ class StrategyMilestone(models.Model):
         Strategy, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("strategy")
     )
     happened_on = models.DateField(_("date"), null=True, blank=True)
-    date_precision = models.CharField(
-        _("date precision"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.MONTH
-    )
+    date_precision = precision_field()
+    status = status_field(_("Expected when the source announces the step for later."))
     description_zh = models.TextField(_("description (zh)"))
     description_en = models.TextField(_("description (en)"), blank=True)
 
@@ -175,6 +192,11 @@ class StrategyMilestone(models.Model):
     def __str__(self) -> str:
         return f"{self.happened_on or '?'} {self.description_zh[:40]}"
 
+    def clean(self) -> None:
+        self.date_precision = dating_clean(
+            date=self.happened_on, precision=self.date_precision, date_field="happened_on"
+        )
+
 
 class KeyFigure(models.Model):
     """A figure that backs a strategy: an amount with its unit (30 亿元 registered capital …)."""
@@ -186,7 +208,11 @@ class KeyFigure(models.Model):
     label_en = models.CharField(_("label (en)"), max_length=250, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=4)
     unit = models.CharField(_("unit"), max_length=32, help_text=_("As printed: 亿元, 万户, 部, %, 公里 …"))
-    as_of = models.DateField(_("as of"), null=True, blank=True)
+    as_of = models.DateField(
+        _("as of"), null=True, blank=True, help_text=_("The date the text gives the figure (截至2024年12月, 2030年).")
+    )
+    as_of_precision = precision_field()
+    status = status_field(_("Expected for a forecast or a plan (预计, 计划)."))
 
     history = HistoricalRecords()
 
@@ -197,3 +223,8 @@ class KeyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label_zh}: {self.amount.normalize():f} {self.unit}"
+
+    def clean(self) -> None:
+        self.as_of_precision = dating_clean(
+            date=self.as_of, precision=self.as_of_precision, date_field="as_of", precision_field="as_of_precision"
+        )

@@ -20,6 +20,7 @@ PLAIN_FIELDS = (
     "kind",
     "launched_on",
     "date_precision",
+    "status",
     "summary_zh",
     "summary_en",
     "source",

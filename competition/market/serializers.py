@@ -41,6 +41,21 @@ class LaunchOutputSerializer(DescribedModelSerializer):
         default=None,
         help_text="GB/T 2260 code of the branch's province, or null for an operator-wide launch.",
     )
+    # core.columns' names beside the first ones clients read (operator is the code, branch_name the Chinese name).
+    operator_code = serializers.CharField(source="operator.code", read_only=True, help_text="Operator code, e.g. cucc.")
+    operator_name_en = serializers.CharField(source="operator.name_en", read_only=True, help_text="Operator name (en).")
+    branch_name_zh = serializers.CharField(
+        source="branch.name_zh", read_only=True, allow_null=True, default=None, help_text="Branch name (zh), or null."
+    )
+    branch_name_en = serializers.CharField(
+        source="branch.name_en", read_only=True, allow_null=True, default=None, help_text="Branch name (en), or null."
+    )
+    province_name_zh = serializers.CharField(
+        source="branch.province.name_zh", read_only=True, allow_null=True, default=None, help_text="Province (zh)."
+    )
+    province_name_en = serializers.CharField(
+        source="branch.province.name_en", read_only=True, allow_null=True, default=None, help_text="Province (en)."
+    )
     partners: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text="Partner ids."
     )
@@ -61,11 +76,18 @@ class LaunchOutputSerializer(DescribedModelSerializer):
             "branch",
             "branch_name",
             "province_code",
+            "operator_code",
+            "operator_name_en",
+            "branch_name_zh",
+            "branch_name_en",
+            "province_name_zh",
+            "province_name_en",
             "name_zh",
             "name_en",
             "kind",
             "launched_on",
             "date_precision",
+            "status",
             "partners",
             "partner_names",
             "plans",
@@ -95,6 +117,7 @@ class LaunchInputSerializer(DescribedModelSerializer):
             "kind",
             "launched_on",
             "date_precision",
+            "status",
             "partners",
             "plans",
             "summary_zh",
@@ -107,25 +130,25 @@ class LaunchInputSerializer(DescribedModelSerializer):
 class StrategyMilestoneOutputSerializer(DescribedModelSerializer):
     class Meta:
         model = StrategyMilestone
-        fields = ["id", "strategy", "happened_on", "date_precision", "description_zh", "description_en"]
+        fields = ["id", "strategy", "happened_on", "date_precision", "status", "description_zh", "description_en"]
 
 
 class StrategyMilestoneInputSerializer(DescribedModelSerializer):
     class Meta:
         model = StrategyMilestone
-        fields = ["happened_on", "date_precision", "description_zh", "description_en"]
+        fields = ["happened_on", "date_precision", "status", "description_zh", "description_en"]
 
 
 class KeyFigureOutputSerializer(DescribedModelSerializer):
     class Meta:
         model = KeyFigure
-        fields = ["id", "strategy", "label_zh", "label_en", "amount", "unit", "as_of"]
+        fields = ["id", "strategy", "label_zh", "label_en", "amount", "unit", "as_of", "as_of_precision", "status"]
 
 
 class KeyFigureInputSerializer(DescribedModelSerializer):
     class Meta:
         model = KeyFigure
-        fields = ["label_zh", "label_en", "amount", "unit", "as_of"]
+        fields = ["label_zh", "label_en", "amount", "unit", "as_of", "as_of_precision", "status"]
 
 
 class StrategyOutputSerializer(DescribedModelSerializer):

@@ -46,26 +46,28 @@ def read_seed_file(path: Path) -> dict[str, Any]:
     return content
 
 
-def parse_seed_date(value: object, *, where: str) -> tuple[datetime.date | None, str]:
+def parse_seed_date(value: object, *, where: str) -> tuple[datetime.date | None, str | None]:
     """Read a date as written in a data file, with the precision the writing implies.
 
-    `2025-03-01` is a day, `2024-02` a month (stored as its 1st day), `2023` a year (stored as 1 January);
-    empty means the source gives no date.
+    `2025-03-01` is a day, `2024-02` a month (stored as its 1st day), `2024-Q4` a quarter (its first
+    day), `2023` a year (stored as 1 January); empty means the source gives no date, and no precision.
     """
     if value is None or value == "":
-        return None, DatePrecision.DAY
+        return None, None
     if isinstance(value, datetime.date):
         return value, DatePrecision.DAY
     text = str(value)
     try:
         if len(text) == 4:
             return datetime.date(int(text), 1, 1), DatePrecision.YEAR
+        if len(text) == 7 and text[5] == "Q" and text[6] in "1234":
+            return datetime.date(int(text[:4]), (int(text[6]) - 1) * 3 + 1, 1), DatePrecision.QUARTER
         if len(text) == 7:
             year, month = text.split("-")
             return datetime.date(int(year), int(month), 1), DatePrecision.MONTH
     except ValueError:
         pass
-    raise SeedError(f"{where}: date: {value!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+    raise SeedError(f"{where}: date: {value!r} is not YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY")
 
 
 def money(value: object, *, where: str, field: str) -> Decimal | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from competition.market.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
+from competition.market.models import EventStatus, KeyFigure, Launch, Partner, Strategy, StrategyMilestone
 from competition.seed.files import check_keys, money, parse_seed_date, rows_of
 from competition.seed.writer import SeedWriter
 from operators.models import Operator
 
-LAUNCH_OPTIONAL = ("branch", "name_en", "launched_on", "partners", "plans", "summary_zh", "summary_en")
+LAUNCH_OPTIONAL = ("branch", "name_en", "launched_on", "status", "partners", "plans", "summary_zh", "summary_en")
 STRATEGY_OPTIONAL = ("operator", "title_en", "summary_zh", "summary_en", "milestones", "key_figures")
 
 
@@ -42,6 +42,7 @@ def load_launches(writer: SeedWriter, content: Mapping[str, Any]) -> None:
                 "kind": row["kind"],
                 "launched_on": launched_on,
                 "date_precision": precision,
+                "status": row.get("status", EventStatus.HAPPENED),
                 "summary_zh": row.get("summary_zh", ""),
                 "summary_en": row.get("summary_en", ""),
                 "source": source,
@@ -86,7 +87,10 @@ def load_strategies(writer: SeedWriter, content: Mapping[str, Any]) -> None:
         for milestone_index, milestone in enumerate(row.get("milestones", [])):
             milestone_where = f"{where} milestones[{milestone_index}]"
             milestone = check_keys(
-                milestone, where=milestone_where, required=("description_zh",), optional=("date", "description_en")
+                milestone,
+                where=milestone_where,
+                required=("description_zh",),
+                optional=("date", "status", "description_en"),
             )
             happened_on, precision = parse_seed_date(milestone.get("date"), where=milestone_where)
             milestone_label = f"strategy milestone {row['title_zh']}: {milestone['description_zh'][:40]}"
@@ -100,6 +104,7 @@ def load_strategies(writer: SeedWriter, content: Mapping[str, Any]) -> None:
                 values={
                     "happened_on": happened_on,
                     "date_precision": precision,
+                    "status": milestone.get("status", EventStatus.HAPPENED),
                     "description_en": milestone.get("description_en", ""),
                 },
                 where=milestone_where,
@@ -107,9 +112,12 @@ def load_strategies(writer: SeedWriter, content: Mapping[str, Any]) -> None:
         for figure_index, figure in enumerate(row.get("key_figures", [])):
             figure_where = f"{where} key_figures[{figure_index}]"
             figure = check_keys(
-                figure, where=figure_where, required=("label_zh", "amount", "unit"), optional=("label_en", "as_of")
+                figure,
+                where=figure_where,
+                required=("label_zh", "amount", "unit"),
+                optional=("label_en", "as_of", "status"),
             )
-            as_of, _precision = parse_seed_date(figure.get("as_of"), where=figure_where)
+            as_of, as_of_precision = parse_seed_date(figure.get("as_of"), where=figure_where)
             figure_label = f"key figure {figure['label_zh']}"
             if writer.skip_unless_present(entity="key figures", label=figure_label, strategy=strategy):
                 continue
@@ -123,6 +131,8 @@ def load_strategies(writer: SeedWriter, content: Mapping[str, Any]) -> None:
                     "amount": money(figure["amount"], where=figure_where, field="amount"),
                     "unit": figure["unit"],
                     "as_of": as_of,
+                    "as_of_precision": as_of_precision,
+                    "status": figure.get("status", EventStatus.HAPPENED),
                 },
                 where=figure_where,
             )

@@ -91,6 +91,14 @@ def csv_url(request: HttpRequest, table: str) -> str:
 
 
 @register.filter
+def precise_date(date: Any, precision: Any) -> str:
+    """`{{ m.happened_on|precise_date:m.date_precision }}`: 2024-12 for a month, 2024-Q4 for a quarter."""
+    from competition.market.dating import date_display  # market imports models: load it lazily
+
+    return date_display(date, precision)
+
+
+@register.filter
 def basket_label(profile: dict[str, Any] | None) -> str:
     """A stored visitor profile named from its figures, in the active language."""
     from competition.compare.forms import profile_label  # forms import models: load them lazily

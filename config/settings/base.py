@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
         "OperatorKindEnum": "operators.models.Operator.Kind",
         "PartnerKindEnum": "competition.models.Partner.Kind",
         "LaunchKindEnum": "competition.models.Launch.Kind",
+        "DatePrecisionEnum": "competition.market.dating.DatePrecision",
+        "EventStatusEnum": "competition.market.dating.EventStatus",
     },
 }
 

@@ -12,8 +12,10 @@ Nested objects become `parent.child` columns; lists of scalars become one `a; b`
 lists of objects one JSON cell, so every row stays one line.
 
 Both files are written by core.exports (BOM, cell spelling, formula neutralisation). The
-filename in Content-Disposition is `view.export_basename` (default: the last path segment)
-plus the date, e.g. `tiers-2026-11-26.csv`.
+filename in Content-Disposition is `view.export_basename` (default: the last path segment),
+the filters of `view.get_export_filters()` if it has one, plus the date, e.g.
+`tiers-2026-11-26.csv`, `benchmarks-per-gb-bucket-1-7-operator-cmcc-2026-11-26.csv`. A view with
+`get_export_about()` (name, value pairs) gets an "about" sheet in its XLSX.
 """
 
 from __future__ import annotations
@@ -93,11 +95,13 @@ def _export_fields(view: Any) -> Mapping[str, serializers.Field]:
 
 
 def export_filename(view: Any, request: Any, extension: str) -> str:
+    """`view.export_basename` (or the last path segment), the view's `get_export_filters()` and the day."""
     basename = getattr(view, "export_basename", None)
     if not basename and request is not None:
         segments = [segment for segment in request.path.split("/") if segment]
         basename = segments[-1] if segments else "export"
-    return exports.export_filename(basename or "export", extension)
+    filters = getattr(view, "get_export_filters", None)
+    return exports.export_filename(basename or "export", extension, filters=filters() if callable(filters) else None)
 
 
 def _set_disposition(renderer_context: Mapping[str, Any] | None, extension: str) -> None:
@@ -243,4 +247,9 @@ class XLSXRenderer(BaseRenderer):
         view, columns, rows = _export_table(data, renderer_context, dates=True)
         formats = xlsx_number_formats(_export_fields(view), columns)
         title = getattr(view, "export_basename", None) or "data"
-        return exports.xlsx_bytes([exports.Sheet(title=title, header=columns, rows=rows, number_formats=formats)])
+        sheets = [exports.Sheet(title=title, header=columns, rows=rows, number_formats=formats)]
+        about = getattr(view, "get_export_about", None)
+        if callable(about):
+            # What the table is (its run, as-of, median, filters) on a sheet of its own, as name / value.
+            sheets.append(exports.Sheet(title="about", header=["name", "value"], rows=about(), autofilter=False))
+        return exports.xlsx_bytes(sheets)

@@ -86,7 +86,7 @@ def test_an_analyst_downloads_the_matrix_as_csv(chinese_page, live_server, seede
     assert download.suggested_filename == "matrix-1-7-per_gb.csv"
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    values = {(r["province_code"], r["operator"]): r["value_cny"] for r in rows if r["value_cny"]}
+    values = {(r["province_code"], r["operator_code"]): r["value_cny"] for r in rows if r["value_cny"]}
     assert values == {
         ("11", "cmcc"): "3.33",
         ("31", "cmcc"): "3.00",
@@ -99,7 +99,7 @@ def test_an_analyst_downloads_the_matrix_as_csv(chinese_page, live_server, seede
         "#matrix td[data-operator]",
         "cells => cells.map(c => [c.closest('tr').dataset.province, c.dataset.operator])",
     )
-    assert [[r["province_code"], r["operator"]] for r in rows] == shown
+    assert [[r["province_code"], r["operator_code"]] for r in rows] == shown
 
 
 def test_the_main_pages_render_for_screenshots(chinese_page, live_server, seeded, analyst_login, tmp_path) -> None:

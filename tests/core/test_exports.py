@@ -71,3 +71,59 @@ def test_a_sheet_title_loses_the_characters_excel_refuses():
 
 def test_an_export_filename_is_ascii_and_dated():
     assert exports.export_filename("套餐 tiers", "csv", day=datetime.date(2026, 12, 1)) == "tiers-2026-12-01.csv"
+
+
+def test_an_export_filename_carries_its_filters_in_order_and_skips_empty_ones():
+    name = exports.export_filename(
+        "benchmarks-per-gb",
+        "xlsx",
+        day=datetime.date(2026, 12, 1),
+        filters={"bucket": "30+", "operator": "cmcc", "province": None, "include-from": True, "all": False},
+    )
+
+    assert name == "benchmarks-per-gb-bucket-30plus-operator-cmcc-include-from-2026-12-01.xlsx"
+
+
+def test_a_cjk_character_takes_two_cells_of_width():
+    assert (exports.text_width("北京移动"), exports.text_width("Beijing"), exports.text_width(Decimal("3.33"))) == (
+        8,
+        7,
+        4,
+    )
+
+
+def _workbook(sheets: list[exports.Sheet]) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes(sheets)))
+
+
+def test_an_xlsx_sheet_has_an_autofilter_over_its_header_and_rows():
+    rows = [["北京移动", Decimal("3.33")], ["上海电信", None], ["江西移动", Decimal("2.33")]]
+
+    (sheet,) = _workbook(
+        [exports.Sheet(title="t", header=["branch_name_zh", "price_per_gb_cny"], rows=rows)]
+    ).worksheets
+
+    assert (sheet.auto_filter.ref, sheet.freeze_panes) == ("A1:B4", "A2")
+
+
+def test_an_xlsx_sheet_can_go_without_an_autofilter():
+    (sheet,) = _workbook([exports.Sheet(title="about", header=["name", "value"], rows=[], autofilter=False)]).worksheets
+
+    assert sheet.auto_filter.ref is None
+
+
+def test_xlsx_columns_are_as_wide_as_their_longest_sampled_cell_within_bounds():
+    rows = [["深圳外籍来宾短期卡", "x", "y" * 200]]
+
+    (sheet,) = _workbook([exports.Sheet(title="t", header=["plan_name_zh", "a", "notes"], rows=rows)]).worksheets
+
+    widths = [sheet.column_dimensions[letter].width for letter in "ABC"]
+    assert widths == [len("深圳外籍来宾短期卡") * 2 + 2, exports.MIN_WIDTH, exports.MAX_WIDTH]
+
+
+def test_xlsx_widths_look_at_a_sample_only_and_every_row_is_still_written():
+    rows = [["a"]] * exports.WIDTH_SAMPLE_ROWS + [["a much longer value than the sample had"]]
+
+    (sheet,) = _workbook([exports.Sheet(title="t", header=["v"], rows=iter(rows))]).worksheets
+
+    assert (sheet.column_dimensions["A"].width, sheet.max_row) == (exports.MIN_WIDTH, exports.WIDTH_SAMPLE_ROWS + 2)

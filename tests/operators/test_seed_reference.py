@@ -58,7 +58,8 @@ def test_beijing_mobile_is_china_mobiles_provincial_branch_in_beijing(seed) -> N
 
 
 def test_it_seeds_one_source_per_article_of_the_may_2025_issue(seed) -> None:
-    # ... and one per section of 免签政策红利下's text that the seed cites (its facts do not come from 表1).
+    # ... and one per section of an article's text that the seed cites apart (免签政策红利下's facts do not
+    # come from 表1; the short-drama operators and the digital-government city cases have their sections).
     # (The white papers of seeds 000-004, market_context.yaml, are sources of their own.)
     sources = Source.objects.exclude(indicator_values__isnull=False).distinct()
     articles = sources.exclude(title__contains=" · ").order_by("locator")
@@ -70,9 +71,15 @@ def test_it_seeds_one_source_per_article_of_the_may_2025_issue(seed) -> None:
             "北京联通：推出短期通信卡与“多合一”融合方案",
             "上海移动：推出短期卡片搭配多元权益和联网终端设备租赁方案",
             "上海电信：推出短期流量卡和无缝 WiFi 体验",
+            "电信运营商在短剧赛道上的部署",
+            "电信运营商在短剧赛道上的部署",
+            "电信运营商在短剧赛道上的部署",
+            "一、数据要素市场化：从资产显性化到治理效能释放的制度突破",
+            "二、AI 政务革命：从流程提效到治理生态的范式重构",
+            "四、挑战破解",
         ]
     )
-    assert {s.author for s in sources if " · " in s.title} == {"钟翠霞"}
+    assert {s.author for s in sources if " · " in s.title} == {"钟翠霞", "追赶太阳", "Hao"}
     assert {source.published_on for source in sources} == {datetime.date(2025, 5, 1)}
     assert {(source.publication, source.issue) for source in sources} == {
         ("通信竞争 Communications Competition", "2025年5月 VOL.71")

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from competition.benchmarks.analytics.contract import DEFAULT_BASKETS, BasketProfile
+from competition.benchmarks.analytics.eligibility import price_counts
 from competition.benchmarks.analytics.frames import to_minor
 from competition.benchmarks.analytics.matrix import CHOSEN_TIER_COLUMNS
 
@@ -30,10 +31,11 @@ _BASKET_COLUMNS = [
 def basket_eligible(tiers: pd.DataFrame, *, include_promotional: bool = False) -> np.ndarray:
     """Which tiers may price a basket: an exact price (a "from" floor says not what the basket would
     cost) and, unless `include_promotional`, not promotional."""
-    exact_price = ~tiers["is_from_price"].to_numpy(dtype=bool)
-    if include_promotional:
-        return exact_price
-    return exact_price & ~tiers["is_promotional"].to_numpy(dtype=bool)
+    return price_counts(
+        tiers["is_promotional"].to_numpy(dtype=bool),
+        tiers["is_from_price"].to_numpy(dtype=bool),
+        include_promotional=include_promotional,
+    )
 
 
 def basket_cover(tiers: pd.DataFrame, profile: BasketProfile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

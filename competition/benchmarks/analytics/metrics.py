@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from competition.benchmarks.analytics.eligibility import price_counts
 from competition.benchmarks.analytics.exact import exact_order_key
 
 # The stored cents column of each metric (benchmark_table_compute's rows).
@@ -49,8 +50,11 @@ def metric_candidates(rows: pd.DataFrame, metric: str, *, include_promotional: b
             den=rows["per_gb_den"].to_numpy(dtype=np.int64)[mask],
             value_column=VALUE_COLUMNS[metric],
         )
-    promotional = rows["is_promotional"].to_numpy(dtype=bool)
-    mask = (include_promotional | ~promotional) & ~rows["is_from_price"].to_numpy(dtype=bool)
+    mask = price_counts(
+        rows["is_promotional"].to_numpy(dtype=bool),
+        rows["is_from_price"].to_numpy(dtype=bool),
+        include_promotional=include_promotional,
+    )
     price = rows["price_cents"].to_numpy(dtype=np.int64)[mask]
     days = rows["validity_days"].to_numpy(dtype=np.int64)[mask]
     # price_per_day = price_cents / (100 * days) CNY; per 30 days is 30 times that, so both order alike.

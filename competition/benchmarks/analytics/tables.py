@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from competition.benchmarks.analytics.eligibility import price_counts
 from competition.benchmarks.analytics.exact import div_round_half_up, exact_order_key, fraction_round_half_up, scale
 from competition.benchmarks.analytics.unit_prices import unit_prices
 from plans.pricing import BUCKET_LABELS
@@ -25,12 +27,19 @@ def benchmark_table_compute(
 
     Summaries: one row per bucket (always all four) with tier_count, sample_count (ranked tiers)
     and the median/min/max per-GB in cents (null for an empty bucket).
+
+    The same ranks, indexes and summaries with "from" prices counted as prices (the analytics.eligibility
+    rule with include_from) come beside them: `rank_with_from`, `index_with_from_hundredths` and the
+    summaries' `*_with_from` columns, so a reader may ask for either without a recompute.
     """
     rows = unit_prices(tiers)
     defined = rows["per_gb_defined"].to_numpy()
-    exact_price = ~rows["is_from_price"].to_numpy(dtype=bool)  # a floor ("from 5") is not a price to rank
-    ranked = defined & exact_price & (include_promotional | ~rows["is_promotional"].to_numpy(dtype=bool))
-    rows["ranked"] = ranked
+    promotional = rows["is_promotional"].to_numpy(dtype=bool)
+    floors = rows["is_from_price"].to_numpy(dtype=bool)
+    rows["ranked"] = defined & price_counts(promotional, floors, include_promotional=include_promotional)
+    rows["ranked_with_from"] = defined & price_counts(
+        promotional, floors, include_promotional=include_promotional, include_from=True
+    )
     key = np.full(len(rows), -1, dtype=np.int64)
     if defined.any():
         key[defined] = exact_order_key(rows["per_gb_num"].to_numpy()[defined], rows["per_gb_den"].to_numpy()[defined])
@@ -39,19 +48,39 @@ def benchmark_table_compute(
     rows = rows.sort_values(
         ["bucket", "_undefined_last", "per_gb_key", "price_cents", "tier_id"], kind="stable"
     ).reset_index(drop=True)
-    bucket_codes = rows["bucket"].cat.codes.to_numpy()
     rows["position"] = rows.groupby("bucket", observed=True).cumcount().to_numpy() + 1
 
+    rows["rank"], rows["index_hundredths"], summaries = _ranks_and_summaries(rows, "ranked")
+    rows["rank_with_from"], rows["index_with_from_hundredths"], with_from = _ranks_and_summaries(
+        rows, "ranked_with_from"
+    )
+    for summary, other in zip(summaries, with_from, strict=True):
+        summary.update({f"{name}_with_from": value for name, value in other.items() if name != "bucket"})
+    rows = rows.drop(columns=["_undefined_last"])
+    summary_frame = pd.DataFrame(summaries).astype(
+        {
+            column: "Int64"
+            for suffix in ("", "_with_from")
+            for column in (f"median_per_gb_cents{suffix}", f"min_per_gb_cents{suffix}", f"max_per_gb_cents{suffix}")
+        }
+    )
+    return rows, summary_frame
+
+
+def _ranks_and_summaries(rows: pd.DataFrame, ranked_column: str) -> tuple[pd.array, pd.array, list[dict[str, Any]]]:
+    """Rank, index (hundredths) and per-bucket summaries of rows in display order, counting `ranked_column` rows."""
+    bucket_codes = rows["bucket"].cat.codes.to_numpy()
+    ranked = rows[ranked_column].to_numpy(dtype=bool)
     # rank = 1 + number of ranked tiers in the bucket that are strictly cheaper per GB.
-    sorted_ranked = rows["ranked"].to_numpy(dtype=np.int64)
-    ranked_before = rows.groupby("bucket", observed=True)["ranked"].cumsum().to_numpy() - sorted_ranked
+    sorted_ranked = ranked.astype(np.int64)
+    ranked_before = pd.Series(sorted_ranked).groupby(bucket_codes).cumsum().to_numpy() - sorted_ranked
     sorted_key = rows["per_gb_key"].to_numpy()
     new_value = np.ones(len(rows), dtype=bool)
     new_value[1:] = (sorted_key[1:] != sorted_key[:-1]) | (bucket_codes[1:] != bucket_codes[:-1])
     value_group = np.cumsum(new_value)
     first_of_group = pd.Series(ranked_before).groupby(value_group).transform("first").to_numpy()
-    rows["rank"] = pd.array(np.where(sorted_ranked == 1, first_of_group + 1, 0), dtype="Int64")
-    rows.loc[~rows["ranked"], "rank"] = pd.NA
+    rank = pd.array(np.where(ranked, first_of_group + 1, 0), dtype="Int64")
+    rank[~ranked] = pd.NA
 
     summaries = []
     index = np.zeros(len(rows), dtype=np.int64)
@@ -60,7 +89,7 @@ def benchmark_table_compute(
     dens = rows["per_gb_den"].to_numpy()
     for code, label in enumerate(BUCKET_LABELS):
         in_bucket = bucket_codes == code
-        ranked_here = in_bucket & rows["ranked"].to_numpy()
+        ranked_here = in_bucket & ranked
         # Rows are already in exact per-GB order, so the ranked ones are sorted: the median is in the middle.
         ranked_nums, ranked_dens = nums[ranked_here], dens[ranked_here]
         median = median_of_sorted(ranked_nums, ranked_dens)
@@ -89,13 +118,9 @@ def benchmark_table_compute(
                 scale(dens[indexable], median.numerator),
             )
             has_index[indexable] = True
-    rows["index_hundredths"] = pd.array(index, dtype="Int64")
-    rows.loc[~has_index, "index_hundredths"] = pd.NA
-    rows = rows.drop(columns=["_undefined_last"])
-    summary_frame = pd.DataFrame(summaries).astype(
-        {"median_per_gb_cents": "Int64", "min_per_gb_cents": "Int64", "max_per_gb_cents": "Int64"}
-    )
-    return rows, summary_frame
+    index_array = pd.array(index, dtype="Int64")
+    index_array[~has_index] = pd.NA
+    return rank, index_array, summaries
 
 
 def median_of_sorted(nums: np.ndarray, dens: np.ndarray) -> Fraction | None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from competition.benchmarks import analytics
 from competition.compare.tables.base import Table, columns
 
+# The run's columns every benchmark CSV row carries (core.columns.RUN_COLUMNS; bucket figures follow).
+RUN_COLUMNS = ("run_id", "as_of", "computed_at", "methodology_version")
+
 MATRIX_COLUMNS = columns(
     "province_code",
-    "province_zh",
-    "province_en",
-    "operator",
+    "province_name_zh",
+    "province_name_en",
+    "operator_code",
     "bucket",
     "metric",
     "profile",
@@ -21,9 +23,9 @@ MATRIX_COLUMNS = columns(
     "sample_count",
     "tier_id",
     "plan_id",
-    "branch_zh",
-    "plan_zh",
-    "plan_en",
+    "branch_name_zh",
+    "plan_name_zh",
+    "plan_name_en",
     "validity_days",
     "price_cny:money",
     "data_gb:amount",
@@ -43,9 +45,9 @@ def matrix_table(matrix: Any) -> Table:
                 {
                     "cell": cell,
                     "province_code": cell.province.code,
-                    "province_zh": cell.province.name_zh,
-                    "province_en": cell.province.name_en,
-                    "operator": cell.operator.code,
+                    "province_name_zh": cell.province.name_zh,
+                    "province_name_en": cell.province.name_en,
+                    "operator_code": cell.operator.code,
                     "bucket": "" if is_basket else matrix.bucket,
                     "metric": matrix.metric,
                     "profile": matrix.profile["slug"] if is_basket else "",
@@ -54,9 +56,9 @@ def matrix_table(matrix: Any) -> Table:
                     "sample_count": cell.sample_count,
                     "tier_id": cell.tier_id,
                     "plan_id": cell.plan_id,
-                    "branch_zh": cell.branch_name_zh,
-                    "plan_zh": cell.plan_name_zh,
-                    "plan_en": cell.plan.name_en if cell.plan else "",
+                    "branch_name_zh": cell.branch_name_zh,
+                    "plan_name_zh": cell.plan_name_zh,
+                    "plan_name_en": cell.plan.name_en if cell.plan else "",
                     "validity_days": cell.validity_days,
                     "price_cny": cell.price_cny,
                     "data_gb": cell.data_gb,
@@ -72,14 +74,18 @@ BENCHMARK_COLUMNS = columns(
     "position",
     "rank",
     "province_code",
-    "operator",
-    "branch_zh",
+    "province_name_zh",
+    "province_name_en",
+    "operator_code",
+    "branch_name_zh",
+    "branch_name_en",
     "plan_id",
-    "plan_zh",
-    "plan_en",
+    "plan_name_zh",
+    "plan_name_en",
     "tier_id",
     "validity_days",
     "price_cny:money",
+    "price_qualifier",
     "data_gb:amount",
     "price_per_gb_cny:money",
     "per_gb_undefined_reason",
@@ -87,36 +93,62 @@ BENCHMARK_COLUMNS = columns(
     "index:money",
     "is_promotional",
     "confidence",
+    *RUN_COLUMNS,
+    "bucket",
+    "include_from",
+    "bucket_median_per_gb_cny:money",
+    "bucket_sample_count",
 )
 
 
-def benchmark_table(rows: Iterable[Any], plans: dict[int, Any]) -> Table:
-    """The stored rows of a bucket in their stored order: rank 1 is the cheapest per GB."""
+def benchmark_table(page: Any) -> Table:
+    """A bucket's stored rows in their stored order (rank 1 is the cheapest per GB), each with its run's columns.
+
+    `page` is compare.selectors.BenchmarkPage: the rows ranked as asked (with or without "from" prices),
+    the bucket's figures, the run, and the plans and provinces the rows name.
+    """
+    figures = page.figures
+    run = {
+        "run_id": page.run.pk if page.run else None,
+        "as_of": page.as_of,
+        "computed_at": page.run.computed_at if page.run else None,
+        "methodology_version": page.run.methodology_version if page.run else "",
+        "bucket": page.bucket,
+        "include_from": page.include_from,
+        "bucket_median_per_gb_cny": figures.median_per_gb_cny if figures else None,
+        "bucket_sample_count": figures.sample_count if figures else 0,
+    }
     out = []
-    for row in rows:
-        plan = plans.get(row.plan_id)
+    for row in page.rows:
+        plan = page.names.plan(row.plan_id)
+        province = page.names.province(row.province_code)
         out.append(
             {
                 "row": row,
                 "plan": plan,
                 "position": row.position,
-                "rank": row.rank,
+                "rank": row.shown_rank,
                 "province_code": row.province_code,
-                "operator": row.operator_code,
-                "branch_zh": row.branch_name_zh,
+                "province_name_zh": province.name_zh if province else "",
+                "province_name_en": province.name_en if province else "",
+                "operator_code": row.operator_code,
+                "branch_name_zh": row.branch_name_zh,
+                "branch_name_en": plan.branch.name_en if plan else "",
                 "plan_id": row.plan_id,
-                "plan_zh": row.plan_name_zh,
-                "plan_en": row.plan_name_en,
+                "plan_name_zh": row.plan_name_zh,
+                "plan_name_en": row.plan_name_en,
                 "tier_id": row.tier_id,
                 "validity_days": row.validity_days,
                 "price_cny": row.price_cny,
+                "price_qualifier": row.price_qualifier,
                 "data_gb": row.data_gb,
                 "price_per_gb_cny": row.price_per_gb_cny,
                 "per_gb_undefined_reason": row.per_gb_undefined_reason,
                 "price_per_day_cny": row.price_per_day_cny,
-                "index": row.per_gb_index,
+                "index": row.shown_index,
                 "is_promotional": row.is_promotional,
                 "confidence": row.confidence,
+                **run,
             }
         )
     return Table(name="benchmark", columns=BENCHMARK_COLUMNS, rows=out)
@@ -125,15 +157,15 @@ def benchmark_table(rows: Iterable[Any], plans: dict[int, Any]) -> Table:
 BASKET_COLUMNS = columns(
     "position",
     "province_code",
-    "province_zh",
-    "province_en",
-    "operator",
+    "province_name_zh",
+    "province_name_en",
+    "operator_code",
     "covered",
     "cost_cny:money",
-    "branch_zh",
+    "branch_name_zh",
     "plan_id",
-    "plan_zh",
-    "plan_en",
+    "plan_name_zh",
+    "plan_name_en",
     "tier_id",
     "validity_days",
     "repeats",
@@ -156,15 +188,15 @@ def basket_table(answer: Any) -> Table:
                 "plan": plan,
                 "position": position,
                 "province_code": cost["province_code"],
-                "province_zh": province.name_zh if province else "",
-                "province_en": province.name_en if province else "",
-                "operator": cost["operator_code"],
+                "province_name_zh": province.name_zh if province else "",
+                "province_name_en": province.name_en if province else "",
+                "operator_code": cost["operator_code"],
                 "covered": True,
                 "cost_cny": cost["cost_cny"],
-                "branch_zh": cost["branch_name_zh"],
+                "branch_name_zh": cost["branch_name_zh"],
                 "plan_id": int(cost["plan_id"]),
-                "plan_zh": cost["plan_name_zh"],
-                "plan_en": plan.name_en if plan else "",
+                "plan_name_zh": cost["plan_name_zh"],
+                "plan_name_en": plan.name_en if plan else "",
                 "tier_id": int(cost["tier_id"]),
                 "validity_days": int(cost["validity_days"]),
                 "repeats": int(cost["repeats"]),
@@ -180,9 +212,9 @@ def basket_table(answer: Any) -> Table:
                 "province": province,
                 "operator_obj": answer.operators.get(operator_code),
                 "province_code": province_code,
-                "province_zh": province.name_zh if province else "",
-                "province_en": province.name_en if province else "",
-                "operator": operator_code,
+                "province_name_zh": province.name_zh if province else "",
+                "province_name_en": province.name_en if province else "",
+                "operator_code": operator_code,
                 "covered": False,
                 "candidate_count": 0,
             }

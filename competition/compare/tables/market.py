@@ -11,9 +11,13 @@ LAUNCH_COLUMNS = columns(
     "launch_id",
     "launched_on",
     "date_precision",
-    "operator",
-    "branch_zh",
+    "status",
+    "operator_code",
+    "branch_name_zh",
+    "branch_name_en",
     "province_code",
+    "province_name_zh",
+    "province_name_en",
     "name_zh",
     "name_en",
     "kind",
@@ -37,11 +41,15 @@ def launch_table(launches: Iterable[Any]) -> Table:
                 "launch_id": launch.pk,
                 "launched_on": launch.launched_on,
                 "date_precision": launch.date_precision,
-                "operator": launch.operator.code,
+                "status": launch.status,
+                "operator_code": launch.operator.code,
                 "operator_obj": launch.operator,
                 "branch": launch.branch,
-                "branch_zh": launch.branch.name_zh if launch.branch else "",
+                "branch_name_zh": launch.branch.name_zh if launch.branch else "",
+                "branch_name_en": launch.branch.name_en if launch.branch else "",
                 "province_code": launch.branch.province.code if launch.branch else "",
+                "province_name_zh": launch.branch.province.name_zh if launch.branch else "",
+                "province_name_en": launch.branch.province.name_en if launch.branch else "",
                 "name_zh": launch.name_zh,
                 "name_en": launch.name_en,
                 "kind": launch.kind,
@@ -61,12 +69,30 @@ def launch_table(launches: Iterable[Any]) -> Table:
 
 
 STRATEGY_COLUMNS = columns(
-    "strategy_id", "theme", "operator", "title_zh", "title_en", "milestones", "key_figures", "source", "source_url"
+    "strategy_id", "theme", "operator_code", "title_zh", "title_en", "milestones", "key_figures", "source", "source_url"
 )
 MILESTONE_COLUMNS = columns(
-    "strategy_id", "theme", "operator", "happened_on", "date_precision", "description_zh", "description_en"
+    "strategy_id",
+    "theme",
+    "operator_code",
+    "happened_on",
+    "date_precision",
+    "status",
+    "description_zh",
+    "description_en",
 )
-FIGURE_COLUMNS = columns("strategy_id", "theme", "operator", "label_zh", "label_en", "amount:amount", "unit", "as_of")
+FIGURE_COLUMNS = columns(
+    "strategy_id",
+    "theme",
+    "operator_code",
+    "label_zh",
+    "label_en",
+    "amount:amount",
+    "unit",
+    "as_of",
+    "as_of_precision",
+    "status",
+)
 
 
 def strategy_tables(groups: Iterable[Any]) -> dict[str, Table]:
@@ -83,7 +109,7 @@ def strategy_tables(groups: Iterable[Any]) -> dict[str, Table]:
                 {
                     "strategy_id": strategy.pk,
                     "theme": strategy.theme,
-                    "operator": who,
+                    "operator_code": who,
                     "title_zh": strategy.title_zh,
                     "title_en": strategy.title_en,
                     "milestones": len(own_milestones),
@@ -97,9 +123,10 @@ def strategy_tables(groups: Iterable[Any]) -> dict[str, Table]:
                     {
                         "strategy_id": strategy.pk,
                         "theme": strategy.theme,
-                        "operator": who,
+                        "operator_code": who,
                         "happened_on": m.happened_on,
                         "date_precision": m.date_precision,
+                        "status": m.status,
                         "description_zh": m.description_zh,
                         "description_en": m.description_en,
                     }
@@ -109,12 +136,14 @@ def strategy_tables(groups: Iterable[Any]) -> dict[str, Table]:
                     {
                         "strategy_id": strategy.pk,
                         "theme": strategy.theme,
-                        "operator": who,
+                        "operator_code": who,
                         "label_zh": f.label_zh,
                         "label_en": f.label_en,
                         "amount": f.amount,
                         "unit": f.unit,
                         "as_of": f.as_of,
+                        "as_of_precision": f.as_of_precision,
+                        "status": f.status,
                     }
                 )
     return {"strategies": strategies, "milestones": milestones, "figures": figures}

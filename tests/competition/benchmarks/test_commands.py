@@ -47,10 +47,17 @@ def test_benchmark_table_prints_csv_with_the_documented_columns(seed):
     output = run_command("benchmark_table", "--bucket", "1-7", "--format", "csv")
     assert output.startswith("\ufeff")  # the one export writer's byte-order mark
     rows = list(csv.DictReader(io.StringIO(output.removeprefix("\ufeff"))))
-    assert {"branch", "plan", "validity_days", "price_cny", "data_gb", "price_per_gb_cny", "rank", "index"} <= set(
-        rows[0]
-    )
-    by_branch = {(row["branch"], row["plan"]): row for row in rows}
+    assert {
+        "branch_name_zh",
+        "plan_name_zh",
+        "validity_days",
+        "price_cny",
+        "data_gb",
+        "price_per_gb_cny",
+        "rank",
+        "index",
+    } <= set(rows[0])
+    by_branch = {(row["branch_name_zh"], row["plan_name_zh"]): row for row in rows}
     beijing = by_branch[("北京移动", "灵动卡")]
     assert (beijing["validity_days"], beijing["price_cny"], beijing["data_gb"]) == ("7", "100.00", "30.000")
     assert (beijing["price_per_gb_cny"], beijing["rank"], beijing["index"]) == ("3.33", "4", "111.11")
@@ -63,7 +70,7 @@ def test_benchmark_table_prints_an_aligned_table_with_the_median(seed):
     output = run_command("benchmark_table", "--bucket", "1-7")
     assert "median 3.00 CNY/GB · min 1.67 · max 4.39 · 5 ranked of 7" in output
     beijing = next(line for line in output.splitlines() if "北京移动" in line)
-    assert beijing.split()[:3] == ["4", "北京移动", "灵动卡"]
+    assert beijing.split()[:5] == ["4", "11", "cmcc", "北京移动", "灵动卡"]
     assert "111.11" in beijing
 
 
@@ -81,7 +88,7 @@ def test_benchmark_table_filters_by_operator(seed):
             io.StringIO(run_command("benchmark_table", "--format", "csv", "--operator", "cucc").removeprefix("\ufeff"))
         )
     )
-    assert {row["branch"] for row in rows} == {"浙江联通", "深圳联通"}
+    assert {row["branch_name_zh"] for row in rows} == {"浙江联通", "深圳联通"}
 
 
 def test_benchmark_table_says_what_to_run_before_the_first_run():

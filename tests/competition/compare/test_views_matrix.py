@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from competition.benchmarks import scheduling
 from competition.models import BenchmarkRun
@@ -149,12 +150,12 @@ def test_its_matrix_csv_has_the_cells_of_the_table(signed_in: Client) -> None:
     page = signed_in.get("/compare/?bucket=1-7")
     rows = csv_rows(signed_in.get("/compare/?bucket=1-7&format=csv&table=matrix"))
     shown = [(c.province.code, c.operator.code, c.value) for r in page.context["matrix"].rows for c in r.cells]
-    assert [(r["province_code"], r["operator"]) for r in rows] == [(p, o) for p, o, _ in shown]
-    values = {(r["province_code"], r["operator"]): r["value_cny"] for r in rows}
+    assert [(r["province_code"], r["operator_code"]) for r in rows] == [(p, o) for p, o, _ in shown]
+    values = {(r["province_code"], r["operator_code"]): r["value_cny"] for r in rows}
     assert values[("11", "cmcc")] == "3.33"
     assert values[("36", "cmcc")] == "2.33"
-    beijing = next(r for r in rows if (r["province_code"], r["operator"]) == ("11", "cmcc"))
-    assert (beijing["plan_zh"], beijing["cheapest_in_row"], beijing["sample_count"]) == ("灵动卡", "false", "1")
+    beijing = next(r for r in rows if (r["province_code"], r["operator_code"]) == ("11", "cmcc"))
+    assert (beijing["plan_name_zh"], beijing["cheapest_in_row"], beijing["sample_count"]) == ("灵动卡", "false", "1")
     assert beijing["low_sample"] == "true"
 
 
@@ -167,7 +168,7 @@ def test_it_says_so_before_any_benchmark_has_run(client: Client, viewer, seed) -
 def test_it_ranks_the_1_to_7_day_benchmark_by_price_per_gb(signed_in: Client) -> None:
     response = signed_in.get("/compare/benchmarks/?bucket=1-7")
     rows = response.context["tables"]["benchmark"].rows
-    ranked = [(r["rank"], r["branch_zh"], r["price_per_gb_cny"], r["index"]) for r in rows if r["rank"]]
+    ranked = [(r["rank"], r["branch_name_zh"], r["price_per_gb_cny"], r["index"]) for r in rows if r["rank"]]
     assert ranked == [
         (1, "浙江联通", Decimal("1.67"), Decimal("55.56")),
         (2, "江西移动", Decimal("2.33"), Decimal("77.78")),
@@ -182,7 +183,7 @@ def test_it_ranks_the_1_to_7_day_benchmark_by_price_per_gb(signed_in: Client) ->
         Decimal("4.39"),
     )
     # Listed but unranked: the free first-day card (promotional) and 上海电信's card (data unknown).
-    unranked = {r["plan_zh"]: r["per_gb_undefined_reason"] for r in rows if r["rank"] is None}
+    unranked = {r["plan_name_zh"]: r["per_gb_undefined_reason"] for r in rows if r["rank"] is None}
     assert unranked == {"首日3GB免费流量体验卡": "", "中国电信短期卡": "data_unknown"}
 
 
@@ -227,18 +228,19 @@ def test_a_basket_cost_from_fewer_than_three_covering_tiers_is_marked(signed_in:
 
 def test_its_benchmark_csv_has_the_rows_in_rank_order(signed_in: Client) -> None:
     rows = csv_rows(signed_in.get("/compare/benchmarks/?bucket=1-7&format=csv&table=benchmark"))
-    assert [(r["rank"], r["branch_zh"], r["price_per_gb_cny"]) for r in rows if r["rank"]][:2] == [
+    assert [(r["rank"], r["branch_name_zh"], r["price_per_gb_cny"]) for r in rows if r["rank"]][:2] == [
         ("1", "浙江联通", "1.67"),
         ("2", "江西移动", "2.33"),
     ]
     response = signed_in.get("/compare/benchmarks/?bucket=1-7&format=csv&table=benchmark")
-    assert response["Content-Disposition"] == 'attachment; filename="benchmark-1-7.csv"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="benchmark-bucket-1-7-{today}.csv"'
 
 
 def test_it_answers_a_week_with_20_gb_with_the_cheapest_cover_per_province(signed_in: Client) -> None:
     response = signed_in.get("/compare/basket/?days=7&data_gb=20&domestic_min=30&intl_min=0")
     rows = response.context["tables"]["basket"].rows
-    covered = [(r["province_code"], r["operator"], r["cost_cny"], r["plan_zh"]) for r in rows if r["covered"]]
+    covered = [(r["province_code"], r["operator_code"], r["cost_cny"], r["plan_name_zh"]) for r in rows if r["covered"]]
     assert covered[:4] == [
         ("33", "cucc", Decimal("50.00"), "表1 浙江联通 第15-17行套餐"),
         ("36", "cmcc", Decimal("70.00"), "畅行卡"),
@@ -246,12 +248,12 @@ def test_it_answers_a_week_with_20_gb_with_the_cheapest_cover_per_province(signe
         ("11", "cmcc", Decimal("100.00"), "灵动卡"),
     ]
     # 上海电信 states no data volume, so none of its tiers can be shown to cover 20 GB.
-    assert ("31", "ctcc") in [(r["province_code"], r["operator"]) for r in rows if not r["covered"]]
+    assert ("31", "ctcc") in [(r["province_code"], r["operator_code"]) for r in rows if not r["covered"]]
 
 
 def test_it_buys_a_tier_as_often_as_the_stay_needs(signed_in: Client) -> None:
     rows = signed_in.get("/compare/basket/?days=14&data_gb=1&domestic_min=0&intl_min=0").context["tables"]["basket"]
-    jiangxi = next(r for r in rows.rows if (r["province_code"], r["operator"]) == ("36", "cmcc"))
+    jiangxi = next(r for r in rows.rows if (r["province_code"], r["operator_code"]) == ("36", "cmcc"))
     assert (jiangxi["repeats"], jiangxi["validity_days"], jiangxi["cost_cny"]) == (2, 7, Decimal("140.00"))
 
 
@@ -259,10 +261,10 @@ def test_its_basket_csv_has_the_rows_of_the_table(signed_in: Client) -> None:
     url = "/compare/basket/?days=7&data_gb=20&domestic_min=30&intl_min=0"
     page = signed_in.get(url).context["tables"]["basket"].rows
     rows = csv_rows(signed_in.get(f"{url}&format=csv&table=basket"))
-    assert [(r["province_code"], r["operator"], r["covered"]) for r in rows] == [
-        (r["province_code"], r["operator"], "true" if r["covered"] else "false") for r in page
+    assert [(r["province_code"], r["operator_code"], r["covered"]) for r in rows] == [
+        (r["province_code"], r["operator_code"], "true" if r["covered"] else "false") for r in page
     ]
-    assert (rows[0]["branch_zh"], rows[0]["cost_cny"]) == ("浙江联通", "50.00")
+    assert (rows[0]["branch_name_zh"], rows[0]["cost_cny"]) == ("浙江联通", "50.00")
 
 
 def test_its_first_visit_shows_the_default_profile_in_the_fields_and_names_it(signed_in: Client) -> None:

@@ -132,9 +132,9 @@ def test_its_side_by_side_csv_has_the_rows_of_the_table(signed_in: Client) -> No
     page = signed_in.get("/compare/provinces/?province=11&province=44")
     rows = csv_rows(signed_in.get("/compare/provinces/?province=11&province=44&format=csv&table=tiers"))
     assert [int(r["tier_id"]) for r in rows] == [t.pk for t in page.context["comparison"].tiers]
-    shenzhen = next(r for r in rows if r["branch_zh"] == "深圳联通" and r["validity_days"] == "7")
+    shenzhen = next(r for r in rows if r["branch_name_zh"] == "深圳联通" and r["validity_days"] == "7")
     assert (shenzhen["price_cny"], shenzhen["data_gb"], shenzhen["price_per_gb_cny"]) == ("79.00", "18", "4.39")
-    beijing = next(r for r in rows if r["plan_zh"] == "灵动卡" and r["validity_days"] == "7")
+    beijing = next(r for r in rows if r["plan_name_zh"] == "灵动卡" and r["validity_days"] == "7")
     assert (beijing["price_per_gb_cny"], beijing["price_per_day_cny"], beijing["intl_discount_cap_cny"]) == (
         "3.33",
         "14.29",
@@ -294,7 +294,7 @@ def test_its_strategy_csvs_carry_milestones_and_key_figures(signed_in: Client) -
     figures = csv_rows(signed_in.get(f"{base}&table=figures"))
     assert [r["title_zh"] for r in strategies] == ["中国电信：中电信量子集团与量子城域网"]
     assert int(strategies[0]["key_figures"]) == len(figures) > 0
-    assert {r["operator"] for r in figures} == {"ctcc"}
+    assert {r["operator_code"] for r in figures} == {"ctcc"}
 
 
 def test_it_answers_404_for_a_table_the_page_does_not_have(signed_in: Client) -> None:
@@ -349,3 +349,36 @@ def test_it_leaves_free_trial_tiers_out_of_the_per_gb_line(signed_in: Client) ->
     assert beijing["data"][:2] == [{"x": 1, "y": None}, {"x": 7, "y": 3.33}]
     day_one = response.context["comparison"].rows[0]
     assert [t.plan.name_zh for t in day_one.cells[0]] == ["首日3GB免费流量体验卡"]
+
+
+def test_its_launch_csv_names_the_province_beside_its_code_in_both_languages(signed_in: Client) -> None:
+    response = signed_in.get("/compare/launches/", {"format": "csv", "table": "launches"})
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    modu = next(r for r in rows if r["name_zh"] == "魔都WiFi")
+    assert (modu["operator_code"], modu["province_code"], modu["province_name_zh"], modu["province_name_en"]) == (
+        "ctcc",
+        "31",
+        "上海",
+        "Shanghai",
+    )
+    assert (modu["branch_name_zh"], modu["branch_name_en"], modu["date_precision"], modu["status"]) == (
+        "上海电信",
+        "China Telecom Shanghai",
+        "",
+        "happened",
+    )
+
+
+def test_its_plan_csv_says_a_floor_is_a_from_price(signed_in: Client) -> None:
+    foodie = plan_named("吃货卡", "上海移动")
+
+    response = signed_in.get(f"/compare/plans/{foodie.pk}/", {"format": "csv", "table": "tiers"})
+
+    (row,) = csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff")))
+    assert (row["price_cny"], row["price_qualifier"], row["plan_name_zh"], row["province_name_en"]) == (
+        "5.00",
+        "from",
+        "吃货卡",
+        "Shanghai",
+    )

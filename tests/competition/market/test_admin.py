@@ -51,6 +51,7 @@ def launch_payload() -> dict[str, Any]:
         "kind": "bundle",
         "launched_on": "2025-03-01",
         "date_precision": "day",
+        "status": "happened",
         "partners": [PartnerFactory(name_zh="中国银联").pk, PartnerFactory(name_zh="北京银行").pk],
         "plans": [PlanFactory(branch=branch).pk],
         "summary_zh": "",
@@ -71,12 +72,14 @@ def strategy_payload() -> dict[str, Any]:
         **management("milestones", total=1),
         "milestones-0-happened_on": "2025-05-01",
         "milestones-0-date_precision": "month",
+        "milestones-0-status": "happened",
         "milestones-0-description_zh": "天衍量子计算云平台发布",
         "milestones-0-description_en": "",
         **management("key_figures", total=1),
         "key_figures-0-label_zh": "注册资本",
         "key_figures-0-amount": "30",
         "key_figures-0-unit": "亿元",
+        "key_figures-0-status": "happened",
     }
 
 
@@ -85,13 +88,21 @@ def milestone_payload() -> dict[str, Any]:
         "strategy": StrategyFactory().pk,
         "happened_on": "2024-02-01",
         "date_precision": "month",
+        "status": "happened",
         "description_zh": "成立量子公司",
         "description_en": "",
     }
 
 
 def key_figure_payload() -> dict[str, Any]:
-    return {"strategy": StrategyFactory().pk, "label_zh": "注册资本", "label_en": "", "amount": "30", "unit": "亿元"}
+    return {
+        "strategy": StrategyFactory().pk,
+        "label_zh": "注册资本",
+        "label_en": "",
+        "amount": "30",
+        "unit": "亿元",
+        "status": "happened",
+    }
 
 
 CASES: list[tuple[type[models.Model], Callable[[], models.Model], Callable[[], dict[str, Any]], dict[str, Any]]] = [
@@ -171,11 +182,13 @@ def test_an_inline_key_figure_edit_and_delete_are_audited(client, analyst):
         "key_figures-0-label_zh": "用户数",
         "key_figures-0-amount": "6",
         "key_figures-0-unit": "万户",
+        "key_figures-0-status": "happened",
         "key_figures-1-id": dropped.pk,
         "key_figures-1-strategy": strategy.pk,
         "key_figures-1-label_zh": "旧数字",
         "key_figures-1-amount": "30",
         "key_figures-1-unit": "亿元",
+        "key_figures-1-status": "happened",
         "key_figures-1-DELETE": "on",
     }
 

@@ -43,16 +43,16 @@ SEEDED_MODELS: tuple[type[models.Model], ...] = (
 EXPECTED_COUNTS = {
     "Operator": 4,
     "Province": 31,
-    "Source": 13,  # 9 of seed 003's articles and sections, 4 white papers (market_context.yaml)
+    "Source": 19,  # 15 of seed 003's articles and sections, 4 white papers (market_context.yaml)
     "Branch": 7,
     "Perk": 7,
     "Plan": 12,
     "Tier": 23,
     "Partner": 5,
     "Launch": 14,
-    "Strategy": 17,
-    "StrategyMilestone": 16,
-    "KeyFigure": 55,
+    "Strategy": 20,
+    "StrategyMilestone": 20,
+    "KeyFigure": 75,
     "Indicator": 18,
     "IndicatorValue": 62,
 }
@@ -137,7 +137,7 @@ def test_it_reports_everything_unchanged_on_a_second_run(seed) -> None:
 
     lines = out.getvalue().splitlines()
     assert "tiers                created   0  updated   0  unchanged  23  skipped   0" in lines
-    assert "key figures          created   0  updated   0  unchanged  55  skipped   0" in lines
+    assert "key figures          created   0  updated   0  unchanged  75  skipped   0" in lines
 
 
 def test_it_reports_what_it_created_on_a_first_run() -> None:
