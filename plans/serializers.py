@@ -14,7 +14,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import DescribedModelSerializer
+from core.api.serializers import DescribedModelSerializer, StrictCharField
 from operators.models import Source
 from plans import pricing
 from plans.models import Perk, Plan, Tier
@@ -91,7 +91,7 @@ def version_field() -> serializers.IntegerField:
 
 
 def reason_field() -> serializers.CharField:
-    return serializers.CharField(
+    return StrictCharField(
         write_only=True,
         required=False,
         allow_blank=True,

@@ -30,7 +30,7 @@ from competition.benchmarks.serializers import (
 from core.api.base import EXPORT_FORMATS, EXPORT_MAX_ROWS, BaseApi
 from core.api.pagination import StandardPagination
 from core.api.renderers import CSVRenderer, XLSXRenderer
-from core.filters import CODE_PATTERN
+from core.filters import CODE_PATTERN, CODE_SCHEMA
 from operators.models import Operator, Province
 from plans.pricing import BUCKET_LABELS
 
@@ -41,17 +41,33 @@ BUCKET = OpenApiParameter("bucket", str, enum=list(BUCKET_LABELS), description="
 
 
 def known_code(request: Request, name: str, model: type[Operator] | type[Province]) -> str | None:
-    """The operator or province code a query names (None for none); an unknown one is a 400 naming it."""
+    """The operator or province code a query names (None for none).
+
+    One that cannot be a code is a 400, a well-formed one of no row a 404 (core.api.errors), naming it.
+    """
     code = request.query_params.get(name) or None
-    if code is not None and not (CODE_PATTERN.fullmatch(code) and model.objects.filter(code=code).exists()):
-        raise exceptions.ValidationError(
-            {name: [_("No %(name)s with code %(code)r.") % {"name": name, "code": code[:40]}]}
-        )
+    if code is None:
+        return None
+    message = _("No %(name)s with code %(code)r.") % {"name": name, "code": code[:40]}
+    if not CODE_PATTERN.fullmatch(code):
+        raise exceptions.ValidationError({name: [message]})
+    if not model.objects.filter(code=code).exists():
+        raise exceptions.ValidationError({name: [message]}, code="does_not_exist")
     return code
 
 
-OPERATOR = OpenApiParameter("operator", str, description="Only this operator's rows (code: cmcc, cucc, ctcc, cbn).")
-PROVINCE = OpenApiParameter("province", str, description="Only this province's rows (GB/T 2260 code, e.g. 31).")
+OPERATOR = OpenApiParameter(
+    "operator",
+    str,
+    pattern=CODE_SCHEMA["pattern"],
+    description="Only this operator's rows (code: cmcc, cucc, ctcc, cbn); an unknown code is a 404.",
+)
+PROVINCE = OpenApiParameter(
+    "province",
+    str,
+    pattern=CODE_SCHEMA["pattern"],
+    description="Only this province's rows (GB/T 2260 code, e.g. 31); an unknown code is a 404.",
+)
 
 
 class BenchmarkApi(BaseApi):
@@ -221,7 +237,12 @@ class BenchmarkBasketApi(BenchmarkApi):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("profile", str, description="Only this profile (slug, e.g. week-light)."),
+            OpenApiParameter(
+                "profile",
+                str,
+                pattern=CODE_SCHEMA["pattern"],
+                description="Only this profile (slug, e.g. week-light); an unknown one is a 404.",
+            ),
             OPERATOR,
             PROVINCE,
             FORMAT,
@@ -240,7 +261,8 @@ class BenchmarkBasketApi(BenchmarkApi):
                         _("Unknown profile %(profile)r; use one of %(valid)s.")
                         % {"profile": profile, "valid": ", ".join(slugs)}
                     ]
-                }
+                },
+                code="does_not_exist" if CODE_PATTERN.fullmatch(profile) else "invalid",
             )
         costs = selectors.basket_cost_list(
             profile=profile,
