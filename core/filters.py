@@ -55,15 +55,10 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 def no_such_row(field: forms.ModelChoiceField, value: Any) -> ValidationError:
     """The error of a well-formed code or id that names no row (a 404, see core.api.errors)."""
-    return ValidationError(
-        _("No %(model)s with %(key)s %(value)s.")
-        % {
-            "model": field.queryset.model._meta.verbose_name,  # type: ignore[union-attr]
-            "key": field.to_field_name or "id",
-            "value": str(value)[:40],
-        },
-        code="does_not_exist",
-    )
+    names = {"model": field.queryset.model._meta.verbose_name, "value": str(value)[:40]}  # type: ignore[union-attr]
+    if field.to_field_name == "code":
+        return ValidationError(_("No %(model)s with code %(value)s.") % names, code="does_not_exist")
+    return ValidationError(_("No %(model)s with id %(value)s.") % names, code="does_not_exist")
 
 
 class CodeChoiceField(forms.ModelChoiceField):

@@ -295,3 +295,12 @@ def test_it_leaves_free_trial_tiers_out_of_the_per_gb_line(signed_in: Client) ->
     assert beijing["data"][:2] == [None, 3.33]
     day_one = response.context["comparison"].rows[0]
     assert [t.plan.name_zh for t in day_one.cells[0]] == ["首日3GB免费流量体验卡"]
+
+
+def test_it_shows_key_figure_units_in_the_reader_s_language(signed_in: Client) -> None:
+    english = signed_in.get("/compare/strategies/?theme=short_drama").content.decode()
+    signed_in.cookies["django_language"] = "zh-hans"
+    chinese = signed_in.get("/compare/strategies/?theme=short_drama").content.decode()
+
+    assert "<dd>504 100 million CNY" in english
+    assert "<dd>504 亿元" in chinese

@@ -69,7 +69,7 @@ def test_it_lists_a_strategys_milestones_and_key_figures_as_sub_resources(seed, 
     assert {row["strategy"] for row in milestones["results"]} == {strategy.pk}
     frame = pd.read_csv(io.BytesIO(figures.content), encoding="utf-8-sig", dtype=str)
     assert len(frame) == 6
-    assert list(frame.columns) == ["id", "strategy", "label_zh", "label_en", "amount", "unit", "as_of"]
+    assert list(frame.columns) == ["id", "strategy", "label_zh", "label_en", "amount", "unit", "unit_label", "as_of"]
     stored = KeyFigure.objects.filter(strategy=strategy).values_list("amount", flat=True)
     assert sorted(frame["amount"]) == sorted(f"{amount:.4f}" for amount in stored)
 
