@@ -121,8 +121,19 @@ class Source(models.Model):
     @property
     def citation(self) -> str:
         """A one-line citation as analysts write it in reports."""
-        parts = [self.author, f"«{self.title}»", self.publication, self.issue, self.locator]
-        return ", ".join(part for part in parts if part)
+        return source_citation(
+            author=self.author, title=self.title, publication=self.publication, issue=self.issue, locator=self.locator
+        )
+
+
+# The columns a citation is made of, for readers of `.values()` rows (core.api.rows).
+CITATION_FIELDS = ("author", "title", "publication", "issue", "locator")
+
+
+def source_citation(*, author: str, title: str, publication: str, issue: str, locator: str) -> str:
+    """A source's one-line citation as analysts write it in reports: author, «title», publication, issue, locator."""
+    parts = [author, f"«{title}»", publication, issue, locator]
+    return ", ".join(part for part in parts if part)
 
 
 class Branch(models.Model):

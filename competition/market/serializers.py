@@ -8,12 +8,13 @@ from rest_framework import serializers
 
 from competition.market.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
 from competition.market.units import unit_label
+from core.api.rows import RowSerializer
 from core.api.serializers import DescribedModelSerializer
 from operators.serializers import OperatorCodeField
 from plans.models import Plan
 
 
-class PartnerOutputSerializer(DescribedModelSerializer):
+class PartnerOutputSerializer(RowSerializer, DescribedModelSerializer):
     class Meta:
         model = Partner
         fields = ["id", "name_zh", "name_en", "kind"]

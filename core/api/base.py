@@ -40,6 +40,7 @@ from rest_framework.response import Response
 from core.api.errors import PreconditionRequired
 from core.api.pagination import StandardPagination
 from core.api.renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
+from core.api.rows import RowSerializer
 from core.services import audited_delete, audited_update
 
 EXPORT_FORMATS = frozenset({"csv", "xlsx"})
@@ -241,10 +242,15 @@ class BaseApi(GenericAPIView):
             return self.input_serializer_class
         return self.output_serializer_class
 
+    def output_rows(self, queryset: QuerySet) -> Any:
+        """What the output serializer reads: `.values()` rows for a RowSerializer, else the instances."""
+        serializer_class = self.output_serializer_class
+        return serializer_class.rows(queryset) if issubclass(serializer_class, RowSerializer) else queryset
+
     def output(self, instance: models.Model) -> dict[str, Any]:
         """Serialize one row as the list shows it (reloaded through the selector, so computed columns match)."""
-        instance = self.get_queryset().get(pk=instance.pk)
-        return self.output_serializer_class(instance, context=self.get_serializer_context()).data
+        row = self.output_rows(self.get_queryset().filter(pk=instance.pk)).get()
+        return self.output_serializer_class(row, context=self.get_serializer_context()).data
 
     def validated_input(self, *, instance: models.Model | None = None, partial: bool = False) -> dict[str, Any]:
         assert self.input_serializer_class is not None, f"{type(self).__name__} takes no input"
@@ -289,7 +295,7 @@ class ListCreateApi(BaseApi):
             if isinstance(self.paginator, StandardPagination):
                 self.paginator.check_parameters(request)  # ignored by an export, but still refused when bad
             return Response(self.export_rows(queryset))
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(self.output_rows(queryset))
         data = self.output_serializer_class(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 
@@ -304,7 +310,8 @@ class ListCreateApi(BaseApi):
                     ]
                 }
             )
-        return self.output_serializer_class(queryset, many=True, context=self.get_serializer_context()).data
+        rows = self.output_rows(queryset)
+        return self.output_serializer_class(rows, many=True, context=self.get_serializer_context()).data
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.perform_create(self.validated_input())
