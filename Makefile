@@ -77,6 +77,8 @@ worker: install
 # throwaway PostgreSQL database (bench_telecom); figures to docs/benchmarks.md. BENCH_ARGS="--sizes 10000".
 bench: install
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	@# An API list vs a bare .values() + JsonResponse view, 20 clients; its own section of docs/benchmarks.md.
+	$(BIN)/python scripts/bench_api.py $(BENCH_API_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test.sqlite3 staticfiles

@@ -8,7 +8,6 @@ price_per_30_days_cny.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -238,54 +237,58 @@ class TierOutputSerializer(RowSerializer, DescribedModelSerializer):
         ]
 
     @staticmethod
-    def _per_gb(row: Mapping[str, Any]) -> pricing.PerGb:
-        return pricing.price_per_gb(
-            price_cny=row["price_cny"], data_gb=row["data_gb"], data_unlimited=row["data_unlimited"]
-        )
+    def _per_gb(row: dict[str, Any]) -> pricing.PerGb:
+        # Two columns read it: computed once per row (the row dict is the serializer's own copy).
+        if "_per_gb" not in row:
+            row["_per_gb"] = pricing.price_per_gb(
+                price_cny=row["price_cny"], data_gb=row["data_gb"], data_unlimited=row["data_unlimited"]
+            )
+        return row["_per_gb"]
 
     @extend_schema_field(cny_field(allow_null=True))
-    def get_price_per_gb_cny(self, row: Mapping[str, Any]) -> str | None:
+    def get_price_per_gb_cny(self, row: dict[str, Any]) -> str | None:
         return money(self._per_gb(row).value)
 
     @extend_schema_field(
         serializers.ChoiceField(choices=[reason.value for reason in pricing.PerGbUndefined], allow_null=True)
     )
-    def get_price_per_gb_undefined_reason(self, row: Mapping[str, Any]) -> str | None:
+    def get_price_per_gb_undefined_reason(self, row: dict[str, Any]) -> str | None:
         reason = self._per_gb(row).undefined_reason
         return None if reason is None else reason.value
 
     @extend_schema_field(cny_field())
-    def get_price_per_day_cny(self, row: Mapping[str, Any]) -> str | None:
+    def get_price_per_day_cny(self, row: dict[str, Any]) -> str | None:
         return money(pricing.price_per_day(price_cny=row["price_cny"], validity_days=row["validity_days"]))
 
     @extend_schema_field(cny_field())
-    def get_price_per_30_days_cny(self, row: Mapping[str, Any]) -> str | None:
+    def get_price_per_30_days_cny(self, row: dict[str, Any]) -> str | None:
         return money(pricing.price_per_30_days(price_cny=row["price_cny"], validity_days=row["validity_days"]))
 
     @extend_schema_field(serializers.ChoiceField(choices=list(pricing.BUCKET_LABELS)))
-    def get_validity_bucket(self, row: Mapping[str, Any]) -> str:
+    def get_validity_bucket(self, row: dict[str, Any]) -> str:
         return pricing.validity_bucket(row["validity_days"])
 
-    def _status(self, row: Mapping[str, Any]) -> str:
-        today = self.context.get("today") or timezone.localdate()
-        return period_status(
-            on=today,
-            effective_from=row["effective_from"],
-            effective_to=row["effective_to"],
-            launched_on=row["plan_launched_on"],
-            withdrawn_on=row["plan_withdrawn_on"],
-        ).value
+    def _status(self, row: dict[str, Any]) -> str:
+        if "_status" not in row:
+            row["_status"] = period_status(
+                on=self.context.get("today") or timezone.localdate(),
+                effective_from=row["effective_from"],
+                effective_to=row["effective_to"],
+                launched_on=row["plan_launched_on"],
+                withdrawn_on=row["plan_withdrawn_on"],
+            ).value
+        return row["_status"]
 
     @extend_schema_field(serializers.BooleanField())
-    def get_is_current(self, row: Mapping[str, Any]) -> bool:
+    def get_is_current(self, row: dict[str, Any]) -> bool:
         return self._status(row) == Tier.Status.IN_EFFECT
 
     @extend_schema_field(serializers.ChoiceField(choices=Tier.Status.choices))
-    def get_status(self, row: Mapping[str, Any]) -> str:
+    def get_status(self, row: dict[str, Any]) -> str:
         return self._status(row)
 
     @extend_schema_field(serializers.CharField())
-    def get_source_citation(self, row: Mapping[str, Any]) -> str:
+    def get_source_citation(self, row: dict[str, Any]) -> str:
         return source_citation(**{name: row[f"source_{name}"] for name in CITATION_FIELDS})
 
 

@@ -23,6 +23,17 @@ from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField, S
 ROW_ALIAS = "row__"  # values() may not reuse a model field's name for another column
 
 
+# Fields whose database value is already its JSON value (a str, int or bool): no conversion per row.
+PLAIN_FIELDS = (
+    PrimaryKeyRelatedField,  # a related id or code is its own representation
+    SlugRelatedField,
+    serializers.CharField,
+    serializers.IntegerField,
+    serializers.BooleanField,
+    serializers.ChoiceField,
+)
+
+
 class RowSerializer(serializers.Serializer):
     """Mixin for a (Model)Serializer whose output is built from `.values()` rows."""
 
@@ -30,14 +41,33 @@ class RowSerializer(serializers.Serializer):
     row_columns: ClassVar[Mapping[str, str]] = {}
 
     @classmethod
+    def _plan(cls) -> list[tuple[str, str, Any]]:
+        """Per readable field: (name, how to read it, the converter). Built once per class: a
+        ModelSerializer's fields cost a model introspection, which a list must not pay per request."""
+        plan = cls.__dict__.get("_row_plan")
+        if plan is None:
+            plan = []
+            for name, field in cls().fields.items():
+                if field.write_only:
+                    continue
+                if isinstance(field, serializers.SerializerMethodField):
+                    plan.append((name, "method", field.method_name))
+                elif isinstance(field, ManyRelatedField | serializers.BaseSerializer):
+                    raise TypeError(f"{cls.__name__}.{name}: a many or nested field cannot be read from rows")
+                elif isinstance(field, PLAIN_FIELDS):
+                    plan.append((name, "plain", field))
+                else:
+                    plan.append((name, "convert", field))
+            cls._row_plan = plan  # type: ignore[attr-defined]
+        return plan
+
+    @classmethod
     def values_paths(cls) -> dict[str, str]:
         """{row key: ORM path} of every column the output reads."""
         paths: dict[str, str] = {}
-        for name, field in cls().fields.items():
-            if field.write_only or isinstance(field, serializers.SerializerMethodField):
+        for name, kind, field in cls._plan():
+            if kind == "method":
                 continue
-            if isinstance(field, ManyRelatedField | serializers.BaseSerializer):
-                raise TypeError(f"{cls.__name__}.{name}: a many or nested field cannot be read from .values() rows")
             path = str(field.source).replace(".", "__")
             if isinstance(field, SlugRelatedField):
                 path = f"{path}__{field.slug_field}"
@@ -63,21 +93,10 @@ class RowSerializer(serializers.Serializer):
     def to_representation(self, instance: Any) -> dict[str, Any]:
         row = {key.removeprefix(ROW_ALIAS): value for key, value in instance.items()}
         data: dict[str, Any] = {}
-        for name, field in self._readable:
-            if isinstance(field, serializers.SerializerMethodField):
-                data[name] = getattr(self, field.method_name)(row)
-                continue
-            value = row[name]
-            if value is None or isinstance(field, PrimaryKeyRelatedField | SlugRelatedField):
-                data[name] = value  # a related id or code is its own representation
+        for name, kind, field in self._plan():
+            if kind == "method":
+                data[name] = getattr(self, field)(row)
             else:
-                data[name] = field.to_representation(value)
+                value = row[name]
+                data[name] = value if value is None or kind == "plain" else field.to_representation(value)
         return data
-
-    @property
-    def _readable(self) -> list[tuple[str, serializers.Field]]:
-        cached = self.__dict__.get("_readable_fields_cache")
-        if cached is None:
-            cached = [(name, field) for name, field in self.fields.items() if not field.write_only]
-            self.__dict__["_readable_fields_cache"] = cached
-        return cached
