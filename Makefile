@@ -59,6 +59,9 @@ test: install browser-deps messages
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest --create-db -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	@# The schemathesis run again on the embedded SQLite default (the line above uses PostgreSQL when it answers).
+	TEST_DATABASE=sqlite DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest --create-db -q \
+	  -n $(TEST_WORKERS) tests/test_api_schema.py -k every_operation
 
 # 50 readers + 5 writers for 60 s against gunicorn on 127.0.0.1 (PostgreSQL); figures to docs/load.md.
 load: install
@@ -80,6 +83,8 @@ worker: install
 # throwaway PostgreSQL database (bench_telecom); figures to docs/benchmarks.md. BENCH_ARGS="--sizes 10000".
 bench: install
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	@# An API list vs a bare .values() + JsonResponse view, 20 clients; its own section of docs/benchmarks.md.
+	$(BIN)/python scripts/bench_api.py $(BENCH_API_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test.sqlite3 staticfiles

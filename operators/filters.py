@@ -11,12 +11,12 @@ from operators.models import Branch, Operator, Province, Source
 
 
 def operator_filter(field_name: str, **kwargs: Any) -> CodeFilter:
-    kwargs.setdefault("help_text", "Operator code: cmcc, cucc, ctcc or cbn. An unknown code is a 400.")
+    kwargs.setdefault("help_text", "Operator code: cmcc, cucc, ctcc or cbn. An unknown code is a 404.")
     return CodeFilter(model=Operator, field_name=field_name, **kwargs)
 
 
 def province_filter(field_name: str, **kwargs: Any) -> CodeFilter:
-    kwargs.setdefault("help_text", "GB/T 2260 two-digit province code, e.g. 31 (Shanghai). An unknown code is a 400.")
+    kwargs.setdefault("help_text", "GB/T 2260 two-digit province code, e.g. 31 (Shanghai). An unknown code is a 404.")
     return CodeFilter(model=Province, field_name=field_name, **kwargs)
 
 

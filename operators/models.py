@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +50,15 @@ class Province(models.Model):
         NORTHEAST = "northeast", _("东北 Northeast")
 
     code = models.CharField(
-        _("GB/T 2260 code"), max_length=2, unique=True, help_text=_("Two digits, e.g. 11 for Beijing.")
+        _("GB/T 2260 code"),
+        max_length=2,
+        unique=True,
+        help_text=_("Two digits, e.g. 11 for Beijing."),
+        # The check constraint enforces the same rule, but its error names no field; a validator
+        # also tells the API schema (as a pattern) what a code may be.
+        validators=[
+            RegexValidator(r"\A[1-9][0-9]\Z", message=_("Use the two-digit GB/T 2260 code, e.g. 11 for Beijing."))
+        ],
     )
     name_zh = models.CharField(_("name (zh)"), max_length=32, unique=True)
     name_en = models.CharField(_("name (en)"), max_length=64)
@@ -70,11 +76,6 @@ class Province(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_zh} {self.name_en}"
-
-    def clean(self) -> None:
-        # The check constraint enforces the same rule, but its error names no field.
-        if self.code and not re.fullmatch(r"[1-9][0-9]", self.code):
-            raise ValidationError({"code": _("Use the two-digit GB/T 2260 code, e.g. 11 for Beijing.")})
 
 
 class Source(models.Model):
@@ -120,8 +121,19 @@ class Source(models.Model):
     @property
     def citation(self) -> str:
         """A one-line citation as analysts write it in reports."""
-        parts = [self.author, f"«{self.title}»", self.publication, self.issue, self.locator]
-        return ", ".join(part for part in parts if part)
+        return source_citation(
+            author=self.author, title=self.title, publication=self.publication, issue=self.issue, locator=self.locator
+        )
+
+
+# The columns a citation is made of, for readers of `.values()` rows (core.api.rows).
+CITATION_FIELDS = ("author", "title", "publication", "issue", "locator")
+
+
+def source_citation(*, author: str, title: str, publication: str, issue: str, locator: str) -> str:
+    """A source's one-line citation as analysts write it in reports: author, «title», publication, issue, locator."""
+    parts = [author, f"«{title}»", publication, issue, locator]
+    return ", ".join(part for part in parts if part)
 
 
 class Branch(models.Model):

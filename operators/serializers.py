@@ -8,6 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.rows import RowSerializer
 from core.api.serializers import CodeRelatedField, DescribedModelSerializer
 from operators.models import Branch, Operator, Province, Source
 
@@ -28,7 +29,7 @@ class ProvinceCodeField(CodeRelatedField):
         super().__init__(slug_field="code", queryset=Province.objects.all(), **kwargs)
 
 
-class OperatorOutputSerializer(DescribedModelSerializer):
+class OperatorOutputSerializer(RowSerializer, DescribedModelSerializer):
     class Meta:
         model = Operator
         fields = ["id", "code", "name_zh", "name_en", "short_name_zh", "kind", "website"]
@@ -40,7 +41,7 @@ class OperatorInputSerializer(DescribedModelSerializer):
         fields = ["code", "name_zh", "name_en", "short_name_zh", "kind", "website"]
 
 
-class ProvinceOutputSerializer(DescribedModelSerializer):
+class ProvinceOutputSerializer(RowSerializer, DescribedModelSerializer):
     class Meta:
         model = Province
         fields = ["id", "code", "name_zh", "name_en", "region"]
@@ -109,7 +110,7 @@ class SourceInputSerializer(DescribedModelSerializer):
         validators: list[Any] = []
 
 
-class BranchOutputSerializer(DescribedModelSerializer):
+class BranchOutputSerializer(RowSerializer, DescribedModelSerializer):
     operator = serializers.CharField(source="operator.code", read_only=True, help_text="Operator code, e.g. cucc.")
     operator_name_zh = serializers.CharField(
         source="operator.name_zh", read_only=True, help_text="Operator name (zh), e.g. 中国联通."

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.base import BaseApi, DetailApi, ListCreateApi, if_match_version
+from core.api.base import BaseApi, DetailApi, ListCreateApi, if_match_parameter, if_match_version
 from plans import selectors, services
 from plans.filters import PerkFilter, PlanFilter, TierFilter
 from plans.models import Perk, Plan, Tier
@@ -241,11 +241,8 @@ class TierReviewApi(BaseApi):
     @extend_schema(
         request=None,
         parameters=[
-            OpenApiParameter(
-                "If-Match",
-                str,
-                location=OpenApiParameter.HEADER,
-                description='Optional: the ETag of the version you checked, e.g. "3"; a tier changed since is a 412.',
+            if_match_parameter(
+                'Optional: the ETag of the version you checked, e.g. "3"; a tier changed since is a 412.'
             )
         ],
         description="Approve the tier's current figures as the requesting analyst (a second pair of eyes). "

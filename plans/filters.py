@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.filters import AmountFilter, IntegerFilter, StrictBooleanFilter, ordering, text_search
+from core.filters import AmountFilter, IdFilter, IntegerFilter, StrictBooleanFilter, ordering, text_search
 from operators.filters import operator_filter, province_filter
 from operators.models import Branch
 from plans.models import Perk, Plan, Tier, TierReview
@@ -30,13 +30,9 @@ class PerkFilter(django_filters.FilterSet):
 class PlanFilter(django_filters.FilterSet):
     operator = operator_filter("branch__operator")
     province = province_filter("branch__province")
-    branch = django_filters.ModelChoiceFilter(
-        queryset=Branch.objects.all(), help_text="Branch id (see /branches/). An unknown id is a 400."
-    )
+    branch = IdFilter(queryset=Branch.objects.all(), help_text="Branch id (see /branches/). An unknown id is a 404.")
     segment = django_filters.ChoiceFilter(choices=Plan.Segment.choices, help_text="Market segment.")
-    perk = django_filters.ModelChoiceFilter(
-        field_name="perks", queryset=Perk.objects.all(), help_text="Plans bundling this perk (id)."
-    )
+    perk = IdFilter(field_name="perks", queryset=Perk.objects.all(), help_text="Plans bundling this perk (id).")
     launched_from = django_filters.DateFilter(
         field_name="launched_on", lookup_expr="gte", help_text="Launched on or after this date (YYYY-MM-DD)."
     )
@@ -79,13 +75,11 @@ def _status(queryset: QuerySet, name: str, value: str) -> QuerySet:
 class TierFilter(django_filters.FilterSet):
     operator = operator_filter("plan__branch__operator")
     province = province_filter("plan__branch__province")
-    plan = django_filters.ModelChoiceFilter(
-        queryset=Plan.objects.all(), help_text="Plan id (see /plans/). An unknown id is a 400."
-    )
-    branch = django_filters.ModelChoiceFilter(
+    plan = IdFilter(queryset=Plan.objects.all(), help_text="Plan id (see /plans/). An unknown id is a 404.")
+    branch = IdFilter(
         field_name="plan__branch",
         queryset=Branch.objects.all(),
-        help_text="Branch id (see /branches/). An unknown id is a 400.",
+        help_text="Branch id (see /branches/). An unknown id is a 404.",
     )
     validity_days = IntegerFilter(help_text="Exactly this validity, in days.")
     validity_days_min = IntegerFilter(field_name="validity_days", lookup_expr="gte", help_text="Validity ≥ days.")

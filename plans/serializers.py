@@ -11,13 +11,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import DescribedModelSerializer
-from operators.models import Source
+from core.api.rows import RowSerializer
+from core.api.serializers import DescribedModelSerializer, StrictCharField
+from operators.models import CITATION_FIELDS, Source, source_citation
 from plans import pricing
 from plans.models import Perk, Plan, Tier
+from plans.periods import period_status
 from plans.services import TIER_EDITABLE_FIELDS
 
 
@@ -25,7 +28,7 @@ def money(amount: Decimal | None) -> str | None:
     return None if amount is None else str(pricing.round_cny(amount))
 
 
-class PerkOutputSerializer(DescribedModelSerializer):
+class PerkOutputSerializer(RowSerializer, DescribedModelSerializer):
     class Meta:
         model = Perk
         fields = ["id", "name_zh", "name_en", "category", "description"]
@@ -102,7 +105,7 @@ def version_field() -> serializers.IntegerField:
 
 
 def reason_field() -> serializers.CharField:
-    return serializers.CharField(
+    return StrictCharField(
         write_only=True,
         required=False,
         allow_blank=True,
@@ -149,7 +152,15 @@ def cny_field(*, allow_null: bool = False) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, allow_null=allow_null)
 
 
-class TierOutputSerializer(DescribedModelSerializer):
+class TierOutputSerializer(RowSerializer, DescribedModelSerializer):
+    # Rows are `.values()` dicts (core.api.rows): the method fields compute from the row's columns
+    # with the same pure functions the model uses (plans.pricing, plans.periods).
+    row_columns = {
+        "plan_launched_on": "plan__launched_on",
+        "plan_withdrawn_on": "plan__withdrawn_on",
+        **{f"source_{name}": f"source__{name}" for name in CITATION_FIELDS},
+    }
+
     plan_name = serializers.CharField(source="plan.name_zh", read_only=True, help_text="Plan name (zh), e.g. 熊猫卡.")
     plan_name_en = serializers.CharField(source="plan.name_en", read_only=True, help_text="Plan name (en).")
     branch_name = serializers.CharField(
@@ -182,17 +193,14 @@ class TierOutputSerializer(DescribedModelSerializer):
         help_text="price × 30 / validity_days (ITU/OECD validity normalisation), half-up to cents."
     )
     validity_bucket = serializers.SerializerMethodField(help_text="Bucket of comparable tiers: 1-7, 8-14, 15-29, 30+.")
-    is_current = serializers.BooleanField(
-        read_only=True,
+    is_current = serializers.SerializerMethodField(
         help_text="True when the tier is in effect today: started, not ended, and its plan on sale. "
         "A future-dated price is false until its day.",
     )
-    status = serializers.ChoiceField(
-        choices=Tier.Status.choices,
-        read_only=True,
+    status = serializers.SerializerMethodField(
         help_text="Today: scheduled (starts later; an upcoming price), in_effect, or ended.",
     )
-    source_citation = serializers.CharField(source="source.citation", read_only=True, help_text="Citation.")
+    source_citation = serializers.SerializerMethodField(help_text="Citation.")
     # From the review in force (plans.selectors.tier_list): an approval of the current figures.
     reviewed_by = serializers.CharField(
         source="reviewed_by_username",
@@ -252,28 +260,60 @@ class TierOutputSerializer(DescribedModelSerializer):
             "version",
         ]
 
+    @staticmethod
+    def _per_gb(row: dict[str, Any]) -> pricing.PerGb:
+        # Two columns read it: computed once per row (the row dict is the serializer's own copy).
+        if "_per_gb" not in row:
+            row["_per_gb"] = pricing.price_per_gb(
+                price_cny=row["price_cny"], data_gb=row["data_gb"], data_unlimited=row["data_unlimited"]
+            )
+        return row["_per_gb"]
+
     @extend_schema_field(cny_field(allow_null=True))
-    def get_price_per_gb_cny(self, tier: Tier) -> str | None:
-        return money(tier.price_per_gb.value)
+    def get_price_per_gb_cny(self, row: dict[str, Any]) -> str | None:
+        return money(self._per_gb(row).value)
 
     @extend_schema_field(
         serializers.ChoiceField(choices=[reason.value for reason in pricing.PerGbUndefined], allow_null=True)
     )
-    def get_price_per_gb_undefined_reason(self, tier: Tier) -> str | None:
-        reason = tier.price_per_gb.undefined_reason
+    def get_price_per_gb_undefined_reason(self, row: dict[str, Any]) -> str | None:
+        reason = self._per_gb(row).undefined_reason
         return None if reason is None else reason.value
 
     @extend_schema_field(cny_field())
-    def get_price_per_day_cny(self, tier: Tier) -> str | None:
-        return money(tier.price_per_day)
+    def get_price_per_day_cny(self, row: dict[str, Any]) -> str | None:
+        return money(pricing.price_per_day(price_cny=row["price_cny"], validity_days=row["validity_days"]))
 
     @extend_schema_field(cny_field())
-    def get_price_per_30_days_cny(self, tier: Tier) -> str | None:
-        return money(pricing.price_per_30_days(price_cny=tier.price_cny, validity_days=tier.validity_days))
+    def get_price_per_30_days_cny(self, row: dict[str, Any]) -> str | None:
+        return money(pricing.price_per_30_days(price_cny=row["price_cny"], validity_days=row["validity_days"]))
 
     @extend_schema_field(serializers.ChoiceField(choices=list(pricing.BUCKET_LABELS)))
-    def get_validity_bucket(self, tier: Tier) -> str:
-        return pricing.validity_bucket(tier.validity_days)
+    def get_validity_bucket(self, row: dict[str, Any]) -> str:
+        return pricing.validity_bucket(row["validity_days"])
+
+    def _status(self, row: dict[str, Any]) -> str:
+        if "_status" not in row:
+            row["_status"] = period_status(
+                on=self.context.get("today") or timezone.localdate(),
+                effective_from=row["effective_from"],
+                effective_to=row["effective_to"],
+                launched_on=row["plan_launched_on"],
+                withdrawn_on=row["plan_withdrawn_on"],
+            ).value
+        return row["_status"]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_is_current(self, row: dict[str, Any]) -> bool:
+        return self._status(row) == Tier.Status.IN_EFFECT
+
+    @extend_schema_field(serializers.ChoiceField(choices=Tier.Status.choices))
+    def get_status(self, row: dict[str, Any]) -> str:
+        return self._status(row)
+
+    @extend_schema_field(serializers.CharField())
+    def get_source_citation(self, row: dict[str, Any]) -> str:
+        return source_citation(**{name: row[f"source_{name}"] for name in CITATION_FIELDS})
 
 
 class TierInputSerializer(DescribedModelSerializer):

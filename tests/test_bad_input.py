@@ -235,6 +235,7 @@ CASES: list[Case] = [
         "api",
         'plan: Invalid pk \\"999999\\" - object does not exist.',
         {"method": "post", "path": "/api/v1/tiers/", "plan": 999999},
+        404,
     ),
     Case(
         "api duplicate current tier",
@@ -258,8 +259,9 @@ CASES: list[Case] = [
     Case(
         "url unknown operator filter",
         "url",
-        "operator: Select a valid choice.",
+        "operator: No operator with code xyz.",
         {"path": "/api/v1/tiers/?operator=xyz"},
+        404,
     ),
     Case("url sql in filter", "url", "price_min: Enter a number.", {"path": "/api/v1/tiers/?price_min=' OR 1=1 --"}),
     Case(

@@ -40,7 +40,7 @@ from core import columns
 from core.api.base import EXPORT_FORMATS, EXPORT_MAX_ROWS, BaseApi
 from core.api.pagination import StandardPagination
 from core.api.renderers import CSVRenderer, XLSXRenderer
-from core.filters import CODE_PATTERN
+from core.filters import CODE_PATTERN, CODE_SCHEMA
 from operators.models import Operator, Province
 from plans.pricing import BUCKET_LABELS
 
@@ -62,12 +62,18 @@ METRIC = OpenApiParameter(
 
 
 def known_code(request: Request, name: str, model: type[Operator] | type[Province]) -> str | None:
-    """The operator or province code a query names (None for none); an unknown one is a 400 naming it."""
+    """The operator or province code a query names (None for none).
+
+    One that cannot be a code is a 400, a well-formed one of no row a 404 (core.api.errors), naming it.
+    """
     code = request.query_params.get(name) or None
-    if code is not None and not (CODE_PATTERN.fullmatch(code) and model.objects.filter(code=code).exists()):
-        raise exceptions.ValidationError(
-            {name: [_("No %(name)s with code %(code)r.") % {"name": name, "code": code[:40]}]}
-        )
+    if code is None:
+        return None
+    message = _("No %(name)s with code %(code)r.") % {"name": name, "code": code[:40]}
+    if not CODE_PATTERN.fullmatch(code):
+        raise exceptions.ValidationError({name: [message]})
+    if not model.objects.filter(code=code).exists():
+        raise exceptions.ValidationError({name: [message]}, code="does_not_exist")
     return code
 
 
@@ -78,8 +84,18 @@ INCLUDE_FROM = OpenApiParameter(
     description='1 (or true) counts "from" prices (floors such as 低至5元/月) in ranks, indexes and the median; '
     "by default (0) they are listed but left out.",
 )
-OPERATOR = OpenApiParameter("operator", str, description="Only this operator's rows (code: cmcc, cucc, ctcc, cbn).")
-PROVINCE = OpenApiParameter("province", str, description="Only this province's rows (GB/T 2260 code, e.g. 31).")
+OPERATOR = OpenApiParameter(
+    "operator",
+    str,
+    pattern=CODE_SCHEMA["pattern"],
+    description="Only this operator's rows (code: cmcc, cucc, ctcc, cbn); an unknown code is a 404.",
+)
+PROVINCE = OpenApiParameter(
+    "province",
+    str,
+    pattern=CODE_SCHEMA["pattern"],
+    description="Only this province's rows (GB/T 2260 code, e.g. 31); an unknown code is a 404.",
+)
 CURRENCY = OpenApiParameter(
     "currency",
     str,
@@ -313,7 +329,12 @@ class BenchmarkBasketApi(BenchmarkApi):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("profile", str, description="Only this profile (slug, e.g. week-light)."),
+            OpenApiParameter(
+                "profile",
+                str,
+                pattern=CODE_SCHEMA["pattern"],
+                description="Only this profile (slug, e.g. week-light); an unknown one is a 404.",
+            ),
             OPERATOR,
             PROVINCE,
             AS_OF,
@@ -333,7 +354,8 @@ class BenchmarkBasketApi(BenchmarkApi):
                         _("Unknown profile %(profile)r; use one of %(valid)s.")
                         % {"profile": profile, "valid": ", ".join(slugs)}
                     ]
-                }
+                },
+                code="does_not_exist" if CODE_PATTERN.fullmatch(profile) else "invalid",
             )
         costs = selectors.basket_cost_list(
             profile=profile,

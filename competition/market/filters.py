@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from competition.market.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
-from core.filters import ordering, text_search
+from core.filters import IdFilter, ordering, text_search
 from operators.filters import operator_filter, province_filter
 from operators.models import Branch
 from plans.models import Plan
@@ -26,20 +26,16 @@ class LaunchFilter(django_filters.FilterSet):
     province = province_filter(
         "branch__province",
         help_text="GB/T 2260 province code of the launching branch; operator-wide launches have none. "
-        "An unknown code is a 400.",
+        "An unknown code is a 404.",
     )
-    branch = django_filters.ModelChoiceFilter(
-        queryset=Branch.objects.all(), help_text="Branch id (see /branches/). An unknown id is a 400."
-    )
+    branch = IdFilter(queryset=Branch.objects.all(), help_text="Branch id (see /branches/). An unknown id is a 404.")
     kind = django_filters.ChoiceFilter(choices=Launch.Kind.choices, help_text="What was launched.")
-    partner = django_filters.ModelChoiceFilter(
+    partner = IdFilter(
         field_name="partners",
         queryset=Partner.objects.all(),
         help_text="Launches with this partner (id, see /partners/).",
     )
-    plan = django_filters.ModelChoiceFilter(
-        field_name="plans", queryset=Plan.objects.all(), help_text="Launches linked to this plan (id)."
-    )
+    plan = IdFilter(field_name="plans", queryset=Plan.objects.all(), help_text="Launches linked to this plan (id).")
     launched_from = django_filters.DateFilter(
         field_name="launched_on", lookup_expr="gte", help_text="Launched on or after this date (YYYY-MM-DD)."
     )

@@ -7,12 +7,14 @@ from typing import Any
 from rest_framework import serializers
 
 from competition.market.models import KeyFigure, Launch, Partner, Strategy, StrategyMilestone
+from competition.market.units import unit_label
+from core.api.rows import RowSerializer
 from core.api.serializers import DescribedModelSerializer
 from operators.serializers import OperatorCodeField
 from plans.models import Plan
 
 
-class PartnerOutputSerializer(DescribedModelSerializer):
+class PartnerOutputSerializer(RowSerializer, DescribedModelSerializer):
     class Meta:
         model = Partner
         fields = ["id", "name_zh", "name_en", "kind"]
@@ -140,9 +142,28 @@ class StrategyMilestoneInputSerializer(DescribedModelSerializer):
 
 
 class KeyFigureOutputSerializer(DescribedModelSerializer):
+    unit_label = serializers.SerializerMethodField(
+        help_text="The unit in the reader's language (Accept-Language; English by default), e.g. "
+        "100 million CNY for 亿元; `unit` keeps it as printed."
+    )
+
     class Meta:
         model = KeyFigure
-        fields = ["id", "strategy", "label_zh", "label_en", "amount", "unit", "as_of", "as_of_precision", "status"]
+        fields = [
+            "id",
+            "strategy",
+            "label_zh",
+            "label_en",
+            "amount",
+            "unit",
+            "unit_label",
+            "as_of",
+            "as_of_precision",
+            "status",
+        ]
+
+    def get_unit_label(self, figure: KeyFigure) -> str:
+        return unit_label(figure.unit)
 
 
 class KeyFigureInputSerializer(DescribedModelSerializer):

@@ -9,6 +9,7 @@ from django import template
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import get_language
 
+from competition.market.units import unit_label
 from plans.pricing import round_cny
 
 register = template.Library()
@@ -32,6 +33,12 @@ def loc(obj: Any, field: str) -> str:
 
     first, second = ("en", "zh") if _prefers_english() else ("zh", "en")
     return read(first) or read(second)
+
+
+@register.filter(name="unit_label")
+def unit_label_filter(unit: str) -> str:
+    """A key figure's unit in the reader's language (competition.market.units)."""
+    return unit_label(str(unit or ""))
 
 
 @register.filter

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.api.language.ApiLanguageMiddleware",  # the API speaks English unless asked (Accept-Language)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -228,8 +229,9 @@ SPECTACULAR_SETTINGS = {
         "\n\nAuthenticate with `Authorization: Token <key>` (`manage.py drf_create_token USER`) or a "
         "session. Anyone logged in reads; the analyst group writes. Operators are addressed by id or "
         "code, provinces by GB/T 2260 code, everything else by id. Lists filter by `operator` and "
-        "`province` codes and more; a filter value that matches nothing known is a 400, not an empty "
-        "page. `?format=csv` (UTF-8 with BOM) or `?format=xlsx` returns every filtered row (up to "
+        "`province` codes and more; a filter value the schema forbids is a 400, a well-formed code or "
+        "id that names no row a 404, never an empty page. `?format=csv` (UTF-8 with BOM) or "
+        "`?format=xlsx` returns every filtered row (up to "
         "50,000, unpaginated) with the JSON's columns. Every 4xx body is "
         '`{"detail": "...", "errors": [{"field": "...", "message": "...", "code": "..."}]}`.'
     ),
@@ -241,6 +243,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Bodies are documented as JSON (which can say null); form bodies are still read, undocumented.
+    "PARSER_WHITELIST": ["core.api.parsers.JSONParser"],
     # Tags and operation ids from the resource (`tiers_list`), not the version prefix.
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "ENUM_NAME_OVERRIDES": {

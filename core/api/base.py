@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, cast
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
@@ -40,12 +41,41 @@ from rest_framework.response import Response
 from core.api.errors import PreconditionRequired
 from core.api.pagination import StandardPagination
 from core.api.renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer, export_stream
+from core.api.rows import RowSerializer
 from core.services import audited_delete, audited_update
 
 EXPORT_FORMATS = frozenset({"csv", "xlsx"})
 EXPORT_MAX_ROWS = 50_000
 EXPORT_CHUNK_ROWS = 2000
 MAX_ID = 2**63 - 1  # the largest BigAutoField key
+# If-Match as the server reads it (if_match_version): one quoted version number, optionally weak.
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+IF_MATCH_PATTERN = r'^(W/)?"[0-9]{1,18}"$'
+
+
+def if_match_parameter(description: str, *, required: bool = False) -> OpenApiParameter:
+    return OpenApiParameter(
+        "If-Match",
+        str,
+        location=OpenApiParameter.HEADER,
+        pattern=IF_MATCH_PATTERN,
+        required=required,
+        description=description,
+    )
+
+
+def decimal_string_pattern(field: serializers.DecimalField) -> str:
+    """A decimal string as DecimalField reads it. drf-spectacular's own pattern makes every digit
+    optional, so it allows "", "-" and "." which the field refuses."""
+    whole, places = field.max_whole_digits or 0, field.decimal_places or 0
+    forms = []
+    if whole:
+        forms.append(rf"[0-9]{{1,{whole}}}" + (rf"(\.[0-9]{{0,{places}}})?" if places else ""))
+    if places:
+        forms.append(("0?" if not whole else "") + rf"\.[0-9]{{1,{places}}}")
+    if not whole:
+        forms.append("0")
+    return "^-?(" + "|".join(forms) + ")$"
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -70,9 +100,11 @@ ERROR_DESCRIPTIONS = {
     "400": "Invalid input or query parameter; `errors[].field` names it. Nothing was written.",
     "401": "Not authenticated: send a session cookie or `Authorization: Token <key>`.",
     "403": "Authenticated, but writing requires the analyst role.",
-    "404": "No such object (or page).",
+    "404": "No such object (or page), or the request names a row that does not exist (a reference in the "
+    "body or a filter's code or id; `errors[].field` names it, code `does_not_exist`). Nothing was written.",
     "406": "The Accept header and `format` ask for different formats.",
-    "409": "The row is still referenced by others (delete those first), or a concurrent change conflicted.",
+    "409": "A value another row already holds (code `unique`), the row is still referenced by others (delete "
+    "those first), or a concurrent change conflicted. Nothing was written.",
     "412": "Stale version: the row changed since the version named in If-Match (or `version`). Nothing was "
     "written; GET it again and reapply the change.",
     "413": "The body is larger than the server reads (DATA_UPLOAD_MAX_MEMORY_SIZE). Nothing was written.",
@@ -106,16 +138,30 @@ class ApiAutoSchema(AutoSchema):
     def _is_create_operation(self) -> bool:
         return isinstance(self.view, ListCreateApi) and self.method == "POST"
 
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.DecimalField) and "pattern" in schema and field.max_whole_digits is not None:
+            schema["pattern"] = decimal_string_pattern(field)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+            and "format" not in schema
+            # drf-spectacular adds a RegexValidator's pattern (a slug, a province code) after this
+            and not any(isinstance(validator, RegexValidator) for validator in field.validators)
+        ):
+            schema["pattern"] = NO_NUL_PATTERN  # DRF's CharField refuses a NUL byte in any text
+        return schema
+
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
         if isinstance(self.view, DetailApi) and self.method in self._version_checked_methods():
             parameters.append(
-                OpenApiParameter(
-                    "If-Match",
-                    str,
-                    location=OpenApiParameter.HEADER,
-                    description='The ETag of the row the change is based on, e.g. "3" (or give `version` in the '
-                    "body). Required: none is a 428, a stale one a 412.",
+                if_match_parameter(
+                    'The ETag of the row the change is based on, e.g. "3" (or give `version` in the '
+                    "body, except on DELETE, which has none). Required: none is a 428, a stale one a 412.",
+                    required=self.method == "DELETE",
                 )
             )
         if self.method == "GET" and isinstance(self.view, ListCreateApi):
@@ -198,10 +244,15 @@ class BaseApi(GenericAPIView):
             return self.input_serializer_class
         return self.output_serializer_class
 
+    def output_rows(self, queryset: QuerySet) -> Any:
+        """What the output serializer reads: `.values()` rows for a RowSerializer, else the instances."""
+        serializer_class = self.output_serializer_class
+        return serializer_class.rows(queryset) if issubclass(serializer_class, RowSerializer) else queryset
+
     def output(self, instance: models.Model) -> dict[str, Any]:
         """Serialize one row as the list shows it (reloaded through the selector, so computed columns match)."""
-        instance = self.get_queryset().get(pk=instance.pk)
-        return self.output_serializer_class(instance, context=self.get_serializer_context()).data
+        row = self.output_rows(self.get_queryset().filter(pk=instance.pk)).get()
+        return self.output_serializer_class(row, context=self.get_serializer_context()).data
 
     def validated_input(self, *, instance: models.Model | None = None, partial: bool = False) -> dict[str, Any]:
         assert self.input_serializer_class is not None, f"{type(self).__name__} takes no input"
@@ -251,7 +302,7 @@ class ListCreateApi(BaseApi):
                 rows = self.export_rows(queryset, stream=True)
                 return export_stream(view=self, request=request, rows=rows, extension=request.accepted_renderer.format)
             return Response(self.export_rows(queryset))
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(self.output_rows(queryset))
         data = self.output_serializer_class(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 
@@ -269,12 +320,13 @@ class ListCreateApi(BaseApi):
             )
         if stream:
             return self._export_chunks(queryset)
-        return self.output_serializer_class(queryset, many=True, context=self.get_serializer_context()).data
+        rows = self.output_rows(queryset)
+        return self.output_serializer_class(rows, many=True, context=self.get_serializer_context()).data
 
     def _export_chunks(self, queryset: QuerySet) -> Iterator[dict[str, Any]]:
         context = self.get_serializer_context()
         chunk: list[Any] = []
-        for instance in queryset.iterator(chunk_size=EXPORT_CHUNK_ROWS):
+        for instance in self.output_rows(queryset).iterator(chunk_size=EXPORT_CHUNK_ROWS):
             chunk.append(instance)
             if len(chunk) == EXPORT_CHUNK_ROWS:
                 yield from self.output_serializer_class(chunk, many=True, context=context).data

@@ -10,8 +10,16 @@ every problem. `field` is the request field or query parameter at fault (dotted 
 input, e.g. `milestones.0.happened_on`), or null when the error concerns the whole request
 (authentication, permissions, a missing object, a rule spanning several fields).
 
+A 400 means the request breaks a rule the OpenAPI schema states (a type, a pattern, a range,
+a required field) or a rule of the data the schema cannot state (an end before its start).
+A request the schema allows can still name what the data does not hold; that is no malformed
+request, so it is not a 400 (and a client validating against the schema can tell them apart):
+when every error is of that kind, a reference to a row that does not exist (a body's `plan`,
+a filter's `operator` code; code `does_not_exist`) is a 404, as JSON:API has it, and a value
+another row already holds (code `unique`) a 409. The body is the same, naming the field.
+
 The services raise django.core.exceptions.ValidationError (from full_clean) with a
-message_dict; those become 400s naming the field. Deleting a row that others still point
+message_dict; those become 400s naming the field (or 409s, as above). Deleting a row that others still point
 to (on_delete=PROTECT) becomes 409; an edit based on a stale row version (StaleVersion)
 412. Errors are always JSON, even when the request asked for ?format=csv or xlsx, so
 clients can read them.
@@ -42,6 +50,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core.services import StaleVersion
 
 NON_FIELD_KEYS = {api_settings.NON_FIELD_ERRORS_KEY, NON_FIELD_ERRORS}
+# Error codes of a request the schema allows that the data refuses (see the module docstring).
+MISSING_ROW_CODES = frozenset({"does_not_exist"})
+TAKEN_CODES = frozenset({"unique", "unique_together"})
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -83,6 +94,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None:
         return None  # a real server error: let Django log it and answer 500
     errors = list(error_items(response.data))
+    response.status_code = state_status(errors, response.status_code)
     response.data = {"detail": summary(errors, response.status_code), "errors": errors}
     request = context.get("request")
     if request is not None:
@@ -127,6 +139,14 @@ def _as_api_exception(exc: Exception) -> Exception:
         # full_clean in the services catches these first; a concurrent write can still race it.
         return Conflict(detail=_("The change conflicts with existing data; reload and try again."), code="integrity")
     return exc
+
+
+def state_status(errors: list[dict[str, Any]], status_code: int) -> int:
+    """A 400 whose every error is a missing row (404) or a taken value (409) answers that status."""
+    codes = {error["code"] for error in errors}
+    if status_code != status.HTTP_400_BAD_REQUEST or not codes or not codes <= MISSING_ROW_CODES | TAKEN_CODES:
+        return status_code
+    return status.HTTP_404_NOT_FOUND if codes & MISSING_ROW_CODES else status.HTTP_409_CONFLICT
 
 
 def error_items(data: Any, field: str | None = None) -> Iterator[dict[str, Any]]:

@@ -16,6 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
 POSITIVE_INTEGER = re.compile(r"[1-9][0-9]{0,17}")
+MAX_PARAMETER = 10**18 - 1  # the largest value POSITIVE_INTEGER reads, as the schema states it
 
 
 def positive_integer(request: Request, name: str, *, also: tuple[str, ...] = ()) -> str | None:
@@ -60,7 +61,7 @@ class StandardPagination(PageNumberPagination):
                 "required": False,
                 "in": "query",
                 "description": "The page number, from 1; a page past the end is a 404.",
-                "schema": {"type": "integer", "minimum": 1},
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PARAMETER},
             },
             {
                 "name": self.page_size_query_param,
@@ -68,7 +69,7 @@ class StandardPagination(PageNumberPagination):
                 "in": "query",
                 "description": f"Rows per page, from 1 (default {self.page_size}); a larger value than "
                 f"{self.max_page_size} is capped at {self.max_page_size}.",
-                "schema": {"type": "integer", "minimum": 1},
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PARAMETER},
             },
         ]
 

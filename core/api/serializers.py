@@ -11,15 +11,44 @@ import re
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Model
 from django.utils.text import capfirst
 from rest_framework import serializers
+
+
+class StrictTextMixin:
+    """Text is a JSON string: DRF would turn `"name_zh": 12` into "12", which the schema forbids."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictCharField(StrictTextMixin, serializers.CharField):
+    pass
+
+
+class StrictSlugField(StrictTextMixin, serializers.SlugField):
+    pass
+
+
+class StrictURLField(StrictTextMixin, serializers.URLField):
+    pass
 
 
 class DescribedModelSerializer(serializers.ModelSerializer):
     # A ModelSerializer whose every field carries a description for the schema: model fields
     # with help_text keep it, the others get their verbose name, better than a blank in the docs.
     # (A comment, not a docstring: the schema would show a docstring on every subclass.)
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
+        models.URLField: StrictURLField,
+    }
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()

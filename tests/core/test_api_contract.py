@@ -10,6 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from core.api.parsers import MAX_JSON_DEPTH
+from tests.factories import OperatorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +244,44 @@ def test_an_overflowing_id_in_a_nested_path_is_a_404(analyst_client, path, metho
 
 @pytest.mark.parametrize("path", ["/api/v1/benchmarks/per-gb/", "/api/v1/benchmarks/baskets/"])
 @pytest.mark.parametrize("parameter", ["operator", "province"])
-@pytest.mark.parametrize("code", ["zz", "\x00x"])
-def test_an_unknown_code_on_a_benchmark_endpoint_is_a_400_naming_it(viewer_client, path, parameter, code):
-    response = viewer_client.get(path, {parameter: code})
+def test_a_malformed_code_on_a_benchmark_endpoint_is_a_400_naming_it(viewer_client, path, parameter):
+    response = viewer_client.get(path, {parameter: "\x00x"})
     assert_error(response, 400, parameter, f"{parameter}: No {parameter} with code")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/benchmarks/per-gb/", "/api/v1/benchmarks/baskets/"])
+@pytest.mark.parametrize("parameter", ["operator", "province"])
+def test_a_well_formed_code_of_no_row_on_a_benchmark_endpoint_is_a_404_naming_it(viewer_client, path, parameter):
+    response = viewer_client.get(path, {parameter: "zz"})
+    body = assert_error(response, 404, parameter, f"{parameter}: No {parameter} with code 'zz'.")
+    assert body["errors"][0]["code"] == "does_not_exist"
+
+
+# --- what the schema allows, the server accepts; what it forbids, the server refuses
+
+
+def test_a_number_where_the_schema_says_text_is_a_400_naming_the_field(analyst_client):
+    response = analyst_client.post("/api/v1/perks/", {"name_zh": 12, "name_en": "x"}, format="json")
+
+    body = assert_error(response, 400, "name_zh", "name_zh: Not a valid string.")
+    assert body["errors"][0]["code"] == "invalid"
+
+
+def test_a_taken_unique_value_is_a_409_naming_the_field(analyst_client):
+    OperatorFactory(code="cmcc", name_zh="中国移动")
+
+    response = analyst_client.post(
+        "/api/v1/operators/", {"code": "cmcc", "name_zh": "另一个", "name_en": "Other"}, format="json"
+    )
+
+    body = assert_error(response, 409, "code", "code: operator with this code already exists.")
+    assert body["errors"][0]["code"] == "unique"
+
+
+def test_the_schema_states_the_decimal_strings_the_server_reads(client, viewer):
+    client.force_login(viewer)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    price = schema["components"]["schemas"]["TierInputRequest"]["properties"]["price_cny"]
+
+    assert price["pattern"] == r"^-?([0-9]{1,8}(\.[0-9]{0,2})?|\.[0-9]{1,2})$"

@@ -75,8 +75,8 @@ def test_audited_update_validates(analyst):
 
     assert caught.value.message_dict == {
         "code": [
-            "Ensure this value has at most 2 characters (it has 3).",
             "Use the two-digit GB/T 2260 code, e.g. 11 for Beijing.",
+            "Ensure this value has at most 2 characters (it has 3).",
         ]
     }
     province.refresh_from_db()

@@ -57,8 +57,8 @@ def test_it_finds_a_province_by_its_gb_t_2260_code(seed, viewer_client: APIClien
 @pytest.mark.parametrize(
     ("url", "field"),
     [
-        ("/api/v1/branches/?operator=xyz", "operator"),
-        ("/api/v1/branches/?province=99", "province"),
+        ("/api/v1/branches/?operator=x;z", "operator"),
+        ("/api/v1/branches/?province=%00", "province"),
         ("/api/v1/provinces/?region=south", "region"),
         ("/api/v1/operators/?kind=reseller", "kind"),
         ("/api/v1/sources/?published_from=yesterday", "published_from"),
@@ -70,6 +70,20 @@ def test_it_refuses_unknown_filter_values(db, viewer_client: APIClient, url: str
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "message"),
+    [
+        ("/api/v1/branches/?operator=xyz", "operator", "No operator with code xyz."),
+        ("/api/v1/branches/?province=99", "province", "No province with code 99."),
+    ],
+)
+def test_it_answers_a_well_formed_code_of_no_row_with_404_naming_it(db, viewer_client, url, field, message):
+    response = viewer_client.get(url)
+
+    assert response.status_code == 404
+    assert response.json()["errors"] == [{"field": field, "message": message, "code": "does_not_exist"}]
 
 
 def test_it_creates_a_branch_from_operator_and_province_codes(analyst_client: APIClient, db):
@@ -98,7 +112,7 @@ def test_it_refuses_a_branch_of_an_unknown_operator_naming_the_field(analyst_cli
         "/api/v1/branches/", {"operator": "xyz", "province": "44", "name_zh": "某公司", "name_en": "X"}, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json()["errors"] == [
         {"field": "operator", "message": "Object with code=xyz does not exist.", "code": "does_not_exist"}
     ]
@@ -110,7 +124,7 @@ def test_it_refuses_a_second_branch_for_the_same_place(analyst_client: APIClient
 
     response = analyst_client.post("/api/v1/branches/", payload, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "already exists" in response.json()["detail"]
 
 

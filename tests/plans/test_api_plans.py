@@ -73,18 +73,18 @@ def test_it_sets_and_replaces_a_plans_perks(analyst, analyst_client: APIClient, 
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "field", "status"),
     [
-        ({"name_zh": "已有卡"}, None),  # the same name twice in one branch
-        ({"launched_on": "2025-05-01", "withdrawn_on": "2025-04-01"}, "withdrawn_on"),
-        ({"validity_options_days": [7, 0]}, "validity_options_days.1"),
-        ({"branch": 999999}, "branch"),
-        ({"perks": [999999]}, "perks"),
-        ({"segment": "tourists"}, "segment"),
+        ({"name_zh": "已有卡"}, None, 409),  # the same name twice in one branch: taken
+        ({"launched_on": "2025-05-01", "withdrawn_on": "2025-04-01"}, "withdrawn_on", 400),
+        ({"validity_options_days": [7, 0]}, "validity_options_days.1", 400),
+        ({"branch": 999999}, "branch", 404),  # names a row that does not exist
+        ({"perks": [999999]}, "perks", 404),
+        ({"segment": "tourists"}, "segment", 400),
     ],
 )
 def test_it_refuses_a_bad_plan_naming_the_field_and_writes_nothing(
-    analyst_client: APIClient, db, change: dict[str, Any], field: str | None
+    analyst_client: APIClient, db, change: dict[str, Any], field: str | None, status: int
 ):
     existing = PlanFactory(name_zh="已有卡")
     payload = {"branch": existing.branch_id, "name_zh": "新卡", "source": existing.source_id, **change}
@@ -92,7 +92,7 @@ def test_it_refuses_a_bad_plan_naming_the_field_and_writes_nothing(
 
     response = analyst_client.post("/api/v1/plans/", payload, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == status
     assert response.json()["errors"][0]["field"] == field
     assert Plan.objects.count() == count
 

@@ -158,8 +158,8 @@ def test_it_reports_unlimited_data_as_undefined_per_gb(viewer_client: APIClient,
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ({"province": "99"}, "province"),
-        ({"operator": "xyz"}, "operator"),
+        ({"province": "9;"}, "province"),
+        ({"operator": "x yz"}, "operator"),
         ({"bucket": "5-9"}, "bucket"),
         ({"validity_days": "abc"}, "validity_days"),
         ({"price_min": "cheap"}, "price_min"),
@@ -168,7 +168,7 @@ def test_it_reports_unlimited_data_as_undefined_per_gb(viewer_client: APIClient,
         ({"is_promotional": "perhaps"}, "is_promotional"),
         ({"confidence": "likely"}, "confidence"),
         ({"ordering": "colour"}, "ordering"),
-        ({"plan": "999999"}, "plan"),
+        ({"plan": "0"}, "plan"),
         ({"operator": "cm\x00cc"}, "operator"),
     ],
 )
@@ -181,6 +181,23 @@ def test_it_refuses_an_unknown_filter_value_with_400_naming_it(
     body = response.json()
     assert [error["field"] for error in body["errors"]] == [field]
     assert body["detail"].startswith(f"{field}: ")
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"province": "99"}, "province", "No province with code 99."),
+        ({"operator": "xyz"}, "operator", "No operator with code xyz."),
+        ({"plan": "999999"}, "plan", "No plan with id 999999."),
+    ],
+)
+def test_it_answers_a_filter_naming_no_row_with_404_naming_it(
+    current_tier: Tier, viewer_client: APIClient, query: dict[str, str], field: str, message: str
+):
+    response = viewer_client.get("/api/v1/tiers/", query)
+
+    assert response.status_code == 404
+    assert response.json()["errors"] == [{"field": field, "message": message, "code": "does_not_exist"}]
 
 
 # --------------------------------------------------------------------------- price history and dates
@@ -395,6 +412,20 @@ def snapshot() -> list[tuple[Any, ...]]:
     return [*Tier.objects.order_by("pk").values_list(), ("history", Tier.history.count())]
 
 
+def test_it_refuses_a_new_tier_of_an_unknown_plan_with_404_naming_it_and_writes_nothing(
+    current_tier: Tier, analyst_client: APIClient
+):
+    before = snapshot()
+
+    response = analyst_client.post("/api/v1/tiers/", {"plan": 999999, "validity_days": 15, "price_cny": "80.00"})
+
+    assert response.status_code == 404
+    assert response.json()["errors"] == [
+        {"field": "plan", "message": 'Invalid pk "999999" - object does not exist.', "code": "does_not_exist"}
+    ]
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
@@ -402,7 +433,6 @@ def snapshot() -> list[tuple[Any, ...]]:
         ({"validity_days": 0}, "validity_days", "Validity must be at least 1 day."),
         ({"price_cny": "abc"}, "price_cny", "A valid number is required."),
         ({"data_gb": "-3"}, "data_gb", "Data must be greater than 0 GB; leave it empty when unknown."),
-        ({"plan": 999999}, "plan", 'Invalid pk "999999" - object does not exist.'),
         (
             {"validity_days": 7},
             "effective_from",
@@ -420,7 +450,6 @@ def snapshot() -> list[tuple[Any, ...]]:
         "zero validity",
         "text price",
         "negative data",
-        "unknown plan",
         "duplicate",
         "minutes",
         "dates",
@@ -546,7 +575,7 @@ def test_it_exports_the_header_of_an_empty_table(current_tier: Tier, viewer_clie
 
 
 def test_it_answers_an_export_error_in_json(current_tier: Tier, viewer_client: APIClient):
-    response = viewer_client.get("/api/v1/tiers/", {"province": "99", "format": "csv"})
+    response = viewer_client.get("/api/v1/tiers/", {"province": "9;", "format": "csv"})
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
