@@ -68,7 +68,8 @@ def tier_export_job(job: Job, progress: ProgressCallback) -> JobOutput:
     def rows() -> Iterator[list[Any]]:
         done = 0
         batch: list[Any] = []
-        for tier in queryset.iterator(chunk_size=EXPORT_CHUNK):
+        # The serializer reads .values() rows (core.api.rows), as the API's own list does.
+        for tier in TierOutputSerializer.rows(queryset).iterator(chunk_size=EXPORT_CHUNK):
             batch.append(tier)
             if len(batch) == EXPORT_CHUNK:
                 yield from export_values(

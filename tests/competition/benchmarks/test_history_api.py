@@ -63,8 +63,6 @@ def test_it_filters_by_province_and_operator(viewer_client, history) -> None:
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"operator": "nope"}, "operator", "No operator with code 'nope'."),
-        ({"province": "99"}, "province", "No province with code '99'."),
         ({"bucket": "1-8"}, "bucket", "Unknown bucket '1-8'; use one of 1-7, 8-14, 15-29, 30+."),
         ({"metric": "per_mb"}, "metric", "Unknown metric 'per_mb'; use one of per_gb, per_day, per_30_days."),
     ],
@@ -74,6 +72,22 @@ def test_an_unknown_filter_value_is_a_400_naming_the_parameter(viewer_client, hi
 
     assert response.status_code == 400
     assert response.json()["errors"] == [{"field": field, "message": message, "code": "invalid"}]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"operator": "nope"}, "operator", "No operator with code 'nope'."),
+        ({"province": "99"}, "province", "No province with code '99'."),
+    ],
+)
+def test_a_well_formed_code_that_names_nothing_is_a_404_naming_the_parameter(
+    viewer_client, history, query, field, message
+) -> None:
+    response = viewer_client.get(HISTORY, {"bucket": "1-7", **query})
+
+    assert response.status_code == 404
+    assert response.json()["errors"] == [{"field": field, "message": message, "code": "does_not_exist"}]
 
 
 def test_it_exports_the_series_as_csv(viewer_client, history) -> None:

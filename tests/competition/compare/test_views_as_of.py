@@ -28,7 +28,7 @@ def signed_in(client: Client, viewer, seed) -> Client:
 
 
 def panda_row(response) -> dict:
-    return next(r for r in response.context["tables"]["benchmark"].rows if r["plan_zh"] == "熊猫卡")
+    return next(r for r in response.context["tables"]["benchmark"].rows if r["plan_name_zh"] == "熊猫卡")
 
 
 @pytest.mark.parametrize(("day", "price"), [(EVE, "90.00"), (DAY, "60.00")], ids=["before", "on"])

@@ -189,7 +189,7 @@ def test_it_ranks_the_1_to_7_day_benchmark_by_price_per_gb(signed_in: Client) ->
 
 def test_the_benchmark_page_gives_an_unranked_tier_no_index(signed_in: Client) -> None:
     rows = signed_in.get("/compare/benchmarks/?bucket=1-7").context["tables"]["benchmark"].rows
-    free_first_day = next(r for r in rows if r["plan_zh"] == "首日3GB免费流量体验卡")
+    free_first_day = next(r for r in rows if r["plan_name_zh"] == "首日3GB免费流量体验卡")
     assert (free_first_day["price_per_gb_cny"], free_first_day["rank"], free_first_day["index"]) == (
         Decimal("0.00"),
         None,
@@ -198,7 +198,7 @@ def test_the_benchmark_page_gives_an_unranked_tier_no_index(signed_in: Client) -
     csv_row = next(
         r
         for r in csv_rows(signed_in.get("/compare/benchmarks/?bucket=1-7&format=csv&table=benchmark"))
-        if r["plan_zh"] == "首日3GB免费流量体验卡"
+        if r["plan_name_zh"] == "首日3GB免费流量体验卡"
     )
     assert (csv_row["rank"], csv_row["index"]) == ("", "")
 
@@ -214,14 +214,14 @@ def test_the_benchmark_page_marks_a_median_of_two_tiers_as_a_low_sample(signed_i
 
 def test_a_basket_cost_from_fewer_than_three_covering_tiers_is_marked(signed_in: Client) -> None:
     response = signed_in.get("/compare/basket/?days=7&data_gb=20&domestic_min=30&intl_min=0")
-    rows = {(r["province_code"], r["operator"]): r for r in response.context["tables"]["basket"].rows}
+    rows = {(r["province_code"], r["operator_code"]): r for r in response.context["tables"]["basket"].rows}
     # 江西移动 sells one tier (畅行卡 7 days); 北京移动's four 灵动卡 tiers all cover 20 GB.
     assert (rows[("36", "cmcc")]["candidate_count"], rows[("36", "cmcc")]["low_sample"]) == (1, True)
     assert (rows[("11", "cmcc")]["candidate_count"], rows[("11", "cmcc")]["low_sample"]) == (4, False)
     csv_row = next(
         r
         for r in csv_rows(signed_in.get("/compare/basket/?days=7&data_gb=20&domestic_min=30&intl_min=0&format=csv"))
-        if (r["province_code"], r["operator"]) == ("36", "cmcc")
+        if (r["province_code"], r["operator_code"]) == ("36", "cmcc")
     )
     assert csv_row["low_sample"] == "true"
 

@@ -79,7 +79,6 @@ def test_a_period_filter_takes_the_months_within_a_year(seed, viewer_client: API
             "'2021-13' is not a period. Use YYYY, YYYY-Qn or YYYY-MM, e.g. 2021, 2021-Q2 or 2021-04.",
         ),
         ({"region": "99"}, "region", "Use national or a GB/T 2260 province code, e.g. 31; '99' is neither."),
-        ({"indicator": "no_such"}, "indicator", None),
     ],
 )
 def test_a_filter_it_cannot_honour_is_a_400_naming_the_parameter(db, viewer_client: APIClient, query, field, message):
@@ -90,6 +89,14 @@ def test_a_filter_it_cannot_honour_is_a_400_naming_the_parameter(db, viewer_clie
     assert error["field"] == field
     if message is not None:
         assert error["message"] == message
+
+
+def test_a_well_formed_indicator_code_that_names_none_is_a_404_naming_the_parameter(db, viewer_client: APIClient):
+    response = viewer_client.get("/api/v1/indicators/", {"indicator": "no_such"})
+
+    assert response.status_code == 404
+    [error] = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("indicator", "does_not_exist")
 
 
 def test_it_exports_the_filtered_rows_as_csv(seed, viewer_client: APIClient):

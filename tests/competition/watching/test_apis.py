@@ -34,10 +34,13 @@ def test_a_threshold_watch_without_a_threshold_is_a_400_naming_it(viewer_client)
     ]
 
 
-def test_an_unknown_operator_code_is_a_400_naming_it(viewer_client):
+def test_an_unknown_operator_code_is_a_404_naming_it(viewer_client):
     response = viewer_client.post("/api/v1/watches/", {"operator": "nope"}, format="json")
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "operator"
+    assert response.status_code == 404
+    assert (response.json()["errors"][0]["field"], response.json()["errors"][0]["code"]) == (
+        "operator",
+        "does_not_exist",
+    )
 
 
 def test_another_users_watch_is_a_404_and_stays(viewer_client, analyst):
