@@ -144,20 +144,15 @@ load_all_checks()
 FUZZ_CHECKS = CHECKS.get_all()  # = --checks all
 
 # Operations added with the as-of views, the analyser and watching whose schemas do not yet state every
-# refusal (as_of between 2000-01-01 and today, at least one draft, drafts as a list, a watch's one target,
-# a settings PATCH without every field, the indicator filters' patterns). They run every other check;
+# refusal (at least one draft, drafts as a list, a watch's one target,
+# the indicator filters' patterns). They run every other check;
 # "valid data is accepted" waits until their schemas say what the server refuses. Keep this list short.
 POSITIVE_DATA_PENDING = frozenset(
     {
         "POST /api/v1/analyser/",
         "POST /api/v1/analyser/sets/",
-        "GET /api/v1/benchmarks/baskets/",
-        "GET /api/v1/benchmarks/matrix/",
-        "GET /api/v1/benchmarks/per-gb/",
-        "GET /api/v1/benchmarks/sensitivity/",
         "GET /api/v1/indicators/",
         "POST /api/v1/watches/",
-        "PATCH /api/v1/watching/settings/",
     }
 )
 

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from competition.benchmarks import analytics, as_of, selectors
-from competition.benchmarks.as_of import as_of_parse
+from competition.benchmarks.as_of import AsOfOutOfRange, as_of_parse
 from competition.benchmarks.exporting import BUCKET_EXPORT_FIELDS, RUN_EXPORT_FIELDS, DescribedExportMixin
 from competition.benchmarks.history import selectors as history_selectors
 from competition.benchmarks.models import BenchmarkMatrixCell, BenchmarkRun
@@ -51,7 +51,8 @@ BUCKET = OpenApiParameter("bucket", str, enum=list(BUCKET_LABELS), description="
 AS_OF = OpenApiParameter(
     "as_of",
     OpenApiTypes.DATE,
-    description="YYYY-MM-DD, default today: the benchmarks over the tiers in effect that day (not after today).",
+    description="YYYY-MM-DD, default today: the benchmarks over the tiers in effect that day. A day after today "
+    "or before 2000-01-01 has no benchmark: a 404 naming as_of.",
 )
 METRIC = OpenApiParameter(
     "metric",
@@ -123,9 +124,12 @@ class BenchmarkApi(DescribedExportMixin, BaseApi):
         return self.request.accepted_renderer.format in EXPORT_FORMATS
 
     def as_of(self) -> datetime.date:
-        """The `as_of` day (default today); a malformed or future one is a 400 naming as_of."""
+        """The `as_of` day (default today), naming as_of: a malformed one is a 400; a well-formed day with no
+        benchmark (after today, before 2000) a 404, as a well-formed code of no row is (core.api.errors)."""
         try:
             return as_of_parse(self.request.query_params.get("as_of"))
+        except AsOfOutOfRange as error:
+            raise exceptions.ValidationError({"as_of": [str(error)]}, code="does_not_exist") from error
         except ValueError as error:
             raise exceptions.ValidationError({"as_of": [str(error)]}) from error
 

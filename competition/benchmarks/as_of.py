@@ -24,6 +24,10 @@ from competition.benchmarks.models import BenchmarkRun
 EARLIEST_AS_OF = datetime.date(2000, 1, 1)
 
 
+class AsOfOutOfRange(ValueError):
+    """A well-formed day the benchmarks have no answer for (after today, or before anything was recorded)."""
+
+
 def as_of_parse(value: str | None, *, today: datetime.date | None = None) -> datetime.date:
     """`as_of` as a date: empty means today; ValueError with the sentence every door shows otherwise.
 
@@ -40,9 +44,9 @@ def as_of_parse(value: str | None, *, today: datetime.date | None = None) -> dat
     if day is None:
         raise ValueError(_("Enter the date as YYYY-MM-DD, e.g. 2025-05-01."))
     if day > today:
-        raise ValueError(_("The date must not be after today (%(today)s).") % {"today": today.isoformat()})
+        raise AsOfOutOfRange(_("The date must not be after today (%(today)s).") % {"today": today.isoformat()})
     if day < EARLIEST_AS_OF:
-        raise ValueError(_("The date must not be before %(earliest)s.") % {"earliest": EARLIEST_AS_OF.isoformat()})
+        raise AsOfOutOfRange(_("The date must not be before %(earliest)s.") % {"earliest": EARLIEST_AS_OF.isoformat()})
     return day
 
 

@@ -127,9 +127,10 @@ class WatchingSettingsApi(OwnRowsApi):
 
     def patch(self, request: Request) -> Response:
         settings = services.watching_settings_get(user=self.owner)
-        # The one writable field is required: a body without it (empty, or not an object) is a 400.
-        data = self.validated_input(instance=settings, partial=False)
-        settings = services.watching_settings_update(user=self.owner, email_delivery=data["email_delivery"])
+        # A PATCH changes what it names: an empty object leaves the settings as they are (not an object: a 400).
+        data = self.validated_input(instance=settings, partial=True)
+        if "email_delivery" in data:
+            settings = services.watching_settings_update(user=self.owner, email_delivery=data["email_delivery"])
         return Response(WatchingSettingsSerializer(settings, context=self.get_serializer_context()).data)
 
 

@@ -130,9 +130,10 @@ def test_a_malformed_as_of_is_a_400_naming_it(viewer_client, changed, url: str) 
     ]
 
 
-def test_a_future_as_of_is_a_400_naming_today(viewer_client, changed) -> None:
+def test_a_future_as_of_is_a_404_naming_today(viewer_client, changed) -> None:
     with on(LATER):
         response = viewer_client.get(PER_GB, {"as_of": "2027-03-16"})
 
-    assert response.status_code == 400
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "does_not_exist"
     assert response.json()["errors"][0]["message"] == "The date must not be after today (2027-03-15)."

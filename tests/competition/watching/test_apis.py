@@ -112,3 +112,11 @@ def test_the_inbox_reads_a_page_in_a_fixed_number_of_queries(viewer_client, view
     with django_assert_max_num_queries(3):
         response = viewer_client.get("/api/v1/notifications/")
     assert response.json()["count"] == 20
+
+
+def test_an_empty_settings_patch_changes_nothing(viewer_client):
+    before = viewer_client.get("/api/v1/watching/settings/").json()
+
+    response = viewer_client.patch("/api/v1/watching/settings/", {}, format="json")
+
+    assert (response.status_code, response.json()) == (200, before)
