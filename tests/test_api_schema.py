@@ -143,19 +143,6 @@ schema.app = get_wsgi_application()
 load_all_checks()
 FUZZ_CHECKS = CHECKS.get_all()  # = --checks all
 
-# Operations added with the as-of views, the analyser and watching whose schemas do not yet state every
-# refusal (at least one draft, drafts as a list, a watch's one target,
-# the indicator filters' patterns). They run every other check;
-# "valid data is accepted" waits until their schemas say what the server refuses. Keep this list short.
-POSITIVE_DATA_PENDING = frozenset(
-    {
-        "POST /api/v1/analyser/",
-        "POST /api/v1/analyser/sets/",
-        "GET /api/v1/indicators/",
-        "POST /api/v1/watches/",
-    }
-)
-
 
 @pytest.fixture
 def keep_test_connection() -> Any:
@@ -201,10 +188,7 @@ def fuzz_token(db, keep_test_connection) -> str:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_it_answers_every_operation_within_its_schema(case: Any, fuzz_token: str) -> None:
-    checks = FUZZ_CHECKS
-    if f"{case.method.upper()} {case.path}" in POSITIVE_DATA_PENDING:
-        checks = [check for check in FUZZ_CHECKS if check.__name__ != "positive_data_acceptance"]
-    case.call_and_validate(headers={"Authorization": f"Token {fuzz_token}"}, checks=checks)
+    case.call_and_validate(headers={"Authorization": f"Token {fuzz_token}"}, checks=FUZZ_CHECKS)
 
 
 def test_it_refuses_the_schema_to_an_anonymous_client(client):

@@ -54,6 +54,7 @@ class DraftSet(models.Model):
                 fields=["owner", "name"],
                 name="draft_set_name_unique_per_owner",
                 violation_error_message=_("You already have a draft set with this name."),
+                violation_error_code="unique",  # a taken value: the API's 409, like every unique field
             )
         ]
 

@@ -6,15 +6,20 @@ the input serializers here document it and, for draft sets, hand the drafts to t
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from competition.analyser.models import DraftSet
 from competition.analyser.validation import MAX_DRAFTS, InvalidInput, drafts_validate
+from competition.benchmarks.as_of import AsOfOutOfRange, as_of_parse
 from core.api.serializers import CodeRelatedField
 from operators.models import Province
+from plans.models import Tier
 
 
 def money(help_text: str) -> serializers.DecimalField:
@@ -22,42 +27,107 @@ def money(help_text: str) -> serializers.DecimalField:
 
 
 class DraftInputSerializer(serializers.Serializer):
+    """A draft tier: figures a tier could have, measured against the market without joining it."""
+
+    # Documents what validation.drafts_validate takes (the one validator, page and API); it validates.
+    # What the validator refuses that no one field can say: an unknown field, unlimited data with a volume.
+    schema_rules: ClassVar[dict[str, Any]] = {
+        "additionalProperties": False,
+        "not": {
+            "required": ["data_unlimited", "data_gb"],
+            "properties": {"data_unlimited": {"enum": [True]}, "data_gb": {"type": "string"}},
+        },
+    }
+
     label = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.label
-        required=False, allow_null=True, allow_blank=True, help_text="Your name for it."
+        required=False, allow_null=True, allow_blank=True, max_length=60, help_text="Your name for it."
     )
-    validity_days = serializers.IntegerField(help_text="Validity in days (1 to 731).")
-    price_cny = serializers.DecimalField(max_digits=10, decimal_places=2, help_text='Price in CNY, e.g. "60.00".')
+    validity_days = serializers.IntegerField(
+        min_value=1,
+        max_value=Tier.MAX_VALIDITY_DAYS,
+        help_text=f"Validity in days (1 to {Tier.MAX_VALIDITY_DAYS}).",
+    )
+    price_cny = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), help_text='Price in CNY, e.g. "60.00".'
+    )
     data_gb = serializers.DecimalField(
-        max_digits=10, decimal_places=3, required=False, allow_null=True, help_text="Domestic data in GB; null unknown."
+        max_digits=10,
+        decimal_places=3,
+        min_value=Decimal("0.001"),
+        required=False,
+        allow_null=True,
+        help_text="Domestic data in GB, more than 0; null unknown (and with unlimited data).",
     )
     data_unlimited = serializers.BooleanField(required=False, allow_null=True, help_text="Unlimited data (no volume).")
     domestic_voice_min = serializers.IntegerField(
-        required=False, allow_null=True, help_text="Domestic minutes; 0 none, null unknown."
+        required=False, allow_null=True, min_value=0, help_text="Domestic minutes; 0 none, null unknown."
     )
     intl_voice_min = serializers.IntegerField(
-        required=False, allow_null=True, help_text="International minutes; 0 none, null unknown."
-    )
-    province = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, help_text="The draft's province (GB/T 2260 code)."
-    )
-    operator = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, help_text="The draft's operator code (cmcc, cucc …)."
-    )
-
-
-class AnalyserInputSerializer(serializers.Serializer):
-    drafts = DraftInputSerializer(  # type: ignore[call-arg]  # ListSerializer takes min/max_length
-        many=True, min_length=1, max_length=MAX_DRAFTS, help_text=f"One to {MAX_DRAFTS} draft tiers."
+        required=False, allow_null=True, min_value=0, help_text="International minutes; 0 none, null unknown."
     )
     province = serializers.CharField(
         required=False,
         allow_null=True,
         allow_blank=True,
-        help_text="Compare baskets with this province's cheapest options (default: the draft's province, "
-        "else the whole market).",
+        max_length=6,
+        help_text="The draft's province (GB/T 2260 code); an unknown code is a 404.",
     )
-    as_of = serializers.DateField(
-        required=False, allow_null=True, help_text="The market of this day (tiers in effect then); default today."
+    operator = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=16,
+        help_text="The draft's operator code (cmcc, cucc …); an unknown code is a 404.",
+    )
+
+
+@extend_schema_field(
+    DraftInputSerializer(many=True, min_length=1, max_length=MAX_DRAFTS)  # type: ignore[call-arg]
+)
+class DraftsField(serializers.JSONField):
+    """The drafts of the analyser and of a draft set: documented as a list of DraftInput, validated by
+    `validation.drafts_validate` (the page's validator too), so every door says the same words."""
+
+    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
+        try:
+            return [draft.as_json() for draft in drafts_validate(data, field="drafts")]
+        except InvalidInput as invalid:
+            # Nested under the field DRF files this error on, so the body says drafts.0.price_cny.
+            raise serializers.ValidationError(invalid.nested()["drafts"]) from invalid
+
+
+class AsOfField(serializers.DateField):
+    """A market day read by `as_of_parse` (every page's and endpoint's parser): the same words for a bad one.
+
+    A well-formed day with no market (after today, before 2000) names nothing the data holds: a 404.
+    """
+
+    def to_internal_value(self, value: Any) -> datetime.date:
+        try:
+            return as_of_parse(value if isinstance(value, str) and value else "?")
+        except AsOfOutOfRange as error:
+            raise serializers.ValidationError(str(error), code="does_not_exist") from error
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from error
+
+
+AS_OF_HELP = "A day after today or before 2000-01-01 has no market to compare with: a 404 naming as_of."
+
+
+class AnalyserInputSerializer(serializers.Serializer):
+    drafts = DraftsField(help_text=f"One to {MAX_DRAFTS} draft tiers.")
+    province = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=6,
+        help_text="Compare baskets with this province's cheapest options (default: the draft's province, "
+        "else the whole market); an unknown code is a 404.",
+    )
+    as_of = AsOfField(
+        required=False,
+        allow_null=True,
+        help_text="The market of this day (tiers in effect then); default today. " + AS_OF_HELP,
     )
 
 
@@ -202,7 +272,7 @@ class DraftSetOutputSerializer(serializers.ModelSerializer):
 
 class DraftSetInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, help_text="Your name for the set (unique among yours).")
-    drafts = serializers.JSONField(help_text=f"One to {MAX_DRAFTS} drafts, as the analyser takes them.")
+    drafts = DraftsField(help_text=f"One to {MAX_DRAFTS} drafts, as the analyser takes them.")
     province = CodeRelatedField(
         slug_field="code",
         queryset=Province.objects.all(),
@@ -210,12 +280,5 @@ class DraftSetInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Province code for the baskets.",
     )
-    as_of = serializers.DateField(required=False, allow_null=True, help_text="The market day; null: when opened.")
+    as_of = AsOfField(required=False, allow_null=True, help_text="The market day; null: when opened. " + AS_OF_HELP)
     version = serializers.IntegerField(required=False, help_text="The version the change is based on (or If-Match).")
-
-    def validate_drafts(self, value: Any) -> list[dict[str, Any]]:
-        try:
-            return [draft.as_json() for draft in drafts_validate(value, field="drafts")]
-        except InvalidInput as invalid:
-            # Nested under the field DRF files this error on, so the body says drafts.0.price_cny.
-            raise serializers.ValidationError(invalid.nested()["drafts"]) from invalid

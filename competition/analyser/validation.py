@@ -10,7 +10,7 @@ something a real tier could not be.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import ErrorDetail
 
+from competition.benchmarks.as_of import AsOfOutOfRange, as_of_parse
 from operators.models import Operator, Province
 from plans.models import Tier
 
@@ -78,10 +80,16 @@ class AnalyserInput:
 
 
 class InvalidInput(Exception):
-    """Analyser input refused: `errors` maps a dotted field (`drafts`, `drafts.0.price_cny`, `as_of`) to messages."""
+    """Analyser input refused: `errors` maps a dotted field (`drafts`, `drafts.0.price_cny`, `as_of`) to messages.
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    `missing` names the fields whose value is well formed but names nothing the data holds (an
+    unknown province or operator code, a day with no market): the API answers those alone with
+    a 404, as it does for any well-formed code of no row (core.api.errors).
+    """
+
+    def __init__(self, errors: dict[str, list[str]], *, missing: Iterable[str] = ()) -> None:
         self.errors = errors
+        self.missing = frozenset(missing) & set(errors)
         super().__init__("; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()))
 
     def nested(self) -> dict[str, Any]:
@@ -92,7 +100,8 @@ class InvalidInput(Exception):
             parts = field.split(".")
             for part in parts[:-1]:
                 node = node.setdefault(part, {})
-            node[parts[-1]] = messages
+            code = "does_not_exist" if field in self.missing else "invalid"
+            node[parts[-1]] = [ErrorDetail(message, code=code) for message in messages]
         return out
 
 
@@ -112,7 +121,6 @@ class DraftForm(forms.Form):
 
 class AnalyserForm(forms.Form):
     province = forms.CharField(label=gettext_lazy("Province"), max_length=6, required=False)
-    as_of = forms.DateField(label=gettext_lazy("As of"), required=False)
 
 
 def _form_errors(form: forms.Form, prefix: str) -> dict[str, list[str]]:
@@ -133,6 +141,7 @@ def drafts_validate(raw: Any, *, field: str = "drafts") -> list[Draft]:
     if len(raw) > MAX_DRAFTS:
         raise InvalidInput({field: [too_many_drafts_message()]})
     errors: dict[str, list[str]] = {}
+    missing: set[str] = set()
     drafts: list[Draft] = []
     provinces = {code for item in raw if isinstance(item, Mapping) and (code := str(item.get("province") or ""))}
     operators = {code for item in raw if isinstance(item, Mapping) and (code := str(item.get("operator") or ""))}
@@ -176,14 +185,16 @@ def drafts_validate(raw: Any, *, field: str = "drafts") -> list[Draft]:
         row_errors = _tier_rule_errors(draft)
         if draft.province and draft.province not in known_provinces:
             row_errors["province"] = [_unknown_code("province", draft.province)]
+            missing.add(f"{prefix}province")
         if draft.operator and draft.operator not in known_operators:
             row_errors["operator"] = [_unknown_code("operator", draft.operator)]
+            missing.add(f"{prefix}operator")
         if row_errors:
             errors.update({f"{prefix}{name}": messages for name, messages in row_errors.items()})
             continue
         drafts.append(draft)
     if errors:
-        raise InvalidInput(errors)
+        raise InvalidInput(errors, missing=missing)
     return drafts
 
 
@@ -233,26 +244,42 @@ def _tier_rule_errors(draft: Draft) -> dict[str, list[str]]:
 
 
 def analyser_input_validate(data: Any) -> AnalyserInput:
-    """`{"drafts": [...], "province": "31", "as_of": "2025-06-01"}` (province and as_of optional), validated."""
+    """`{"drafts": [...], "province": "31", "as_of": "2025-06-01"}` (province and as_of optional), validated.
+
+    `as_of` is read by `as_of_parse`, the parser of every page and endpoint, so a malformed or
+    out-of-range day gets the same words here as anywhere.
+    """
     if not isinstance(data, Mapping):
         raise InvalidInput({"drafts": [_("Give the drafts as a list of objects.")]})
     errors: dict[str, list[str]] = {}
-    for name in ("province", "as_of"):
-        if data.get(name) is not None and not isinstance(data.get(name), str):
-            errors[name] = [str(AnalyserForm.base_fields[name].error_messages.get("invalid", _("Enter text.")))]
-    form = AnalyserForm(
-        data={name: data.get(name) for name in ("province", "as_of") if isinstance(data.get(name), str)}
-    )
+    missing: set[str] = set()
+    raw_province = data.get("province")
+    if raw_province is not None and not isinstance(raw_province, str):
+        errors["province"] = [_("Enter text.")]
+    form = AnalyserForm(data={"province": raw_province} if isinstance(raw_province, str) else {})
     if not form.is_valid():
         errors.update(_form_errors(form, ""))
     province = "" if errors.get("province") else str(form.cleaned_data.get("province") or "")
     if province and not Province.objects.filter(code=province).exists():
         errors["province"] = [_unknown_code("province", province)]
+        missing.add("province")
+    as_of = None
+    raw_as_of = data.get("as_of")
+    if raw_as_of is not None:
+        try:
+            # A number or a list is no date either: the same words as a malformed one.
+            as_of = as_of_parse(raw_as_of if isinstance(raw_as_of, str) else "?") if raw_as_of != "" else None
+        except AsOfOutOfRange as error:
+            errors["as_of"] = [str(error)]
+            missing.add("as_of")
+        except ValueError as error:
+            errors["as_of"] = [str(error)]
     try:
         drafts = drafts_validate(data.get("drafts"))
     except InvalidInput as invalid:
         errors.update(invalid.errors)
+        missing |= invalid.missing
         drafts = []
     if errors:
-        raise InvalidInput(errors)
-    return AnalyserInput(drafts=drafts, province=province, as_of=form.cleaned_data.get("as_of"))
+        raise InvalidInput(errors, missing=missing)
+    return AnalyserInput(drafts=drafts, province=province, as_of=as_of)

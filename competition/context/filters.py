@@ -9,48 +9,86 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 
-from competition.context.models import NATIONAL, ExchangeRate, Indicator, IndicatorValue, parse_period, period_end
-from core.filters import CODE_PATTERN, CodeFilter, ordering, text_search
+from competition.context.models import (
+    NATIONAL,
+    PERIOD_PATTERN,
+    ExchangeRate,
+    Indicator,
+    IndicatorValue,
+    parse_period,
+    period_end,
+)
+from core.filters import CODE_PATTERN, CODE_SCHEMA, CodeFilter, ordering, text_search
 from operators.filters import province_filter
 from operators.models import Province
 from plans.models import Tier
 
-PERIOD_HELP = "Use YYYY, YYYY-Qn or YYYY-MM, e.g. 2021, 2021-Q2 or 2021-04."
+PERIOD_HELP = gettext_lazy("Use YYYY, YYYY-Qn or YYYY-MM, e.g. 2021, 2021-Q2 or 2021-04.")
+# What the schema says the two filters take (the same rules as their fields below); empty is no filter.
+REGION_SCHEMA = {
+    **CODE_SCHEMA,  # national is a code too
+    "description": "national (figures about the whole country) or a GB/T 2260 province code, e.g. 31. "
+    "An unknown code is a 404.",
+}
+PERIOD_SCHEMA = {
+    "type": "string",
+    "pattern": f"^({PERIOD_PATTERN})?$",
+    "description": "Figures whose period lies within this one: 2021 gives the year's figures and those of its "
+    "quarters and months. Use YYYY, YYYY-Qn or YYYY-MM, e.g. 2021, 2021-Q2 or 2021-04.",
+}
 
 
 class RegionField(forms.CharField):
-    """`national` or a province's GB/T 2260 code (one that exists)."""
+    """`national` or a province's GB/T 2260 code: one that cannot be a code is a 400, one of no province a 404."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strip=False, **kwargs)  # " 31" is no code (the schema's pattern says so)
 
     def clean(self, value: Any) -> str | None:
         value = super().clean(value)
         if not value:
             return None
-        if value != NATIONAL and not (CODE_PATTERN.fullmatch(value) and Province.objects.filter(code=value).exists()):
+        if value == NATIONAL:
+            return value
+        if not CODE_PATTERN.fullmatch(value):
             raise ValidationError(
-                f"Use national or a GB/T 2260 province code, e.g. 31; {value[:20]!r} is neither.",
+                _("Use national or a GB/T 2260 province code, e.g. 31; %(value)r is neither.") % {"value": value[:20]},
                 code="invalid_choice",
             )
+        if not Province.objects.filter(code=value).exists():
+            # The words of every province filter (core.filters.no_such_row).
+            names = {"model": Province._meta.verbose_name, "value": value}
+            raise ValidationError(_("No %(model)s with code %(value)s.") % names, code="does_not_exist")
         return value
 
 
 class PeriodField(forms.CharField):
     """A period as analysts write it, cleaned to the days it spans: [first day, first day after)."""
 
-    def clean(self, value: Any) -> tuple[datetime.date, datetime.date] | None:
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strip=False, **kwargs)
+
+    def clean(self, value: Any) -> tuple[datetime.date, datetime.date | None] | None:
         value = super().clean(value)
         if not value:
             return None
         try:
             start, precision = parse_period(value)
         except ValueError as error:
-            raise ValidationError(f"{value[:20]!r} is not a period. {PERIOD_HELP}", code="invalid") from error
-        return start, period_end(start, precision)
+            raise ValidationError(
+                _("%(value)r is not a period. %(help)s") % {"value": value[:20], "help": PERIOD_HELP}, code="invalid"
+            ) from error
+        try:
+            return start, period_end(start, precision)
+        except ValueError:
+            return start, None  # the period of 9999 ends past the last date: every later figure is in it
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field(REGION_SCHEMA)
 class RegionFilter(django_filters.Filter):
     field_class = RegionField
 
@@ -62,34 +100,27 @@ class RegionFilter(django_filters.Filter):
         return qs.filter(province__code=value)
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field(PERIOD_SCHEMA)
 class PeriodFilter(django_filters.Filter):
     field_class = PeriodField
 
-    def filter(self, qs: QuerySet, value: tuple[datetime.date, datetime.date] | None) -> QuerySet:
+    def filter(self, qs: QuerySet, value: tuple[datetime.date, datetime.date | None] | None) -> QuerySet:
         if not value:
             return qs
         start, end = value
-        return qs.filter(period_start__gte=start, period_start__lt=end)
+        qs = qs.filter(period_start__gte=start)
+        return qs if end is None else qs.filter(period_start__lt=end)
 
 
 class IndicatorValueFilter(django_filters.FilterSet):
     indicator = CodeFilter(
         model=Indicator,
         field_name="indicator",
-        help_text="Indicator code, e.g. mobile_data_price_avg. An unknown code is a 400.",
+        help_text="Indicator code, e.g. mobile_data_price_avg. An unknown code is a 404.",
     )
-    region = RegionFilter(
-        help_text="national (figures about the whole country) or a GB/T 2260 province code, e.g. 31. "
-        "An unknown code is a 400.",
-        max_length=32,
-    )
+    region = RegionFilter(max_length=32)
     province = province_filter("province", help_text="Only this province's figures (GB/T 2260 code); see also region.")
-    period = PeriodFilter(
-        help_text="Figures whose period lies within this one: 2021 gives the year's figures and those of its "
-        f"quarters and months. {PERIOD_HELP}",
-        max_length=16,
-    )
+    period = PeriodFilter(max_length=16)
     confidence = django_filters.ChoiceFilter(choices=Tier.Confidence.choices, help_text="confirmed or inferred.")
     q = text_search(["indicator__name_zh", "indicator__name_en", "quote", "notes"])
     ordering = ordering({"id": "id", "period_start": "period_start", "value": "value", "indicator__code": "indicator"})

@@ -10,6 +10,7 @@ an analyst enters each one with its date and its source; none is assumed.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -50,19 +51,23 @@ def period_end(start: datetime.date, precision: str) -> datetime.date:
     return datetime.date(month_index // 12, month_index % 12 + 1, 1)
 
 
+# A period as analysts write it: a year (1000-9999), a quarter (2021-Q2, 2021-q2) or a month (2021-04).
+# ASCII digits only; the API's schema states the same pattern (competition.context.filters).
+PERIOD_PATTERN = r"([1-9][0-9]{3})(?:-(?:[Qq]([1-4])|(0[1-9]|1[0-2])))?"  # year, quarter, month (ECMA too)
+_PERIOD = re.compile(PERIOD_PATTERN)
+
+
 def parse_period(text: str) -> tuple[datetime.date, str]:
     """`2021` (a year), `2021-Q2` (a quarter), `2021-04` (a month) -> (first day, precision); else ValueError."""
-    text = text.strip()
-    try:
-        if len(text) == 4 and text.isdigit():
-            return datetime.date(int(text), 1, 1), PeriodPrecision.YEAR
-        if len(text) == 7 and text[4:6].upper() == "-Q" and text[:4].isdigit() and text[6] in "1234":
-            return datetime.date(int(text[:4]), QUARTER_MONTHS[int(text[6]) - 1], 1), PeriodPrecision.QUARTER
-        if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
-            return datetime.date(int(text[:4]), int(text[5:]), 1), PeriodPrecision.MONTH
-    except ValueError:
-        pass
-    raise ValueError(f"{text[:20]!r} is not a period")
+    match = _PERIOD.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{text[:20]!r} is not a period")
+    year, quarter, month = match.groups()
+    if quarter:
+        return datetime.date(int(year), QUARTER_MONTHS[int(quarter) - 1], 1), PeriodPrecision.QUARTER
+    if month:
+        return datetime.date(int(year), int(month), 1), PeriodPrecision.MONTH
+    return datetime.date(int(year), 1, 1), PeriodPrecision.YEAR
 
 
 class Indicator(models.Model):

@@ -63,7 +63,7 @@ def _load_figures(writer: SeedWriter, content: Mapping[str, Any]) -> None:
         if ("region" in row) == ("regions" in row):
             raise SeedError(f"{where}: give either region (national or a province code) or regions (a list of codes)")
         try:
-            period_start, precision = parse_period(str(row["period"]))
+            period_start, precision = parse_period(str(row["period"]).strip())
         except ValueError as error:
             raise SeedError(f"{where}: period: {row['period']!r} is not YYYY, YYYY-Qn or YYYY-MM") from error
         indicator = writer.reference(Indicator, where=where, label="indicator", code=row["indicator"])

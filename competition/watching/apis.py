@@ -11,7 +11,7 @@ from typing import Any, cast
 import django_filters
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from competition.watching import selectors, services
 from competition.watching.models import Notification, Watch
 from competition.watching.serializers import (
+    WATCH_INPUT_SCHEMA,
     MarkReadInputSerializer,
     MarkReadOutputSerializer,
     NotificationOutputSerializer,
@@ -46,6 +47,7 @@ class OwnRowsApi(BaseApi):
         return bool(getattr(self, "swagger_fake_view", False))
 
 
+@extend_schema_view(post=extend_schema(request=WATCH_INPUT_SCHEMA))
 class WatchListApi(OwnRowsApi, ListCreateApi):
     """Your watches; POST adds one (`condition` any_change, cheapest_below with `threshold_cny`, rank_one_changes)."""
 

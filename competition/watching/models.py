@@ -101,7 +101,7 @@ class Watch(models.Model):
 
     def clean(self) -> None:
         """What each condition needs, with the field at fault."""
-        errors: dict[str, StrOrPromise] = {}
+        errors: dict[str, StrOrPromise | ValidationError] = {}
         if self.bucket and self.bucket not in BUCKET_LABELS:
             errors["bucket"] = _("Choose a validity bucket: %(labels)s.") % {"labels": ", ".join(BUCKET_LABELS)}
         if self.condition == self.Condition.ANY_CHANGE:
@@ -124,7 +124,8 @@ class Watch(models.Model):
         elif self.condition == self.Condition.RANK_ONE_CHANGES and self.threshold_cny is not None:
             errors["threshold_cny"] = _("Only a “cheapest per GB drops below” watch takes a threshold.")
         if self.branch is not None and self.operator_id and self.branch.operator_id != self.operator_id:
-            errors["branch"] = _("The branch belongs to another operator.")
+            # A well-formed request naming no such branch (none of this operator's has the id): the API's 404.
+            errors["branch"] = ValidationError(_("The branch belongs to another operator."), code="does_not_exist")
         if errors:
             raise ValidationError(errors)
 

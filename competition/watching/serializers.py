@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from competition.changes.serializers import ChangeEventOutputSerializer
 from competition.watching.models import Notification, Watch, WatchingSettings
 from competition.watching.text import notification_detail, notification_title
+from core.api.serializers import CodeRelatedField
 from operators.models import Branch, Operator, Province
 from plans.models import Plan
 from plans.pricing import BUCKET_LABELS
@@ -27,11 +32,17 @@ class WatchOutputSerializer(serializers.ModelSerializer):
 
 
 class WatchInputSerializer(serializers.Serializer):
+    """What POST /watches/ reads; Watch.clean then says what each condition needs (page and API alike).
+
+    The schema documents the body as one of three shapes, one per condition (`watch_input_schema`),
+    which restate Watch.clean for clients; this serializer and the model still validate.
+    """
+
     condition = serializers.ChoiceField(choices=Watch.Condition.choices, default=Watch.Condition.ANY_CHANGE)
-    operator = serializers.SlugRelatedField(
+    operator = CodeRelatedField(
         slug_field="code", queryset=Operator.objects.all(), required=False, allow_null=True, help_text="Operator code."
     )
-    province = serializers.SlugRelatedField(
+    province = CodeRelatedField(
         slug_field="code", queryset=Province.objects.all(), required=False, allow_null=True, help_text="Province code."
     )
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all(), required=False, allow_null=True)
@@ -47,6 +58,106 @@ class WatchInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text='For "cheapest_below": the price per GB (CNY) to watch for, e.g. "2.50".',
     )
+
+
+# --------------------------------------------------------------------------- the schema's three shapes
+# Watch.clean, stated per condition for the schema (documentation only: nothing below validates).
+
+BUCKET_SCHEMA = {"type": "string", "enum": list(BUCKET_LABELS)}
+
+
+def _described(schema: dict[str, Any], *, required: bool = True, help_text: str) -> serializers.Field:
+    """A field the schema shows as `schema` (inline, so no enum component per shape)."""
+    field_class = extend_schema_field(schema)(type("DescribedField", (serializers.Field,), {}))
+    return field_class(required=required, help_text=help_text)
+
+
+def _no_value(help_text: str) -> serializers.Field:
+    """A field this shape of watch does not take: null or left out."""
+    # `not: {}` matches no value, so with `nullable` only null (an enum of null would become a component).
+    return _described({"nullable": True, "not": {}}, required=False, help_text=help_text)
+
+
+def _condition(condition: str, *, required: bool = True) -> serializers.Field:
+    return _described({"type": "string", "pattern": f"^{condition}$"}, required=required, help_text=f"{condition}.")
+
+
+def _code(name: str) -> CodeRelatedField:
+    model = Operator if name == "operator" else Province
+    return CodeRelatedField(
+        slug_field="code",
+        queryset=model.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=f"{name.capitalize()} code; an unknown code is a 404.",
+    )
+
+
+class AnyChangeWatchInputSerializer(serializers.Serializer):
+    """Any change where every dimension named matches: name at least one of them."""
+
+    schema_rules: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"required": ["operator"], "properties": {"operator": {"type": "string", "minLength": 1}}},
+            {"required": ["province"], "properties": {"province": {"type": "string", "minLength": 1}}},
+            {"required": ["branch"], "properties": {"branch": {"type": "integer"}}},
+            {"required": ["plan"], "properties": {"plan": {"type": "integer"}}},
+            {"required": ["bucket"], "properties": {"bucket": BUCKET_SCHEMA}},
+        ]
+    }
+
+    condition = _condition(Watch.Condition.ANY_CHANGE, required=False)
+    operator = _code("operator")
+    province = _code("province")
+    branch = serializers.PrimaryKeyRelatedField(
+        queryset=Branch.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Branch id; a branch of another operator than `operator` is none of its branches: a 404.",
+    )
+    plan = serializers.PrimaryKeyRelatedField(
+        queryset=Plan.objects.all(), required=False, allow_null=True, help_text="Plan id."
+    )
+    bucket = _described(
+        {"type": "string", "enum": [*BUCKET_LABELS, ""]}, required=False, help_text="Validity bucket; empty: any."
+    )
+    threshold_cny = _no_value("Only a cheapest_below watch takes a threshold.")
+
+
+class CheapestBelowWatchInputSerializer(serializers.Serializer):
+    """The cheapest per GB of a bucket (of an operator, in a province) falls below a threshold."""
+
+    condition = _condition(Watch.Condition.CHEAPEST_BELOW)
+    operator = _code("operator")
+    province = _code("province")
+    branch = _no_value("A threshold watch compares operators or provinces.")
+    plan = _no_value("A threshold watch compares operators or provinces.")
+    bucket = _described(BUCKET_SCHEMA, help_text="Validity bucket.")
+    threshold_cny = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text='The price per GB (CNY) to watch for, more than 0, e.g. "2.50".',
+    )
+
+
+class RankOneChangesWatchInputSerializer(serializers.Serializer):
+    """The rank-1 tier of a bucket (of an operator, in a province) changes."""
+
+    condition = _condition(Watch.Condition.RANK_ONE_CHANGES)
+    operator = _code("operator")
+    province = _code("province")
+    branch = _no_value("A threshold watch compares operators or provinces.")
+    plan = _no_value("A threshold watch compares operators or provinces.")
+    bucket = _described(BUCKET_SCHEMA, help_text="Validity bucket.")
+    threshold_cny = _no_value("Only a cheapest_below watch takes a threshold.")
+
+
+WATCH_INPUT_SCHEMA = PolymorphicProxySerializer(
+    component_name="WatchInput",
+    serializers=[AnyChangeWatchInputSerializer, CheapestBelowWatchInputSerializer, RankOneChangesWatchInputSerializer],
+    resource_type_field_name=None,
+)
 
 
 class NotificationOutputSerializer(serializers.ModelSerializer):

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.locale.RequestLanguageMiddleware",  # the thread gets its language back after each request
     "django.middleware.locale.LocaleMiddleware",
     "core.api.language.ApiLanguageMiddleware",  # the API speaks English unless asked (Accept-Language)
     "django.middleware.common.CommonMiddleware",
@@ -253,6 +254,7 @@ SPECTACULAR_SETTINGS = {
         "LaunchKindEnum": "competition.models.Launch.Kind",
         "DatePrecisionEnum": "competition.market.dating.DatePrecision",
         "EventStatusEnum": "competition.market.dating.EventStatus",
+        "ValidityBucketEnum": "plans.pricing.BUCKET_LABELS",
     },
 }
 

@@ -66,8 +66,13 @@ def if_match_parameter(description: str, *, required: bool = False) -> OpenApiPa
 
 def decimal_string_pattern(field: serializers.DecimalField) -> str:
     """A decimal string as DecimalField reads it. drf-spectacular's own pattern makes every digit
-    optional, so it allows "", "-" and "." which the field refuses."""
+    optional, so it allows "", "-" and "." which the field refuses.
+
+    A `min_value` of 0 drops the sign; a positive `min_value` (the field's smallest step, e.g.
+    0.001: "more than 0") also asks for a digit other than 0.
+    """
     whole, places = field.max_whole_digits or 0, field.decimal_places or 0
+    minimum = field.min_value
     forms = []
     if whole:
         forms.append(rf"[0-9]{{1,{whole}}}" + (rf"(\.[0-9]{{0,{places}}})?" if places else ""))
@@ -75,7 +80,9 @@ def decimal_string_pattern(field: serializers.DecimalField) -> str:
         forms.append(("0?" if not whole else "") + rf"\.[0-9]{{1,{places}}}")
     if not whole:
         forms.append("0")
-    return "^-?(" + "|".join(forms) + ")$"
+    sign = "-?" if minimum is None or minimum < 0 else ""
+    nonzero = "(?=[^1-9]*[1-9])" if minimum is not None and minimum > 0 else ""
+    return "^" + nonzero + sign + "(" + "|".join(forms) + ")$"
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -140,6 +147,10 @@ class ApiAutoSchema(AutoSchema):
 
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
+            # drf-spectacular leaves out a list's bounds (`many=True, min_length=1`), which the list refuses.
+            bounds = {"minItems": getattr(field, "min_length", None), "maxItems": getattr(field, "max_length", None)}
+            schema.update({key: value for key, value in bounds.items() if value is not None})
         if isinstance(field, serializers.DecimalField) and "pattern" in schema and field.max_whole_digits is not None:
             schema["pattern"] = decimal_string_pattern(field)
         if (
@@ -152,6 +163,15 @@ class ApiAutoSchema(AutoSchema):
             and not any(isinstance(validator, RegexValidator) for validator in field.validators)
         ):
             schema["pattern"] = NO_NUL_PATTERN  # DRF's CharField refuses a NUL byte in any text
+        return schema
+
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> Any:
+        # What a serializer's fields cannot say of the whole object (no unknown fields, "one of these",
+        # "not both"): its `schema_rules`, a JSON Schema fragment kept beside the rule it restates.
+        schema = super()._map_basic_serializer(serializer, direction)
+        rules = getattr(serializer, "schema_rules", None)
+        if rules:
+            schema.update(rules(direction) if callable(rules) else rules)
         return schema
 
     def get_override_parameters(self) -> list[Any]:

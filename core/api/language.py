@@ -40,14 +40,10 @@ class ApiLanguageMiddleware:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
         language = api_language(request.headers.get("Accept-Language", ""))
-        previous = translation.get_language()
+        # The thread gets its language back after the request (core.locale.RequestLanguageMiddleware);
+        # LocaleMiddleware keeps our Content-Language header.
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        try:
-            response = self.get_response(request)
-        finally:
-            # The thread goes back to the language it had, so nothing after the request (a test, a
-            # task in the same thread) inherits the API's; LocaleMiddleware keeps our header.
-            translation.activate(previous) if previous else translation.deactivate()
+        response = self.get_response(request)
         response.headers["Content-Language"] = language
         return response

@@ -125,6 +125,65 @@ def test_it_refuses_money_given_as_a_list(seed, viewer_client):
     }
 
 
+AS_OF_MALFORMED = "Enter the date as YYYY-MM-DD, e.g. 2025-05-01."
+
+
+@pytest.mark.parametrize("as_of", ["June", "2025-6-1", "2025-02-30", 20250601])
+def test_it_refuses_a_malformed_as_of_in_the_words_of_every_endpoint(seed, viewer_client, as_of):
+    response = viewer_client.post("/api/v1/analyser/", {"drafts": [DRAFT], "as_of": as_of}, format="json")
+    sensitivity = viewer_client.get("/api/v1/benchmarks/sensitivity/", {"as_of": str(as_of)})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "as_of", "message": AS_OF_MALFORMED, "code": "invalid"}]
+    assert sensitivity.json()["errors"] == response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [("2999-01-01", "The date must not be after today"), ("1999-12-31", "The date must not be before 2000-01-01.")],
+)
+def test_a_day_with_no_market_is_a_404_naming_as_of_as_on_the_benchmarks(seed, viewer_client, as_of, message):
+    response = viewer_client.post("/api/v1/analyser/", {"drafts": [DRAFT], "as_of": as_of}, format="json")
+    per_gb = viewer_client.get("/api/v1/benchmarks/per-gb/", {"as_of": as_of})
+
+    assert response.status_code == 404
+    [error] = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("as_of", "does_not_exist")
+    assert error["message"].startswith(message)
+    assert per_gb.json()["errors"] == response.json()["errors"]
+
+
+def test_an_unknown_province_or_operator_alone_is_a_404_naming_it(seed, viewer_client):
+    body = {"drafts": [{**DRAFT, "operator": "zzz"}], "province": "99"}
+
+    response = viewer_client.post("/api/v1/analyser/", body, format="json")
+
+    assert response.status_code == 404
+    assert response.json()["errors"] == [
+        {"field": "province", "message": "No province with code '99'.", "code": "does_not_exist"},
+        {"field": "drafts.0.operator", "message": "No operator with code 'zzz'.", "code": "does_not_exist"},
+    ]
+
+
+def test_its_schema_states_the_drafts_rules(seed, viewer_client):
+    schema = viewer_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    shapes = schema["components"]["schemas"]
+    draft = shapes["DraftInputRequest"]
+
+    for body in ("AnalyserInputRequest", "DraftSetInputRequest"):
+        drafts = shapes[body]["properties"]["drafts"]
+        assert (drafts["items"], drafts["minItems"], drafts["maxItems"]) == (
+            {"$ref": "#/components/schemas/DraftInputRequest"},
+            1,
+            6,
+        )
+    assert draft["additionalProperties"] is False
+    validity = draft["properties"]["validity_days"]
+    assert (validity["minimum"], validity["maximum"]) == (1, 731)
+    assert draft["properties"]["data_gb"]["pattern"] == r"^(?=[^1-9]*[1-9])([0-9]{1,7}(\.[0-9]{0,3})?|\.[0-9]{1,3})$"
+    assert draft["not"]["properties"]["data_unlimited"] == {"enum": [True]}
+
+
 def test_it_refuses_an_anonymous_client(seed, api_client):
     assert api_client.post("/api/v1/analyser/", {"drafts": [DRAFT]}, format="json").status_code == 401
 
@@ -166,6 +225,29 @@ def test_a_saved_set_refuses_a_bad_draft_in_the_analysers_words(seed, analyst_cl
         "message": "Data must be greater than 0 GB; leave it empty when unknown.",
         "code": "invalid",
     }
+
+
+def test_a_set_of_a_day_with_no_market_is_a_404_in_the_analysers_words(seed, analyst_client):
+    body = {"name": "future", "drafts": [DRAFT], "as_of": "1999-12-31"}
+
+    response = analyst_client.post("/api/v1/analyser/sets/", body, format="json")
+
+    assert response.status_code == 404
+    assert response.json()["errors"] == [
+        {"field": "as_of", "message": "The date must not be before 2000-01-01.", "code": "does_not_exist"}
+    ]
+
+
+def test_a_second_set_of_the_same_name_is_a_409(seed, analyst_client):
+    body = {"name": "Q3 7-day card", "drafts": [DRAFT]}
+    assert analyst_client.post("/api/v1/analyser/sets/", body, format="json").status_code == 201
+
+    response = analyst_client.post("/api/v1/analyser/sets/", body, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["errors"] == [
+        {"field": None, "message": "You already have a draft set with this name.", "code": "unique"}
+    ]
 
 
 def test_another_logged_in_user_reads_a_shared_set_by_its_link(seed, viewer_client):

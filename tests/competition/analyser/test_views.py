@@ -66,6 +66,15 @@ def test_a_bad_draft_gets_the_same_words_on_the_page_as_from_the_api(signed_in: 
     assert page.context["result"] is None
 
 
+def test_a_bad_as_of_gets_the_words_of_every_page_and_endpoint(signed_in: Client) -> None:
+    analyser = signed_in.get("/compare/analyser/", {**ROW, "as_of": "June"})
+    sensitivity = signed_in.get("/compare/sensitivity/", {"as_of": "June"})
+
+    assert analyser.context["page"].errors["as_of"] == ["Enter the date as YYYY-MM-DD, e.g. 2025-05-01."]
+    assert sensitivity.context["form"].errors["as_of"] == analyser.context["page"].errors["as_of"]
+    assert "Enter the date as YYYY-MM-DD, e.g. 2025-05-01." in analyser.content.decode()
+
+
 def test_a_seventh_row_gets_the_apis_words(signed_in: Client) -> None:
     rows = {f"d{number}-{key[3:]}": value for number in range(7) for key, value in ROW.items()}
     response = signed_in.get("/compare/analyser/", rows)

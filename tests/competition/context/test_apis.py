@@ -78,7 +78,11 @@ def test_a_period_filter_takes_the_months_within_a_year(seed, viewer_client: API
             "period",
             "'2021-13' is not a period. Use YYYY, YYYY-Qn or YYYY-MM, e.g. 2021, 2021-Q2 or 2021-04.",
         ),
-        ({"region": "99"}, "region", "Use national or a GB/T 2260 province code, e.g. 31; '99' is neither."),
+        ({"region": "a;b"}, "region", "Use national or a GB/T 2260 province code, e.g. 31; 'a;b' is neither."),
+        ({"region": " 31"}, "region", "Use national or a GB/T 2260 province code, e.g. 31; ' 31' is neither."),
+        ({"period": "٢٠٢١"}, "period", None),  # Arabic-Indic digits: the schema's pattern is ASCII
+        ({"period": " 2021"}, "period", None),
+        ({"period": "0999"}, "period", None),
     ],
 )
 def test_a_filter_it_cannot_honour_is_a_400_naming_the_parameter(db, viewer_client: APIClient, query, field, message):
@@ -259,3 +263,20 @@ def test_a_quarter_that_starts_mid_quarter_is_a_400_naming_period_start(db, anal
             "code": "invalid",
         }
     ]
+
+
+def test_a_well_formed_region_of_no_province_is_a_404_in_the_province_filters_words(db, viewer_client: APIClient):
+    response = viewer_client.get("/api/v1/indicators/", {"region": "99"})
+
+    assert response.status_code == 404
+    assert response.json()["errors"] == [
+        {"field": "region", "message": "No province with code 99.", "code": "does_not_exist"}
+    ]
+
+
+def test_the_last_year_a_date_can_hold_is_a_period_too(seed, viewer_client: APIClient):
+    # 9999 ends after the last date Python can hold: every figure from its first day on is in it.
+    for period in ("9999", "9999-Q4", "9999-12"):
+        response = viewer_client.get("/api/v1/indicators/", {"period": period})
+
+        assert (response.status_code, response.json()["count"]) == (200, 0)

@@ -6,7 +6,7 @@ import pytest
 
 from competition.watching import services
 from competition.watching.models import Notification, Watch
-from tests.factories import OperatorFactory, PlanFactory, ProvinceFactory
+from tests.factories import BranchFactory, OperatorFactory, PlanFactory, ProvinceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +120,50 @@ def test_an_empty_settings_patch_changes_nothing(viewer_client):
     response = viewer_client.patch("/api/v1/watching/settings/", {}, format="json")
 
     assert (response.status_code, response.json()) == (200, before)
+
+
+def test_a_branch_of_another_operator_is_a_404_naming_the_branch(viewer_client):
+    branch = BranchFactory(operator=OperatorFactory(code="cucc"))
+    OperatorFactory(code="cmcc")
+
+    response = viewer_client.post("/api/v1/watches/", {"operator": "cmcc", "branch": branch.pk}, format="json")
+
+    assert response.status_code == 404
+    assert response.json()["errors"] == [
+        {"field": "branch", "message": "The branch belongs to another operator.", "code": "does_not_exist"}
+    ]
+
+
+def test_a_watch_naming_nothing_to_follow_is_a_400(viewer_client):
+    response = viewer_client.post("/api/v1/watches/", {"condition": "any_change", "bucket": ""}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": None,
+            "message": "Name what to follow: an operator, branch, plan, province or bucket.",
+            "code": "invalid",
+        }
+    ]
+
+
+def test_its_schema_documents_one_shape_per_condition(viewer_client):
+    schema = viewer_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    shapes = schema["components"]["schemas"]
+    body = schema["paths"]["/api/v1/watches/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+
+    assert [ref["$ref"].rsplit("/", 1)[1] for ref in shapes[body["$ref"].rsplit("/", 1)[1]]["oneOf"]] == [
+        "AnyChangeWatchInputRequest",
+        "CheapestBelowWatchInputRequest",
+        "RankOneChangesWatchInputRequest",
+    ]
+    any_change = shapes["AnyChangeWatchInputRequest"]
+    assert [branch["required"] for branch in any_change["anyOf"]] == [
+        ["operator"],
+        ["province"],
+        ["branch"],
+        ["plan"],
+        ["bucket"],
+    ]
+    assert any_change["properties"]["threshold_cny"]["not"] == {}
+    assert shapes["CheapestBelowWatchInputRequest"]["required"] == ["bucket", "condition", "threshold_cny"]
