@@ -68,8 +68,11 @@ load: install
 	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 # Retake docs/screenshots/*.png from the browser tests (needs PostgreSQL or SQLite and chromium).
+# REQUIRE_BROWSER=1: without chromium the run fails instead of skipping and leaving the old PNGs.
 screenshots: install browser-deps messages
-	SAVE_SCREENSHOTS=1 DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q -m browser tests/browser
+	SAVE_SCREENSHOTS=1 REQUIRE_BROWSER=1 DJANGO_SETTINGS_MODULE=config.settings.test \
+	  $(BIN)/python -m pytest -q -p no:randomly -m browser tests/browser/test_compare_pages.py
+	@ls -1 docs/screenshots/*.png
 
 # The production stack on this machine (scripts/prod.sh): gunicorn, a benchmarks worker, a jobs worker
 # and beat from the Procfile, with config.settings.production, PostgreSQL and Redis. PROD_PORT=8000.

@@ -115,6 +115,11 @@ def test_the_main_pages_render_for_screenshots(chinese_page, live_server, seeded
         "basket": "/compare/basket/?days=7&data_gb=20&domestic_min=30&intl_min=0",
         "launches": "/compare/launches/?operator=cucc",
         "strategies": "/compare/strategies/?theme=quantum",
+        "plans": "/compare/plans/",
+        "analyser": "/compare/analyser/?d0-label=Q3&d0-validity_days=7&d0-price_cny=60.00&d0-data_gb=30"
+        "&d0-domestic_voice_min=100&d0-intl_voice_min=0&province=31",
+        "sensitivity": "/compare/sensitivity/?bucket=1-7",
+        "changes": "/compare/changes/",
     }
     for name, path in pages.items():
         page.goto(f"{live_server.url}{path}")
