@@ -172,12 +172,16 @@ class SideBySide:
         return {"labels": labels, "datasets": datasets, "xType": "linear", "spanGaps": False}
 
 
+def _ordered(tiers: QuerySet[Tier], *, sort: str) -> QuerySet[Tier]:
+    return tiers.annotate(per_gb=per_gb_expression()).order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]), "id")
+
+
 def _table_rows(tiers: QuerySet[Tier], *, sort: str) -> QuerySet[Tier]:
-    return (
-        tiers.select_related("plan__branch__operator", "plan__branch__province", "source")
-        .prefetch_related("plan__perks")
-        .annotate(per_gb=per_gb_expression())
-        .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]), "id")
+    return _ordered(
+        tiers.select_related("plan__branch__operator", "plan__branch__province", "source").prefetch_related(
+            "plan__perks"
+        ),
+        sort=sort,
     )
 
 
@@ -210,7 +214,9 @@ def province_side_by_side(
     page = min(max(1, page), page_count)
     start = (page - 1) * page_size
     filtered = tiers_in_provinces(province_codes=codes, on=on, operator=operator, validity_days=validity_days)
-    tiers = list(_table_rows(filtered, sort=sort)[start : start + page_size])
+    # The page's ids first, sorted over the narrow join the order needs; then those rows with everything shown.
+    ids = list(_ordered(filtered, sort=sort).values_list("id", flat=True)[start : start + page_size])
+    tiers = list(_table_rows(Tier.objects.filter(pk__in=ids), sort=sort))
     position = {province.code: index for index, province in enumerate(provinces)}
     rows: dict[int, ValidityRow] = {}
     for tier in tiers:
