@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from competition.benchmarks.analytics import is_low_sample
 from competition.benchmarks.analytics.eligibility import price_counts
-from operators.models import Province
+from operators.models import Branch, Province
 from plans.models import Tier
 from plans.pricing import per_gb_expression, round_cny
 
@@ -29,7 +29,14 @@ PAGE_SIZE = 50
 
 # The tier table's orders: a name the URL carries, and the columns it sorts by (ties broken by id).
 SORTS: dict[str, tuple[Any, ...]] = {
-    "validity": ("validity_days", "plan__branch__operator__code", "plan__branch__name_zh", "plan__name_zh"),
+    # Branch id after its name keeps each branch's tiers together (blocks of the page, _blocks) however names tie.
+    "validity": (
+        "validity_days",
+        "plan__branch__operator__code",
+        "plan__branch__name_zh",
+        "plan__branch_id",
+        "plan__name_zh",
+    ),
     "per_gb": (F("per_gb").asc(nulls_last=True), "validity_days", "plan__branch__operator__code"),
     "price": ("price_cny", "validity_days", "plan__branch__operator__code"),
 }
@@ -79,23 +86,34 @@ class SummaryRow:
         return is_low_sample(self.priced)
 
 
-def province_summary(*, province_codes: Sequence[str], on: datetime.date | None = None) -> list[SummaryRow]:
-    """Per province, operator and validity, from one GROUP BY: the rows of the summary table and of the chart."""
-    groups = (
-        tiers_in_provinces(province_codes=province_codes, on=on)
-        .values(
-            "validity_days",
-            "is_promotional",
-            "price_qualifier",
-            province_code=F("plan__branch__province__code"),
-            operator_code=F("plan__branch__operator__code"),
-        )
+def _branches(province_codes: Sequence[str]) -> list[Branch]:
+    """The provinces' branches in the table's order, as the database collates their names."""
+    return list(
+        Branch.objects.filter(province__code__in=list(province_codes))
+        .select_related("operator", "province")
+        .order_by("operator__code", "name_zh", "pk")
+    )
+
+
+def _branch_groups(*, branches: Sequence[Branch], on: datetime.date | None) -> list[dict[str, Any]]:
+    """One GROUP BY over the tiers in effect: per validity, branch, promotion and price qualifier."""
+    return list(
+        Tier.objects.in_effect(on=on or timezone.localdate())
+        .filter(plan__branch_id__in=[b.pk for b in branches])
+        .values("validity_days", "is_promotional", "price_qualifier", branch=F("plan__branch_id"))
         .annotate(tiers=Count("id"), priced=Count(per_gb_expression()), cheapest=Min(per_gb_expression()))
         .order_by()
     )
+
+
+def _summary_rows(
+    *, province_codes: Sequence[str], branches: Sequence[Branch], groups: Sequence[dict[str, Any]]
+) -> list[SummaryRow]:
+    by_id = {branch.pk: branch for branch in branches}
     merged: dict[tuple[str, str, int], dict[str, Any]] = {}
     for group in groups:
-        key = (group["province_code"], group["operator_code"], group["validity_days"])
+        branch = by_id[group["branch"]]
+        key = (branch.province.code, branch.operator.code, group["validity_days"])
         row = merged.setdefault(key, {"tiers": 0, "priced": 0, "cheapest": None})
         row["tiers"] += group["tiers"]
         if price_counts(group["is_promotional"], group["price_qualifier"] == Tier.PriceQualifier.FROM):
@@ -117,6 +135,68 @@ def province_summary(*, province_codes: Sequence[str], on: datetime.date | None 
             merged.items(), key=lambda item: (item[0][2], order.get(item[0][0], len(order)), item[0][1])
         )
     ]
+
+
+def province_summary(*, province_codes: Sequence[str], on: datetime.date | None = None) -> list[SummaryRow]:
+    """Per province, operator and validity, from one GROUP BY: the rows of the summary table and of the chart."""
+    branches = _branches(province_codes)
+    groups = _branch_groups(branches=branches, on=on)
+    return _summary_rows(province_codes=province_codes, branches=branches, groups=groups)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """The tiers of one validity and branch: a contiguous run of the table in its default order."""
+
+    validity_days: int
+    branch_id: int
+    tiers: int
+
+
+def _blocks(
+    *,
+    branches: Sequence[Branch],
+    groups: Sequence[dict[str, Any]],
+    operator: str | None,
+    validity_days: int | None,
+) -> list[_Block]:
+    """The table's filtered tiers as blocks in the default order (validity, then the branches' order)."""
+    rank = {branch.pk: index for index, branch in enumerate(branches)}
+    operators = {branch.pk: branch.operator.code for branch in branches}
+    counts: dict[tuple[int, int], int] = {}
+    for group in groups:
+        if (operator and operators[group["branch"]] != operator) or (
+            validity_days and group["validity_days"] != validity_days
+        ):
+            continue
+        key = (group["validity_days"], group["branch"])
+        counts[key] = counts.get(key, 0) + group["tiers"]
+    return [
+        _Block(validity_days=days, branch_id=branch, tiers=count)
+        for (days, branch), count in sorted(counts.items(), key=lambda item: (item[0][0], rank[item[0][1]]))
+    ]
+
+
+def _page_ids_from_blocks(
+    blocks: Sequence[_Block], *, on: datetime.date | None, start: int, page_size: int
+) -> list[int]:
+    """The default order's page from the blocks it spans: the database sorts those few blocks, not every tier."""
+    spanned: list[_Block] = []
+    offset = 0  # where the page starts inside the first block it spans
+    position = 0
+    for block in blocks:
+        if position + block.tiers > start and position < start + page_size:
+            if not spanned:
+                offset = start - position
+            spanned.append(block)
+        position += block.tiers
+    if not spanned:
+        return []
+    within = Q()
+    for block in spanned:
+        within |= Q(validity_days=block.validity_days, plan__branch_id=block.branch_id)
+    tiers = Tier.objects.in_effect(on=on or timezone.localdate()).filter(within)
+    return list(_ordered(tiers, sort=DEFAULT_SORT).values_list("id", flat=True)[offset : offset + page_size])
 
 
 @dataclass
@@ -203,19 +283,22 @@ def province_side_by_side(
     by_code = {p.code: p for p in Province.objects.filter(code__in=list(province_codes))}
     provinces = [by_code[code] for code in province_codes if code in by_code]
     codes = [p.code for p in provinces]
-    summary = province_summary(province_codes=codes, on=on)
-    # The summary already counts every tier, so the pager needs no COUNT of its own.
-    total = sum(
-        row.tiers
-        for row in summary
-        if (not operator or row.operator_code == operator) and (not validity_days or row.validity_days == validity_days)
-    )
+    branches = _branches(codes)
+    groups = _branch_groups(branches=branches, on=on)
+    summary = _summary_rows(province_codes=codes, branches=branches, groups=groups)
+    # The groups already count every tier, so the pager needs no COUNT of its own.
+    blocks = _blocks(branches=branches, groups=groups, operator=operator, validity_days=validity_days)
+    total = sum(block.tiers for block in blocks)
     page_count = max(1, -(-total // page_size))
     page = min(max(1, page), page_count)
     start = (page - 1) * page_size
-    filtered = tiers_in_provinces(province_codes=codes, on=on, operator=operator, validity_days=validity_days)
-    # The page's ids first, sorted over the narrow join the order needs; then those rows with everything shown.
-    ids = list(_ordered(filtered, sort=sort).values_list("id", flat=True)[start : start + page_size])
+    if sort not in SORTS or sort == DEFAULT_SORT:
+        sort = DEFAULT_SORT
+        ids = _page_ids_from_blocks(blocks, on=on, start=start, page_size=page_size)
+    else:
+        # Sorted by a figure: the page's ids sorted over the narrow join the order needs.
+        filtered = tiers_in_provinces(province_codes=codes, on=on, operator=operator, validity_days=validity_days)
+        ids = list(_ordered(filtered, sort=sort).values_list("id", flat=True)[start : start + page_size])
     tiers = list(_table_rows(Tier.objects.filter(pk__in=ids), sort=sort))
     position = {province.code: index for index, province in enumerate(provinces)}
     rows: dict[int, ValidityRow] = {}
