@@ -1,7 +1,9 @@
-"""Per-tier price arithmetic from DOMAIN.md, Decimal-exact. Pure functions, no ORM.
+"""Per-tier price arithmetic from DOMAIN.md, Decimal-exact. Pure functions, no ORM queries.
 
 The analytics module vectorises the same rules over DataFrames; both take their bucket
-edges and rounding from here so there is one definition of each.
+edges and rounding from here so there is one definition of each. `per_gb_expression` is the
+database twin of `price_per_gb`, for pages that group or sort a million tiers in SQL
+(tests/plans/test_pricing_sql.py checks that the two agree).
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
+
+from django.db.models import Case, DecimalField, F, Func, Q, When
 
 CENT = Decimal("0.01")
 
@@ -51,6 +56,32 @@ def price_per_gb(*, price_cny: Decimal, data_gb: Decimal | None, data_unlimited:
     if data_gb == 0:
         return PerGb(None, PerGbUndefined.DATA_ZERO)
     return PerGb(price_cny / data_gb)
+
+
+def per_gb_expression(prefix: str = "") -> Any:
+    """price_per_gb as a database expression over a tier's columns (`prefix` "tiers__" from a plan).
+
+    Null exactly where price_per_gb is undefined (unlimited, unknown or zero data); round it with
+    round_cny after reading, as the Python figure is rounded for display.
+    """
+    output: Any = DecimalField(max_digits=24, decimal_places=10)
+    defined = Q(**{f"{prefix}data_unlimited": False, f"{prefix}data_gb__gt": 0})
+    quotient = _Quotient(F(f"{prefix}price_cny"), F(f"{prefix}data_gb"), output_field=output)
+    return Case(When(defined, then=quotient), default=None, output_field=output)
+
+
+class _Quotient(Func):
+    """a / b: numeric (exact to 16+ digits) on PostgreSQL; on SQLite, whose NUMERIC columns hold 100.00 as
+    the integer 100, the numerator is made REAL first so 100 / 30 is not integer division."""
+
+    arg_joiner = " / "
+    template = "(%(expressions)s)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        (numerator, numerator_params), (denominator, denominator_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return f"(CAST({numerator} AS REAL) / {denominator})", [*numerator_params, *denominator_params]
 
 
 def price_per_day(*, price_cny: Decimal, validity_days: int) -> Decimal:

@@ -135,7 +135,19 @@ class MatrixForm(BucketForm):
 
 
 class ProvinceCompareForm(AsOfFormMixin, FilterForm):
-    """Two to four provinces; fewer or more is an error the page explains."""
+    """Two to four provinces; fewer or more is an error the page explains.
+
+    The tier table's own filters (operator, validity, sort, page) narrow the table only; a bad value
+    there falls back to its default and leaves the comparison standing.
+    """
+
+    TABLE_FIELDS = frozenset({"operator", "validity", "sort", "page"})
+    SORT_CHOICES = [
+        ("validity", _("Validity, then operator")),
+        ("per_gb", _("Cheapest per GB first")),
+        ("price", _("Lowest price first")),
+    ]
+    defaults = {"sort": "validity", "page": 1}
 
     province = forms.ModelMultipleChoiceField(
         label=_("Provinces"),
@@ -144,12 +156,37 @@ class ProvinceCompareForm(AsOfFormMixin, FilterForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    operator = forms.ModelChoiceField(
+        label=_("Operator"),
+        queryset=Operator.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All operators"),
+    )
+    validity = forms.IntegerField(label=_("Validity (days)"), min_value=1, max_value=731, required=False)
+    sort = forms.ChoiceField(label=_("Order"), choices=SORT_CHOICES, required=False)
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, provinces: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, provinces: Any, operators: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelMultipleChoiceField, self.fields["province"])
         field.queryset = provinces
         field.label_from_instance = lambda p: f"{p.name_zh} {p.name_en}"  # type: ignore[method-assign,assignment]
+        if operators is not None:
+            cast(forms.ModelChoiceField, self.fields["operator"]).queryset = operators
+
+    def valid_apart_from_as_of(self) -> bool:
+        return self.is_valid() or set(self.errors) <= {"as_of", *self.TABLE_FIELDS}
+
+    def table_filters(self) -> dict[str, Any]:
+        """Keyword arguments of the tier table: operator code, validity, sort and page (defaults where invalid)."""
+        operator = self.value("operator")
+        return {
+            "operator": operator.code if operator else None,
+            "validity_days": self.value("validity"),
+            "sort": self.value("sort"),
+            "page": self.value("page"),
+        }
 
     def clean_province(self) -> list[Province]:
         chosen = list(self.cleaned_data.get("province") or [])
@@ -167,6 +204,38 @@ class ProvinceCompareForm(AsOfFormMixin, FilterForm):
             if code in valid and code not in ordered:
                 ordered.append(code)
         return ordered
+
+
+class PlanListForm(AsOfFormMixin, FilterForm):
+    """The plan index's filters: a province and an operator (codes), and the page."""
+
+    defaults = {"page": 1}
+
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All provinces"),
+    )
+    operator = forms.ModelChoiceField(
+        label=_("Operator"),
+        queryset=Operator.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All operators"),
+    )
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, operators: Any, provinces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["operator"]).queryset = operators
+        cast(forms.ModelChoiceField, self.fields["province"]).queryset = provinces
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword arguments of plan_list: the codes chosen (an invalid one filters nothing)."""
+        province, operator = self.value("province"), self.value("operator")
+        return {"province": province.code if province else None, "operator": operator.code if operator else None}
 
 
 # The calculator opens on the first stored profile, so its first answer matches the matrix's basket view.

@@ -1,4 +1,4 @@
-"""Reads of plain tier rows for the comparison pages (no analytics here: ranks and medians are stored runs).
+"""Reads of plans and their tier rows for the plan pages (the province comparison reads in compare.provinces).
 
 Each function runs a fixed number of queries whatever the data, so the pages' query counts stay flat.
 """
@@ -6,98 +6,46 @@ Each function runs a fixed number of queries whatever the data, so the pages' qu
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from competition.benchmarks.analytics.eligibility import price_counts
-from operators.models import Province
 from plans.models import Plan, Tier
-from plans.pricing import round_cny
 
 
-def provinces_with_tiers(*, on: datetime.date | None = None) -> QuerySet[Province]:
-    """Provinces where a branch sells a tier in effect on `on` (default today): the useful choices for a comparison."""
-    tiers = Tier.objects.in_effect(on=on or timezone.localdate())
-    return Province.objects.filter(branches__plans__tiers__in=tiers).distinct().order_by("code")
+def plan_list(
+    *, on: datetime.date | None = None, province: str | None = None, operator: str | None = None
+) -> QuerySet[Plan]:
+    """Plans with branch, operator and province joined and `current_tiers`: how many are in effect on `on`.
 
-
-def current_tiers_in_provinces(*, province_codes: Sequence[str], on: datetime.date | None = None) -> list[Tier]:
-    """Every tier in effect on `on` (default today) in the provinces, with plan, branch, operator, province, perks."""
-    return list(
+    The count is a subquery per plan row read, so a page of plans costs one query whatever the tiers.
+    """
+    in_effect = (
         Tier.objects.in_effect(on=on or timezone.localdate())
-        .filter(plan__branch__province__code__in=list(province_codes))
-        .select_related("plan__branch__operator", "plan__branch__province", "source")
-        .prefetch_related("plan__perks")
-        .order_by("validity_days", "plan__branch__operator__code", "plan__branch__name_zh", "plan__name_zh")
+        .filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(count=Count("id"))
+        .values("count")
     )
-
-
-@dataclass
-class ValidityRow:
-    """One validity (e.g. 7 days) and, per chosen province, the tiers of that validity."""
-
-    validity_days: int
-    cells: list[list[Tier]] = field(default_factory=list)
-
-
-@dataclass
-class SideBySide:
-    provinces: list[Province]
-    rows: list[ValidityRow]
-    tiers: list[Tier]
-
-    def chart(self) -> dict[str, Any]:
-        """Per-GB by validity: per province the cheapest defined per-GB at each validity, on a numeric axis.
-
-        Each point is {x: validity in days, y: CNY per GB}, so 7 and 30 days sit 23 days apart. At a
-        validity another province sells but this one has no figure for, the point is null and the
-        chart (`spanGaps` false) breaks the line there rather than draw across what is not sold.
-        Promotional tiers (free trials) stay in the table but out of the line, as they stay out of
-        every benchmark: a free day would pull a province's line to zero.
-        """
-        labels = [row.validity_days for row in self.rows]
-        datasets = []
-        for index, province in enumerate(self.provinces):
-            points: list[dict[str, float | int | None]] = []
-            for row in self.rows:
-                values = [
-                    t.price_per_gb.value
-                    for t in row.cells[index]
-                    if t.price_per_gb.value is not None
-                    and price_counts(t.is_promotional, t.price_qualifier == Tier.PriceQualifier.FROM)
-                ]
-                # Half-up like every displayed figure (quantize alone would round 3.125 to even, 3.12).
-                value = float(round_cny(min(values))) if values else None
-                points.append({"x": row.validity_days, "y": value})
-            datasets.append({"label_zh": province.name_zh, "label_en": province.name_en, "data": points})
-        return {"labels": labels, "datasets": datasets, "xType": "linear", "spanGaps": False}
-
-
-def province_side_by_side(*, province_codes: Sequence[str], on: datetime.date | None = None) -> SideBySide:
-    """The tiers in effect on `on` (default today) of two to four provinces aligned by validity, in the order asked."""
-    by_code = {p.code: p for p in Province.objects.filter(code__in=list(province_codes))}
-    provinces = [by_code[code] for code in province_codes if code in by_code]
-    tiers = current_tiers_in_provinces(province_codes=[p.code for p in provinces], on=on)
-    position = {province.code: index for index, province in enumerate(provinces)}
-    rows: dict[int, ValidityRow] = {}
-    for tier in tiers:
-        row = rows.setdefault(
-            tier.validity_days,
-            ValidityRow(validity_days=tier.validity_days, cells=[[] for _ in provinces]),
-        )
-        row.cells[position[tier.plan.branch.province.code]].append(tier)
-    return SideBySide(provinces=provinces, rows=[rows[days] for days in sorted(rows)], tiers=tiers)
-
-
-def plan_list() -> QuerySet[Plan]:
-    """Every plan with its branch and a count-free list of tiers, for the plan index."""
-    return Plan.objects.select_related("branch__operator", "branch__province").prefetch_related(
-        Prefetch("tiers", queryset=Tier.objects.order_by("validity_days", "-effective_from"))
+    plans = Plan.objects.select_related("branch__operator", "branch__province").annotate(
+        current_tiers=Coalesce(Subquery(in_effect, output_field=IntegerField()), 0)
     )
+    if province:
+        plans = plans.filter(branch__province__code=province)
+    if operator:
+        plans = plans.filter(branch__operator__code=operator)
+    return plans.order_by("branch__province__code", "branch__operator__code", "name_zh", "pk")
+
+
+def plan_page(plans: QuerySet[Plan], *, page: int, page_size: int) -> tuple[list[Plan], bool]:
+    """One page of plans and whether another follows: page_size + 1 rows, no COUNT over every plan."""
+    start = (max(1, page) - 1) * page_size
+    rows = list(plans[start : start + page_size + 1])
+    return rows[:page_size], len(rows) > page_size
 
 
 def plan_detail(*, plan_id: int) -> Plan:

@@ -11,13 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from competition.benchmarks import analytics, as_of, selectors
-from competition.compare import plan_selectors, tables, trends
+from competition.compare import paging, plan_selectors, provinces, tables, trends
 from competition.compare import selectors as page_selectors
 from competition.compare.forms import (
     BUCKET_CHOICES,
@@ -30,6 +31,7 @@ from competition.compare.forms import (
     LaunchFilterForm,
     MatrixForm,
     MetricChoices,
+    PlanListForm,
     ProvinceCompareForm,
     StrategyFilterForm,
     TrendForm,
@@ -44,6 +46,7 @@ from plans.models import Plan
 
 # The benchmark page's money columns that `currency=USD` (or EUR) also shows converted.
 BENCHMARK_MONEY = ("price_cny", "price_per_gb_cny", "price_per_day_cny")
+PLAN_PAGE_SIZE = 50
 
 
 class ComparisonPage(LoginRequiredMixin, TemplateView):
@@ -56,7 +59,7 @@ class ComparisonPage(LoginRequiredMixin, TemplateView):
         context["low_sample_below"] = analytics.LOW_SAMPLE_BELOW  # the one rule, named where it is marked
         return context
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]  # a CSV may stream
         context = self.get_context_data(**kwargs)
         if request.GET.get("format") == "csv":
             page_tables: dict[str, Table] = context["tables"]
@@ -77,6 +80,8 @@ class ComparisonPage(LoginRequiredMixin, TemplateView):
 
 
 class ProvinceCompareView(ComparisonPage):
+    """Two to four provinces: a summary per operator and validity (and its chart), then a page of their tiers."""
+
     template_name = "compare/provinces.html"
     csv_basename = "provinces"
 
@@ -84,9 +89,13 @@ class ProvinceCompareView(ComparisonPage):
         context = super().get_context_data(**kwargs)
         # The day first: it decides which provinces are choices.
         day = self.dated(context, AsOfForm(self.request.GET or None))
-        form = ProvinceCompareForm(self.request.GET or None, provinces=plan_selectors.provinces_with_tiers(on=day))
+        operators = reference_selectors.operator_list()
+        form = ProvinceCompareForm(
+            self.request.GET or None, provinces=provinces.provinces_with_tiers(on=day), operators=operators
+        )
         codes = form.province_codes() if form.is_bound else []
-        comparison = plan_selectors.province_side_by_side(province_codes=codes, on=day) if codes else None
+        table = form.table_filters()
+        comparison = provinces.province_side_by_side(province_codes=codes, on=day, **table) if codes else None
         chart = None
         if comparison is not None:
             chart = comparison.chart()
@@ -102,14 +111,29 @@ class ProvinceCompareView(ComparisonPage):
         reference_line = context_selectors.per_gb_reference_line(among=figures)
         if chart is not None and reference_line is not None:
             chart["datasets"].append(reference_line.dataset(xs=chart["labels"]))
+        stream = {key: value for key, value in table.items() if key != "page"}
         context.update(
             form=form,
             comparison=comparison,
+            pager=paging.pager(self.request, page=comparison.page, page_count=comparison.page_count)
+            if comparison
+            else None,
             chart=chart,
             reference_line=reference_line,
             market_context=figures,
             tables={
-                "tiers": tables.tier_table("tiers", comparison.tiers if comparison else []),
+                "tiers": tables.tier_table(
+                    "tiers",
+                    comparison.tiers if comparison else [],
+                    every_tier=lambda: (
+                        provinces.province_tiers_stream(province_codes=codes, on=day, **stream) if codes else []
+                    ),
+                ),
+                "summary": tables.province_summary_table(
+                    comparison.summary if comparison else [],
+                    provinces=comparison.provinces if comparison else [],
+                    operators=operators if comparison else [],
+                ),
                 "context": tables.indicator_value_table(figures),
             },
         )
@@ -122,14 +146,27 @@ class ProvinceCompareView(ComparisonPage):
 
 
 class PlanListView(ComparisonPage):
+    """Every plan on record, a page at a time, narrowed by province and operator."""
+
     template_name = "compare/plan_list.html"
     csv_basename = "plans"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        form = AsOfForm(self.request.GET or None)
+        form = PlanListForm(
+            self.request.GET or None,
+            operators=reference_selectors.operator_list(),
+            provinces=reference_selectors.province_list(),
+        )
         day = self.dated(context, form)
-        context.update(form=form, tables={"plans": tables.plan_table(plan_selectors.plan_list(), on=day)})
+        plans = plan_selectors.plan_list(on=day, **form.filters())
+        page = form.value("page")
+        rows, has_next = plan_selectors.plan_page(plans, page=page, page_size=PLAN_PAGE_SIZE)
+        context.update(
+            form=form,
+            pager=paging.pager(self.request, page=page, page_count=page + 1 if has_next else page, exact=False),
+            tables={"plans": tables.plan_table(rows, every_plan=lambda: plans.iterator(chunk_size=2000))},
+        )
         return context
 
 

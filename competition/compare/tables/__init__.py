@@ -4,16 +4,24 @@
 """
 
 from competition.compare.tables.analyser import draft_basket_table, draft_position_table, sensitivity_table
-from competition.compare.tables.base import Column, Row, Table, columns
+from competition.compare.tables.base import Column, Row, StreamedTable, Table, columns
 from competition.compare.tables.benchmarks import basket_table, benchmark_table, matrix_table
 from competition.compare.tables.context import indicator_value_table, table_with_currency
 from competition.compare.tables.market import launch_table, strategy_tables
-from competition.compare.tables.plans import plan_table, price_history_table, tier_change_table, tier_row, tier_table
+from competition.compare.tables.plans import (
+    plan_table,
+    price_history_table,
+    province_summary_table,
+    tier_change_table,
+    tier_row,
+    tier_table,
+)
 from competition.compare.tables.trends import trend_table
 
 __all__ = [
     "Column",
     "Row",
+    "StreamedTable",
     "Table",
     "basket_table",
     "benchmark_table",
@@ -25,6 +33,7 @@ __all__ = [
     "matrix_table",
     "plan_table",
     "price_history_table",
+    "province_summary_table",
     "sensitivity_table",
     "strategy_tables",
     "table_with_currency",

@@ -8,12 +8,13 @@ script reads the same file whichever language the analyst browsed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from competition.templatetags.compare import amount, cny
 from core import exports
@@ -65,7 +66,7 @@ class Table:
     columns: Sequence[Column]
     rows: list[Row] = field(default_factory=list)
 
-    def csv_response(self, *, filename: str) -> HttpResponse:
+    def csv_response(self, *, filename: str) -> HttpResponseBase:
         response = HttpResponse(content_type=exports.CSV_MEDIA_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         exports.csv_write(
@@ -73,6 +74,24 @@ class Table:
             header=[column.key for column in self.columns],
             rows=([column.cell(row.get(column.key)) for column in self.columns] for row in self.rows),
         )
+        return response
+
+
+@dataclass
+class StreamedTable(Table):
+    """A table the page shows one page of (`rows`) while its CSV streams every row (`all_rows`), chunk by chunk."""
+
+    all_rows: Callable[[], Iterable[Row]] | None = None
+
+    def csv_response(self, *, filename: str) -> HttpResponseBase:
+        if self.all_rows is None:
+            return super().csv_response(filename=filename)
+        cells = ([column.cell(row.get(column.key)) for column in self.columns] for row in self.all_rows())
+        response = StreamingHttpResponse(
+            exports.csv_chunks(header=[column.key for column in self.columns], rows=cells),
+            content_type=exports.CSV_MEDIA_TYPE,
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
 
 

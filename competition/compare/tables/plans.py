@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from competition.compare.tables.base import Row, Table, columns
-from plans.periods import TierStatus
+from competition.compare.tables.base import Row, StreamedTable, Table, columns
+from plans.pricing import round_cny
 
 TIER_COLUMNS = columns(
     "province_code",
@@ -79,8 +78,46 @@ def tier_row(tier: Any) -> Row:
     }
 
 
-def tier_table(name: str, tiers: Iterable[Any]) -> Table:
-    return Table(name=name, columns=TIER_COLUMNS, rows=[tier_row(t) for t in tiers])
+def tier_table(name: str, tiers: Iterable[Any], *, every_tier: Callable[[], Iterable[Any]] | None = None) -> Table:
+    """The tiers shown; with `every_tier`, the page shows `tiers` (one page) and the CSV streams every tier."""
+    rows = [tier_row(t) for t in tiers]
+    if every_tier is None:
+        return Table(name=name, columns=TIER_COLUMNS, rows=rows)
+    return StreamedTable(
+        name=name, columns=TIER_COLUMNS, rows=rows, all_rows=lambda: (tier_row(t) for t in every_tier())
+    )
+
+
+SUMMARY_COLUMNS = columns(
+    "province_code",
+    "operator_code",
+    "validity_days",
+    "tiers",
+    "priced_tiers",
+    "cheapest_per_gb_cny:money",
+    "low_sample",
+)
+
+
+def province_summary_table(summary: Iterable[Any], *, provinces: Iterable[Any], operators: Iterable[Any]) -> Table:
+    """A province comparison's summary: per province, operator and validity, the tiers and the cheapest per GB."""
+    names = {p.code: p for p in provinces}
+    operator_names = {o.code: o for o in operators}
+    rows = [
+        {
+            "province": names.get(row.province_code),
+            "operator": operator_names.get(row.operator_code),
+            "province_code": row.province_code,
+            "operator_code": row.operator_code,
+            "validity_days": row.validity_days,
+            "tiers": row.tiers,
+            "priced_tiers": row.priced,
+            "cheapest_per_gb_cny": None if row.cheapest_per_gb is None else round_cny(row.cheapest_per_gb),
+            "low_sample": row.low_sample,
+        }
+        for row in summary
+    ]
+    return Table(name="summary", columns=SUMMARY_COLUMNS, rows=rows)
 
 
 PLAN_COLUMNS = columns(
@@ -101,34 +138,36 @@ PLAN_COLUMNS = columns(
 )
 
 
-def plan_table(plans: Iterable[Any], *, on: datetime.date | None = None) -> Table:
-    """The plan index; `current_tiers` counts the tiers in effect on `on` (default today)."""
-    rows = []
-    for plan in plans:
-        tiers = list(plan.tiers.all())
-        rows.append(
-            {
-                "plan": plan,
-                "plan_id": plan.pk,
-                "province_code": plan.branch.province.code,
-                "province_name_zh": plan.branch.province.name_zh,
-                "province_name_en": plan.branch.province.name_en,
-                "operator_code": plan.branch.operator.code,
-                "branch_name_zh": plan.branch.name_zh,
-                "branch_name_en": plan.branch.name_en,
-                "plan_name_zh": plan.name_zh,
-                "plan_name_en": plan.name_en,
-                "segment": plan.segment,
-                "segment_label": plan.get_segment_display(),
-                "validity_options_days": " ".join(str(days) for days in plan.validity_options_days or []),
-                "current_tiers": sum(
-                    1 for t in tiers if (t.status_on(on) == TierStatus.IN_EFFECT if on else t.is_current)
-                ),
-                "launched_on": plan.launched_on,
-                "withdrawn_on": plan.withdrawn_on,
-            }
-        )
-    return Table(name="plans", columns=PLAN_COLUMNS, rows=rows)
+def plan_row(plan: Any) -> Row:
+    """A plan with branch and province joined and `current_tiers` annotated by the selector (no query here)."""
+    return {
+        "plan": plan,
+        "plan_id": plan.pk,
+        "province_code": plan.branch.province.code,
+        "province_name_zh": plan.branch.province.name_zh,
+        "province_name_en": plan.branch.province.name_en,
+        "operator_code": plan.branch.operator.code,
+        "branch_name_zh": plan.branch.name_zh,
+        "branch_name_en": plan.branch.name_en,
+        "plan_name_zh": plan.name_zh,
+        "plan_name_en": plan.name_en,
+        "segment": plan.segment,
+        "segment_label": plan.get_segment_display(),
+        "validity_options_days": " ".join(str(days) for days in plan.validity_options_days or []),
+        "current_tiers": plan.current_tiers,
+        "launched_on": plan.launched_on,
+        "withdrawn_on": plan.withdrawn_on,
+    }
+
+
+def plan_table(plans: Iterable[Any], *, every_plan: Callable[[], Iterable[Any]] | None = None) -> Table:
+    """The plan index (one page of it); with `every_plan` its CSV streams every plan the filters match."""
+    rows = [plan_row(plan) for plan in plans]
+    if every_plan is None:
+        return Table(name="plans", columns=PLAN_COLUMNS, rows=rows)
+    return StreamedTable(
+        name="plans", columns=PLAN_COLUMNS, rows=rows, all_rows=lambda: (plan_row(p) for p in every_plan())
+    )
 
 
 HISTORY_COLUMNS = columns(

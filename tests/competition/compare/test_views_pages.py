@@ -314,8 +314,10 @@ def test_it_shows_english_names_when_the_browser_asks_for_english(client: Client
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/compare/provinces/?province=11&province=31&province=44", 8),  # 8th: the market context figures
-        ("/compare/plans/", 4),
+        # Session, user, the province and operator choices, the branches, the summary GROUP BY, the page's tier
+        # ids, those tiers and their perks, the market context figures.
+        ("/compare/provinces/?province=11&province=31&province=44", 13),
+        ("/compare/plans/", 5),  # session, user, the province and operator choices, a page of plans
         ("/compare/launches/", 7),
         ("/compare/launches/?operator=cucc&province=11&kind=device&date_from=2025-01-01", 9),
         ("/compare/strategies/?theme=quantum", 6),
