@@ -1,104 +1,25 @@
-"""Reads behind the launches timeline and the strategies page (the analytics have their own selectors).
+"""The landing page's province x operator grid from a stored run, every empty cell explained.
 
-Every function runs a fixed number of queries whatever the data, so the pages' query counts stay flat.
+The figures come from the stored benchmark runs (competition.benchmarks.selectors). Nothing here computes
+a price: it only arranges what those return into the page's grid.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db.models import F, Prefetch
-
 from competition.benchmarks import analytics, selectors
 from competition.compare.forms import MetricChoices
-from competition.models import BenchmarkRow, BenchmarkRun, KeyFigure, Launch, Strategy, StrategyMilestone
+from competition.compare.selectors.names import plans_by_id
+from competition.models import BenchmarkRow, BenchmarkRun
 from operators.models import Operator, Province
 from operators.selectors import operator_list, province_list
 from plans.models import Plan
 from plans.pricing import BUCKET_LABELS
-
-
-def launch_timeline(
-    *,
-    operator: str = "",
-    province: str = "",
-    kind: str = "",
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-) -> list[Launch]:
-    """Launches newest first, undated ones last; a date range leaves the undated out (they cannot be placed).
-
-    `province` matches the launching branch's province; a group-wide launch has no branch and no province.
-    """
-    launches = Launch.objects.select_related("operator", "branch__province", "source").prefetch_related(
-        "partners",
-        Prefetch("plans", queryset=Plan.objects.select_related("branch").order_by("name_zh")),
-    )
-    if operator:
-        launches = launches.filter(operator__code=operator)
-    if province:
-        launches = launches.filter(branch__province__code=province)
-    if kind:
-        launches = launches.filter(kind=kind)
-    if date_from:
-        launches = launches.filter(launched_on__gte=date_from)
-    if date_to:
-        launches = launches.filter(launched_on__lte=date_to)
-    return list(launches.order_by(F("launched_on").desc(nulls_last=True), "operator__code", "name_zh"))
-
-
-@dataclass
-class ThemeGroup:
-    theme: str
-    label: str
-    strategies: list[Strategy]
-
-
-def strategies_by_theme(*, theme: str = "", operator: str = "") -> list[ThemeGroup]:
-    """Strategies grouped by theme in the order the themes are declared; `operator="industry"` keeps the unnamed.
-
-    Each strategy comes with its operator, source, milestones (oldest first) and key figures.
-    """
-    strategies = Strategy.objects.select_related("operator", "source").prefetch_related(
-        Prefetch("milestones", queryset=StrategyMilestone.objects.order_by("happened_on", "id")),
-        Prefetch("key_figures", queryset=KeyFigure.objects.order_by("id")),
-    )
-    if theme:
-        strategies = strategies.filter(theme=theme)
-    if operator == "industry":
-        strategies = strategies.filter(operator__isnull=True)
-    elif operator:
-        strategies = strategies.filter(operator__code=operator)
-    ordered = list(strategies.order_by("theme", "operator__code", "title_zh"))
-    return _group(ordered, Strategy.Theme.choices)
-
-
-def _group(strategies: Iterable[Strategy], themes: Iterable[tuple[str, Any]]) -> list[ThemeGroup]:
-    groups = [ThemeGroup(theme=value, label=str(label), strategies=[]) for value, label in themes]
-    index = {group.theme: group for group in groups}
-    for strategy in strategies:
-        index[strategy.theme].strategies.append(strategy)
-    return [group for group in groups if group.strategies]
-
-
-# --------------------------------------------------------------------------- analytics-backed pages
-# The figures come from the stored benchmark runs (competition.benchmarks.selectors) or, for a visitor profile
-# nobody stored, from the analytics' own basket function over the selector's input frame. Nothing
-# here computes a price: it only arranges what those return into the pages' grids.
-
-
-def plans_by_id(*, plan_ids: Iterable[int]) -> dict[int, Plan]:
-    """Plans with branch and province, for the English names a stored run does not keep (one query)."""
-    ids = {int(plan_id) for plan_id in plan_ids}
-    if not ids:
-        return {}
-    return {plan.pk: plan for plan in Plan.objects.filter(pk__in=ids).select_related("branch__province")}
 
 
 @dataclass
@@ -294,87 +215,3 @@ def province_operator_matrix(
             cell.cheapest_in_row = cell.operator.code in cheapest
         grid.append(MatrixRow(province=province, cells=cells))
     return Matrix(run=run, bucket=bucket, metric=metric, profile=chosen_profile, operators=operators, rows=grid)
-
-
-@dataclass
-class BenchmarkPage:
-    """A bucket's stored benchmark table as the page shows it: rows, figures, run, names."""
-
-    bucket: str
-    include_from: bool
-    run: BenchmarkRun | None
-    as_of: datetime.date | None
-    rows: list[BenchmarkRow]
-    figures: selectors.BucketFigures | None
-    names: selectors.ReferenceNames
-
-
-def benchmark_page(*, bucket: str, include_from: bool = False, run: BenchmarkRun | None = None) -> BenchmarkPage:
-    """A bucket's stored table (of `run`, default the latest), ranked with "from" prices left out or
-    (include_from) counted, and its figures."""
-    run = run or selectors.benchmark_run_latest()
-    rows = list(selectors.benchmark_row_list(bucket=bucket, run=run, include_from=include_from))
-    return BenchmarkPage(
-        bucket=bucket,
-        include_from=include_from,
-        run=run,
-        as_of=selectors.benchmark_run_as_of(run) if run else None,
-        rows=rows,
-        figures=selectors.benchmark_bucket_figures(bucket=bucket, run=run, include_from=include_from) if run else None,
-        names=selectors.reference_names(
-            plan_ids=[row.plan_id for row in rows], province_codes=[row.province_code for row in rows]
-        ),
-    )
-
-
-@dataclass
-class BasketAnswer:
-    """A visitor profile's cheapest cover per province and operator, and the pairs that cannot cover it."""
-
-    profile: analytics.BasketProfile
-    costs: list[dict[str, Any]]
-    uncovered: list[tuple[str, str]]
-    plans: dict[int, Plan]
-    provinces: dict[str, Province]
-    operators: dict[str, Operator]
-
-
-def basket_answer(
-    *, days: int, data_gb: Decimal, domestic_min: int, intl_min: int, on: datetime.date | None = None
-) -> BasketAnswer:
-    """Cost any visitor profile on a day (default today): the analytics' basket function over that day's input.
-
-    Stored runs only hold the default profiles, so an analyst's own profile is costed on the spot
-    with the same function, input and promotional rule the stored runs use.
-    """
-    profile = analytics.BasketProfile(
-        slug="custom",
-        name=f"{days} days, {data_gb} GB, {domestic_min} domestic min, {intl_min} international min",
-        days=days,
-        data_gb=data_gb,
-        domestic_min=domestic_min,
-        intl_min=intl_min,
-    )
-    frame = selectors.benchmark_input_frame(on=on)
-    include_promotional = bool(getattr(settings, "BENCHMARK_INCLUDE_PROMOTIONAL", False))
-    costs = analytics.basket_costs_compute(frame, profiles=[profile], include_promotional=include_promotional)
-    records = costs.sort_values(["cost_cents", "province_code", "operator_code"], kind="stable").to_dict("records")
-    rows = [
-        {
-            **record,
-            "price_cny": analytics.minor_to_decimal(record["price_cents"]),
-            "cost_cny": analytics.minor_to_decimal(record["cost_cents"]),
-        }
-        for record in records
-    ]
-    covered = {(row["province_code"], row["operator_code"]) for row in rows}
-    eligible = frame if include_promotional else frame.loc[~frame["is_promotional"].to_numpy(dtype=bool)]
-    sold = {(str(p), str(o)) for p, o in zip(eligible["province_code"], eligible["operator_code"], strict=True)}
-    return BasketAnswer(
-        profile=profile,
-        costs=rows,
-        uncovered=sorted(sold - covered),
-        plans=plans_by_id(plan_ids=[row["plan_id"] for row in rows]),
-        provinces={p.code: p for p in province_list()},
-        operators={o.code: o for o in operator_list()},
-    )
