@@ -8,12 +8,12 @@ script reads the same file whichever language the analyst browsed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 from competition.templatetags.compare import amount, cny
 from core import exports
@@ -59,20 +59,29 @@ class Column:
 
 @dataclass
 class Table:
-    """One table of a page: a slug for `?table=`, its columns and its rows."""
+    """One table of a page: a slug for `?table=`, its columns and its rows.
+
+    A table built only for its CSV may leave `rows` empty and give `streamed`, a generator over every
+    row (a whole benchmark bucket): the download then streams them instead of holding them.
+    """
 
     name: str
     columns: Sequence[Column]
     rows: list[Row] = field(default_factory=list)
+    streamed: Iterable[Row] | None = None
 
-    def csv_response(self, *, filename: str) -> HttpResponse:
-        response = HttpResponse(content_type=exports.CSV_MEDIA_TYPE)
+    def csv_response(self, *, filename: str) -> HttpResponse | StreamingHttpResponse:
+        header = [column.key for column in self.columns]
+        source = self.rows if self.streamed is None else self.streamed
+        cells = ([column.cell(row.get(column.key)) for column in self.columns] for row in source)
+        response: HttpResponse | StreamingHttpResponse
+        if self.streamed is None:
+            response = HttpResponse(content_type=exports.CSV_MEDIA_TYPE)
+            exports.csv_write(response, header=header, rows=cells)
+        else:
+            chunks = exports.csv_chunks(header=header, rows=cells)
+            response = StreamingHttpResponse(chunks, content_type=exports.CSV_MEDIA_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        exports.csv_write(
-            response,
-            header=[column.key for column in self.columns],
-            rows=([column.cell(row.get(column.key)) for column in self.columns] for row in self.rows),
-        )
         return response
 
 
