@@ -90,13 +90,14 @@ def benchmark_page(
     include_from: bool = False,
     run: BenchmarkRun | None = None,
     page: int | str | None = 1,
-    per_page: int = BENCHMARK_PAGE_SIZE,
+    per_page: int | None = None,
     every_row: bool = False,
 ) -> BenchmarkPage:
     """A bucket's stored table (of `run`, default the latest), ranked with "from" prices left out or
     (include_from) counted, and its figures.
 
-    One page of `per_page` rows in display order (`page` as the URL gives it; out of range or not a
+    One page of `per_page` (default BENCHMARK_PAGE_SIZE) rows in display order (`page` as the URL gives it;
+    out of range or not a
     number falls back as Django's Paginator.get_page does), read as a range of stored positions on the
     run's (run, bucket, position) index, with the names of that page's plans only. `every_row` instead leaves
     `rows` empty and streams every row in `chunks` (the CSV download).
@@ -118,7 +119,7 @@ def benchmark_page(
         )
     # Without a summary (no run yet) the queryset is empty and its COUNT costs nothing.
     source: Any = queryset if figures is None else _PositionRange(queryset, count=figures.tier_count)
-    shown = Paginator(source, per_page).get_page(page)
+    shown = Paginator(source, per_page or BENCHMARK_PAGE_SIZE).get_page(page)
     rows = list(shown.object_list)
     return BenchmarkPage(
         bucket=bucket,
