@@ -81,7 +81,10 @@ class BenchmarkPerGbApi(BenchmarkApi):
             return Response(
                 with_conversion(self.with_run_columns(self.rows(rows)), conversion, fields=CONVERTED_FIELDS)
             )
-        page = self.paginate_queryset(rows)
+        # The whole bucket pages by stored position with the summary's count; a filtered one by OFFSET and COUNT.
+        unfiltered = operator is None and province is None and figures is not None
+        source: Any = selectors.BucketPositionRange(rows, count=figures.tier_count) if unfiltered and figures else rows
+        page = self.paginate_queryset(source)  # a Paginator pages either
         body = {
             "bucket": bucket,
             **self.run_fields(run, day),

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 
 from competition.benchmarks import selectors
 from competition.models import BenchmarkRow, BenchmarkRun
@@ -41,29 +40,6 @@ class BenchmarkPage:
     names: selectors.ReferenceNames
     page: Page[BenchmarkRow] | None = None
     chunks: Iterator[BenchmarkRowsChunk] | None = None
-
-
-class _PositionRange:
-    """A bucket's rows sliced by their stored `position` (1..n within the bucket, analytics.tables), for the Paginator.
-
-    `rows[100:200]` reads positions 101-200 through the (run, bucket, position) index: a page deep in
-    a 300k-row bucket costs what the first one does, where OFFSET would walk every row before it. The
-    length is the bucket summary's tier count, so the page needs no COUNT over the bucket either.
-    """
-
-    def __init__(self, rows: QuerySet[BenchmarkRow], *, count: int) -> None:
-        self.rows = rows
-        self.total = count
-
-    def count(self) -> int:
-        return self.total
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, window: slice) -> list[BenchmarkRow]:
-        start, stop = window.start or 0, window.stop if window.stop is not None else self.total
-        return list(self.rows.filter(position__gt=start, position__lte=stop))
 
 
 def _named_chunks(rows: Iterator[BenchmarkRow], *, size: int) -> Iterator[BenchmarkRowsChunk]:
@@ -118,7 +94,7 @@ def benchmark_page(
             chunks=_named_chunks(queryset.iterator(chunk_size=EXPORT_CHUNK), size=EXPORT_CHUNK),
         )
     # Without a summary (no run yet) the queryset is empty and its COUNT costs nothing.
-    source: Any = queryset if figures is None else _PositionRange(queryset, count=figures.tier_count)
+    source: Any = queryset if figures is None else selectors.BucketPositionRange(queryset, count=figures.tier_count)
     shown = Paginator(source, per_page or BENCHMARK_PAGE_SIZE).get_page(page)
     rows = list(shown.object_list)
     return BenchmarkPage(
