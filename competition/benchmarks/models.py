@@ -118,7 +118,14 @@ class BenchmarkRow(models.Model):
         ordering = ["run_id", "bucket", "position"]
         verbose_name = _("benchmark row")
         verbose_name_plural = _("benchmark rows")
-        indexes = [models.Index(fields=["run", "bucket", "position"], name="benchmarkrow_run_bucket_pos")]
+        indexes = [
+            models.Index(fields=["run", "bucket", "position"], name="benchmarkrow_run_bucket_pos"),
+            # The matrix explains an empty cell with EXISTS probes per province x operator (compare.selectors.matrix).
+            models.Index(
+                fields=["run", "province_code", "operator_code", "bucket", "is_promotional"],
+                name="benchmarkrow_run_pair",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.bucket} #{self.position} {self.branch_name_zh} {self.plan_name_zh} {self.validity_days}d"

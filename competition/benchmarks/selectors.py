@@ -178,6 +178,29 @@ def benchmark_row_list(
     return rows.order_by("position")
 
 
+class BucketPositionRange:
+    """A bucket's rows (all of them, unfiltered) sliced by stored `position` (1..n, analytics.tables), for a Paginator.
+
+    `rows[100:200]` reads positions 101-200 through the (run, bucket, position) index: a page deep in
+    a 300k-row bucket costs what the first one does, where OFFSET would walk every row before it. The
+    length is the bucket summary's tier count, so the page needs no COUNT over the bucket either.
+    """
+
+    def __init__(self, rows: QuerySet[BenchmarkRow], *, count: int) -> None:
+        self.rows = rows
+        self.total = count
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[BenchmarkRow]:
+        start, stop = window.start or 0, window.stop if window.stop is not None else self.total
+        return list(self.rows.filter(position__gt=start, position__lte=stop))
+
+
 @dataclass(frozen=True)
 class BucketFigures:
     """A bucket's per-GB spread as a reader asked for it: "from" prices left out, or counted."""

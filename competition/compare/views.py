@@ -11,8 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpRequest
-from django.http.response import HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -59,9 +58,16 @@ class ComparisonPage(LoginRequiredMixin, TemplateView):
         context["low_sample_below"] = analytics.LOW_SAMPLE_BELOW  # the one rule, named where it is marked
         return context
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]  # a CSV may stream
+    def exporting(self) -> bool:
+        """A CSV download: every row of the table, whatever page the HTML is on."""
+        return self.request.GET.get("format") == "csv"
+
+    # A whole benchmark bucket's CSV streams; the stubs type TemplateView.get as a plain HttpResponse.
+    def get(  # type: ignore[override]
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse | StreamingHttpResponse:
         context = self.get_context_data(**kwargs)
-        if request.GET.get("format") == "csv":
+        if self.exporting():
             page_tables: dict[str, Table] = context["tables"]
             name = request.GET.get("table") or next(iter(page_tables), "")
             if name not in page_tables:
@@ -286,7 +292,11 @@ class BenchmarkView(ComparisonPage):
         bucket = form.value("bucket")
         day = self.dated(context, form)
         page = page_selectors.benchmark_page(
-            bucket=bucket, include_from=form.value("include_from"), run=as_of.benchmark_run_on(day=day)
+            bucket=bucket,
+            include_from=form.value("include_from"),
+            run=as_of.benchmark_run_on(day=day),
+            page=self.request.GET.get("page"),
+            every_row=self.exporting(),
         )
         money = CurrencyForm(self.request.GET or None)
         # The rate of the day looked at, unless the reader names another day's rate.
@@ -300,6 +310,7 @@ class BenchmarkView(ComparisonPage):
             run=page.run,
             summary=page.figures,
             summary_low_sample=page.figures is not None and analytics.is_low_sample(page.figures.sample_count),
+            page_obj=page.page,
             conversion=conversion,
             tables={"benchmark": tables.table_with_currency(benchmark, conversion, fields=BENCHMARK_MONEY)},
         )

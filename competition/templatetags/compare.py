@@ -90,8 +90,9 @@ def query_with(request: HttpRequest, **changes: Any) -> str:
 
 @register.simple_tag
 def csv_url(request: HttpRequest, table: str) -> str:
-    """The same page and filters as CSV: the view serves the very rows the table shows."""
+    """The same page and filters as CSV: the view serves the very rows the table shows (every page of them)."""
     query = request.GET.copy()
+    query.pop("page", None)
     query["format"] = "csv"
     query["table"] = table
     return f"{request.path}?{query.urlencode()}"

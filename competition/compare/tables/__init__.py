@@ -4,7 +4,7 @@
 """
 
 from competition.compare.tables.analyser import draft_basket_table, draft_position_table, sensitivity_table
-from competition.compare.tables.base import Column, Row, StreamedTable, Table, columns
+from competition.compare.tables.base import Column, Row, Table, columns
 from competition.compare.tables.benchmarks import basket_table, benchmark_table, matrix_table
 from competition.compare.tables.context import indicator_value_table, table_with_currency
 from competition.compare.tables.market import launch_table, strategy_tables
@@ -21,7 +21,6 @@ from competition.compare.tables.trends import trend_table
 __all__ = [
     "Column",
     "Row",
-    "StreamedTable",
     "Table",
     "basket_table",
     "benchmark_table",

@@ -8,18 +8,18 @@ script reads the same file whichever language the analyst browsed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.http.response import HttpResponseBase
 
 from competition.templatetags.compare import amount, cny
 from core import exports
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 def _text(value: Any) -> str:
@@ -60,39 +60,37 @@ class Column:
 
 @dataclass
 class Table:
-    """One table of a page: a slug for `?table=`, its columns and its rows."""
+    """One table of a page: a slug for `?table=`, its columns and its rows.
+
+    `streamed`, when given, is a lazy iterable over every row (a whole benchmark bucket, every tier of
+    a province): the CSV streams it instead of `rows`, which may then hold only the page shown or
+    nothing at all.
+    """
 
     name: str
     columns: Sequence[Column]
     rows: list[Row] = field(default_factory=list)
+    streamed: Iterable[Row] | None = None
 
-    def csv_response(self, *, filename: str) -> HttpResponseBase:
-        response = HttpResponse(content_type=exports.CSV_MEDIA_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        exports.csv_write(
-            response,
-            header=[column.key for column in self.columns],
-            rows=([column.cell(row.get(column.key)) for column in self.columns] for row in self.rows),
-        )
-        return response
-
-
-@dataclass
-class StreamedTable(Table):
-    """A table the page shows one page of (`rows`) while its CSV streams every row (`all_rows`), chunk by chunk."""
-
-    all_rows: Callable[[], Iterable[Row]] | None = None
-
-    def csv_response(self, *, filename: str) -> HttpResponseBase:
-        if self.all_rows is None:
-            return super().csv_response(filename=filename)
-        cells = ([column.cell(row.get(column.key)) for column in self.columns] for row in self.all_rows())
-        response = StreamingHttpResponse(
-            exports.csv_chunks(header=[column.key for column in self.columns], rows=cells),
-            content_type=exports.CSV_MEDIA_TYPE,
-        )
+    def csv_response(self, *, filename: str) -> HttpResponse | StreamingHttpResponse:
+        header = [column.key for column in self.columns]
+        source = self.rows if self.streamed is None else self.streamed
+        cells = ([column.cell(row.get(column.key)) for column in self.columns] for row in source)
+        response: HttpResponse | StreamingHttpResponse
+        if self.streamed is None:
+            response = HttpResponse(content_type=exports.CSV_MEDIA_TYPE)
+            exports.csv_write(response, header=header, rows=cells)
+        else:
+            chunks = exports.csv_chunks(header=header, rows=cells)
+            response = StreamingHttpResponse(chunks, content_type=exports.CSV_MEDIA_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
+
+
+def deferred(source: Callable[[], Iterable[T]]) -> Iterator[T]:
+    """`source()`'s rows, asked for only when the first row is: a page builds its table's CSV stream
+    without running the query behind it unless the CSV is what was asked for."""
+    yield from source()
 
 
 def columns(*specs: str) -> list[Column]:

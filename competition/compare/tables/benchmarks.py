@@ -105,7 +105,8 @@ def benchmark_table(page: Any) -> Table:
     """A bucket's stored rows in their stored order (rank 1 is the cheapest per GB), each with its run's columns.
 
     `page` is compare.selectors.BenchmarkPage: the rows ranked as asked (with or without "from" prices),
-    the bucket's figures, the run, and the plans and provinces the rows name.
+    the bucket's figures, the run, and the plans and provinces the rows name. A page built for the CSV
+    (`chunks`) gives a table whose rows are a generator over every row, so the download streams.
     """
     figures = page.figures
     run = {
@@ -118,40 +119,43 @@ def benchmark_table(page: Any) -> Table:
         "bucket_median_per_gb_cny": figures.median_per_gb_cny if figures else None,
         "bucket_sample_count": figures.sample_count if figures else 0,
     }
-    out = []
-    for row in page.rows:
-        plan = page.names.plan(row.plan_id)
-        province = page.names.province(row.province_code)
-        out.append(
-            {
-                "row": row,
-                "plan": plan,
-                "position": row.position,
-                "rank": row.shown_rank,
-                "province_code": row.province_code,
-                "province_name_zh": province.name_zh if province else "",
-                "province_name_en": province.name_en if province else "",
-                "operator_code": row.operator_code,
-                "branch_name_zh": row.branch_name_zh,
-                "branch_name_en": plan.branch.name_en if plan else "",
-                "plan_id": row.plan_id,
-                "plan_name_zh": row.plan_name_zh,
-                "plan_name_en": row.plan_name_en,
-                "tier_id": row.tier_id,
-                "validity_days": row.validity_days,
-                "price_cny": row.price_cny,
-                "price_qualifier": row.price_qualifier,
-                "data_gb": row.data_gb,
-                "price_per_gb_cny": row.price_per_gb_cny,
-                "per_gb_undefined_reason": row.per_gb_undefined_reason,
-                "price_per_day_cny": row.price_per_day_cny,
-                "index": row.shown_index,
-                "is_promotional": row.is_promotional,
-                "confidence": row.confidence,
-                **run,
-            }
-        )
-    return Table(name="benchmark", columns=BENCHMARK_COLUMNS, rows=out)
+    if page.chunks is not None:
+        streamed = (_benchmark_row(row, chunk.names, run) for chunk in page.chunks for row in chunk.rows)
+        return Table(name="benchmark", columns=BENCHMARK_COLUMNS, streamed=streamed)
+    rows = [_benchmark_row(row, page.names, run) for row in page.rows]
+    return Table(name="benchmark", columns=BENCHMARK_COLUMNS, rows=rows)
+
+
+def _benchmark_row(row: Any, names: Any, run: dict[str, Any]) -> dict[str, Any]:
+    plan = names.plan(row.plan_id)
+    province = names.province(row.province_code)
+    return {
+        "row": row,
+        "plan": plan,
+        "position": row.position,
+        "rank": row.shown_rank,
+        "province_code": row.province_code,
+        "province_name_zh": province.name_zh if province else "",
+        "province_name_en": province.name_en if province else "",
+        "operator_code": row.operator_code,
+        "branch_name_zh": row.branch_name_zh,
+        "branch_name_en": plan.branch.name_en if plan else "",
+        "plan_id": row.plan_id,
+        "plan_name_zh": row.plan_name_zh,
+        "plan_name_en": row.plan_name_en,
+        "tier_id": row.tier_id,
+        "validity_days": row.validity_days,
+        "price_cny": row.price_cny,
+        "price_qualifier": row.price_qualifier,
+        "data_gb": row.data_gb,
+        "price_per_gb_cny": row.price_per_gb_cny,
+        "per_gb_undefined_reason": row.per_gb_undefined_reason,
+        "price_per_day_cny": row.price_per_day_cny,
+        "index": row.shown_index,
+        "is_promotional": row.is_promotional,
+        "confidence": row.confidence,
+        **run,
+    }
 
 
 BASKET_COLUMNS = columns(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from competition.compare.tables.base import Column, Table, columns
 from competition.context.currency import Conversion
@@ -56,11 +57,15 @@ def table_with_currency(table: Table, conversion: Conversion | None, *, fields: 
     """
     if conversion is None:
         return table
-    rows = []
-    for row in table.rows:
+
+    def converted(row: dict[str, Any]) -> dict[str, Any]:
         added = conversion.columns(row, fields)
         fx = {name.removesuffix("_cny"): added[f"{name.removesuffix('_cny')}_{conversion.suffix}"] for name in fields}
-        rows.append({**row, **added, "fx": fx})
+        return {**row, **added, "fx": fx}
+
+    rows = [converted(row) for row in table.rows]
+    # A streamed table (the CSV of a whole bucket) stays streamed.
+    streamed = None if table.streamed is None else map(converted, table.streamed)
     extra = [Column(f"{name.removesuffix('_cny')}_{conversion.suffix}", "money") for name in fields]
     extra += [Column(f"cny_per_{conversion.suffix}"), Column(f"{conversion.suffix}_rate_on")]
-    return Table(name=table.name, columns=[*table.columns, *extra], rows=rows)
+    return Table(name=table.name, columns=[*table.columns, *extra], rows=rows, streamed=streamed)

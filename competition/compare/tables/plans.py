@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from competition.compare.tables.base import Row, StreamedTable, Table, columns
+from competition.compare.tables.base import Row, Table, columns, deferred
 from plans.pricing import round_cny
 
 TIER_COLUMNS = columns(
@@ -83,9 +83,7 @@ def tier_table(name: str, tiers: Iterable[Any], *, every_tier: Callable[[], Iter
     rows = [tier_row(t) for t in tiers]
     if every_tier is None:
         return Table(name=name, columns=TIER_COLUMNS, rows=rows)
-    return StreamedTable(
-        name=name, columns=TIER_COLUMNS, rows=rows, all_rows=lambda: (tier_row(t) for t in every_tier())
-    )
+    return Table(name=name, columns=TIER_COLUMNS, rows=rows, streamed=map(tier_row, deferred(every_tier)))
 
 
 SUMMARY_COLUMNS = columns(
@@ -165,9 +163,7 @@ def plan_table(plans: Iterable[Any], *, every_plan: Callable[[], Iterable[Any]] 
     rows = [plan_row(plan) for plan in plans]
     if every_plan is None:
         return Table(name="plans", columns=PLAN_COLUMNS, rows=rows)
-    return StreamedTable(
-        name="plans", columns=PLAN_COLUMNS, rows=rows, all_rows=lambda: (plan_row(p) for p in every_plan())
-    )
+    return Table(name="plans", columns=PLAN_COLUMNS, rows=rows, streamed=map(plan_row, deferred(every_plan)))
 
 
 HISTORY_COLUMNS = columns(

@@ -125,7 +125,7 @@ def test_the_page_ranks_a_floor_only_with_include_from(floor, client: Client, vi
 
     def csv_row(query: str) -> dict[str, str]:
         response = client.get(f"/compare/benchmarks/?bucket=1-7&format=csv&table=benchmark{query}")
-        rows = csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff")))
+        rows = csv.DictReader(io.StringIO(response.getvalue().decode().lstrip("\ufeff")))
         return next(r for r in rows if r["plan_name_zh"] == "低至卡")
 
     default, counted = csv_row(""), csv_row("&include_from=1")

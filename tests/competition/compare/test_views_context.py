@@ -110,7 +110,7 @@ def test_the_benchmark_csv_carries_the_converted_columns(benchmarked: Client) ->
 
     response = benchmarked.get("/compare/benchmarks/?bucket=1-7&currency=EUR&rate_on=2025-06-01&format=csv")
 
-    rows = list(csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode().lstrip("\ufeff"))))
     [first] = [row for row in rows if row["rank"] == "1"]
     assert (first["price_cny"], first["price_eur"], first["cny_per_eur"], first["eur_rate_on"]) == (
         "50.00",

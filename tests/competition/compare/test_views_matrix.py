@@ -33,7 +33,8 @@ def signed_in(client: Client, viewer, run) -> Client:
 
 
 def csv_rows(response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    # getvalue(): a whole bucket's CSV streams (StreamingHttpResponse has no .content).
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode().lstrip("\ufeff"))))
 
 
 def cells_by_place(response) -> dict[tuple[str, str], object]:

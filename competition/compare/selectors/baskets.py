@@ -1,0 +1,155 @@
+"""An analyst's own visitor profile costed per province and operator (/compare/basket/)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from competition.benchmarks import analytics, selectors
+from competition.compare.selectors.names import plans_by_id
+from competition.models import BenchmarkRow, BenchmarkRun
+from operators.models import Operator, Province
+from operators.selectors import operator_list, province_list
+from plans.models import Plan
+
+
+@dataclass
+class BasketAnswer:
+    """A visitor profile's cheapest cover per province and operator, and the pairs that cannot cover it."""
+
+    profile: analytics.BasketProfile
+    costs: list[dict[str, Any]]
+    uncovered: list[tuple[str, str]]
+    plans: dict[int, Plan]
+    provinces: dict[str, Province]
+    operators: dict[str, Operator]
+
+
+def _stored_profile(run: BenchmarkRun, profile: analytics.BasketProfile) -> str | None:
+    """The slug of the run's stored profile with exactly these figures, if the run costed one under today's rule."""
+    include_promotional = bool(getattr(settings, "BENCHMARK_INCLUDE_PROMOTIONAL", False))
+    if bool(run.parameters.get("include_promotional", False)) != include_promotional:
+        return None
+    wanted = (profile.days, profile.data_gb, profile.domestic_min, profile.intl_min)
+    for stored in selectors.basket_profile_list(run=run):
+        figures = (int(stored["days"]), Decimal(str(stored["data_gb"])), stored["domestic_min"], stored["intl_min"])
+        if figures == wanted:
+            return str(stored["slug"])
+    return None
+
+
+def pairs_sold(
+    *, run: BenchmarkRun, include_promotional: bool, operators: list[Operator]
+) -> tuple[list[Province], set[tuple[str, str]]]:
+    """Every province, and the (province, operator) pairs with a tier in the run that the basket's promotional
+    rule lets price a basket.
+
+    One query of EXISTS probes on the run's pair index: a run's rows are every tier of its input.
+    """
+    annotations = {}
+    for index, operator in enumerate(operators):
+        rows = BenchmarkRow.objects.filter(run=run, province_code=OuterRef("code"), operator_code=operator.code)
+        annotations[f"sold_{index}"] = Exists(rows if include_promotional else rows.filter(is_promotional=False))
+    provinces = list(province_list().annotate(**annotations))
+    sold = {
+        (province.code, operator.code)
+        for province in provinces
+        for index, operator in enumerate(operators)
+        if getattr(province, f"sold_{index}")
+    }
+    return provinces, sold
+
+
+def _stored_answer(*, run: BenchmarkRun, slug: str, profile: analytics.BasketProfile) -> BasketAnswer:
+    costs = list(selectors.basket_cost_list(profile=slug, run=run))
+    rows: list[dict[str, Any]] = [
+        {
+            "province_code": cost.province_code,
+            "operator_code": cost.operator_code,
+            "tier_id": cost.tier_id,
+            "plan_id": cost.plan_id,
+            "branch_name_zh": cost.branch_name_zh,
+            "plan_name_zh": cost.plan_name_zh,
+            "validity_days": cost.validity_days,
+            "repeats": cost.repeats,
+            "price_cny": cost.price_cny,
+            "cost_cny": cost.cost_cny,
+            "candidate_count": cost.candidate_count,
+        }
+        for cost in costs
+    ]
+    covered = {(cost.province_code, cost.operator_code) for cost in costs}
+    operators = list(operator_list())
+    provinces, sold = pairs_sold(
+        run=run, include_promotional=bool(run.parameters.get("include_promotional", False)), operators=operators
+    )
+    return BasketAnswer(
+        profile=profile,
+        costs=rows,
+        uncovered=sorted(sold - covered),
+        plans=plans_by_id(plan_ids=[cost.plan_id for cost in costs]),
+        provinces={p.code: p for p in provinces},
+        operators={o.code: o for o in operators},
+    )
+
+
+def basket_answer(
+    *, days: int, data_gb: Decimal, domestic_min: int, intl_min: int, on: datetime.date | None = None
+) -> BasketAnswer:
+    """Cost any visitor profile on a day (default today): the analytics' basket function over that day's input.
+
+    A profile the latest run stored (today, same figures, same promotional rule) is read from the
+    run's basket costs, which that same function computed over the same input: no input is read.
+    Any other profile, or a past day, is costed on the spot with the same function, input and
+    promotional rule the stored runs use.
+    """
+    profile = analytics.BasketProfile(
+        slug="custom",
+        name=f"{days} days, {data_gb} GB, {domestic_min} domestic min, {intl_min} international min",
+        days=days,
+        data_gb=data_gb,
+        domestic_min=domestic_min,
+        intl_min=intl_min,
+    )
+    figures = (profile.days, profile.data_gb, profile.domestic_min, profile.intl_min)
+    # Runs store the default profiles; any other is costed without first asking for the run (one query less).
+    default = any(figures == (p.days, p.data_gb, p.domestic_min, p.intl_min) for p in analytics.DEFAULT_BASKETS)
+    if default and (on is None or on >= timezone.localdate()):
+        run = selectors.benchmark_run_latest()
+        slug = _stored_profile(run, profile) if run is not None else None
+        if run is not None and slug is not None:
+            return _stored_answer(run=run, slug=slug, profile=profile)
+    return basket_answer_computed(profile=profile, on=on)
+
+
+def basket_answer_computed(*, profile: analytics.BasketProfile, on: datetime.date | None = None) -> BasketAnswer:
+    """`profile` costed by the analytics' basket function over the input of `on` (reads every tier in effect)."""
+    frame = selectors.benchmark_input_frame(on=on)
+    include_promotional = bool(getattr(settings, "BENCHMARK_INCLUDE_PROMOTIONAL", False))
+    costs = analytics.basket_costs_compute(frame, profiles=[profile], include_promotional=include_promotional)
+    records = costs.sort_values(["cost_cents", "province_code", "operator_code"], kind="stable").to_dict("records")
+    rows = [
+        {
+            **record,
+            "price_cny": analytics.minor_to_decimal(record["price_cents"]),
+            "cost_cny": analytics.minor_to_decimal(record["cost_cents"]),
+        }
+        for record in records
+    ]
+    covered = {(row["province_code"], row["operator_code"]) for row in rows}
+    eligible = frame if include_promotional else frame.loc[~frame["is_promotional"].to_numpy(dtype=bool)]
+    sold = {(str(p), str(o)) for p, o in zip(eligible["province_code"], eligible["operator_code"], strict=True)}
+    return BasketAnswer(
+        profile=profile,
+        costs=rows,
+        uncovered=sorted(sold - covered),
+        plans=plans_by_id(plan_ids=[row["plan_id"] for row in rows]),
+        provinces={p.code: p for p in province_list()},
+        operators={o.code: o for o in operator_list()},
+    )
