@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import F, Prefetch
 
-from competition.benchmarks import analytics, selectors
+from competition.benchmarks import analytics, inputs, selectors
 from competition.compare.forms import MetricChoices
 from competition.models import BenchmarkRow, BenchmarkRun, KeyFigure, Launch, Strategy, StrategyMilestone
 from operators.models import Operator, Province
@@ -192,7 +192,7 @@ def unpriced_plans_by_pair() -> dict[tuple[str, str], list[Plan]]:
     One query; the seed has one (北京联通's 无忧短期旅行通信卡套餐, "资费未披露").
     """
     plans = (
-        Plan.objects.filter(segment__in=selectors.BENCHMARK_SEGMENTS, tiers__isnull=True)
+        Plan.objects.filter(segment__in=inputs.BENCHMARK_SEGMENTS, tiers__isnull=True)
         .select_related("branch__province", "branch__operator")
         .order_by("name_zh")
     )
@@ -355,7 +355,7 @@ def basket_answer(
         domestic_min=domestic_min,
         intl_min=intl_min,
     )
-    frame = selectors.benchmark_input_frame(on=on)
+    frame = inputs.benchmark_input_frame(on=on)
     include_promotional = bool(getattr(settings, "BENCHMARK_INCLUDE_PROMOTIONAL", False))
     costs = analytics.basket_costs_compute(frame, profiles=[profile], include_promotional=include_promotional)
     records = costs.sort_values(["cost_cents", "province_code", "operator_code"], kind="stable").to_dict("records")

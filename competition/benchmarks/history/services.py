@@ -4,7 +4,7 @@ Which days: every day the benchmarks' input changed (a benchmarked tier's period
 sale starts or ends: the dates plans.periods reads), the day before the first of them (the market
 before anything dated changed), the first of every month from the first change on, and today.
 Each day's points are computed from the tiers in effect on that day
-(`selectors.benchmark_input_frame(on=day)`) by the same analytics as a run
+(`inputs.benchmark_input_frame(on=day)`) by the same analytics as a run
 (`analytics.history_compute`), so a day recorded from a run and the same day backfilled agree.
 
 After every regular run `benchmark_run_compute` records the run's day from its result, and the
@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from competition.benchmarks import analytics, selectors
+from competition.benchmarks import analytics, inputs
 from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
 from competition.benchmarks.models import BenchmarkRun
 from plans.models import Tier
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 def benchmark_history_change_days(*, until: datetime.date) -> list[datetime.date]:
     """The days up to `until` on which a benchmarked tier started or stopped being in effect (four queries)."""
-    tiers = Tier.objects.filter(plan__segment__in=selectors.BENCHMARK_SEGMENTS)
+    tiers = Tier.objects.filter(plan__segment__in=inputs.BENCHMARK_SEGMENTS)
     days: set[datetime.date] = set()
     for field in ("effective_from", "effective_to", "plan__launched_on", "plan__withdrawn_on"):
         dates = (
@@ -126,7 +126,7 @@ def benchmark_history_compute_day(
     *, day: datetime.date, reason: str, parameters: analytics.BenchmarkParameters
 ) -> BenchmarkHistoryDay:
     """Compute and store one day from the tiers in effect on it."""
-    tiers = selectors.benchmark_input_frame(on=day)
+    tiers = inputs.benchmark_input_frame(on=day)
     points, fingerprint = analytics.history_compute(tiers, parameters=parameters)
     return benchmark_history_record(
         day=day, points=points, fingerprint=fingerprint, tier_count=len(tiers), reason=reason
