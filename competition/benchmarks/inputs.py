@@ -17,6 +17,7 @@ from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
 from competition.benchmarks import analytics
+from plans import pricing
 from plans.models import Plan, Tier
 
 if TYPE_CHECKING:
@@ -94,3 +95,9 @@ def benchmark_input_frame(*, on: datetime.date | None = None, where: Q | None = 
             queryset.values_list(*analytics.INPUT_COLUMNS), columns=list(analytics.INPUT_COLUMNS)
         )
     return analytics.normalise_input(frame)
+
+
+def bucket_where(bucket: str) -> Q:
+    """The tiers of one validity bucket (1-7, 8-14, 15-29, 30+), as a `where` for the input; ValueError otherwise."""
+    first, last = pricing.bucket_bounds(bucket)
+    return Q(validity_days__gte=first) if last is None else Q(validity_days__gte=first, validity_days__lte=last)

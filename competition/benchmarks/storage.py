@@ -52,11 +52,101 @@ ROW_COLUMNS: tuple[str, ...] = (
 
 def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResult) -> None:
     """Write a run's rows (COPY on PostgreSQL, one executemany elsewhere) and its summaries, cells and baskets."""
-    frame = row_frame(run.pk, result.rows)
+    rows_insert(run_id=run.pk, rows=result.rows)
+    summaries_store(run=run, summaries=result.summaries)
+    matrix_store(run=run, matrix=result.matrix)
+    baskets_store(run=run, baskets=result.baskets)
+
+
+def rows_insert(*, run_id: int, rows: pd.DataFrame) -> None:
+    """Add `benchmark_table_compute` rows to a run (COPY on PostgreSQL, one executemany elsewhere)."""
+    if not len(rows):
+        return
+    frame = row_frame(run_id, rows)
     if connection.vendor == "postgresql":
         copy_rows(frame)
     else:
         insert_rows(frame)
+
+
+def rows_delete(*, run_id: int, plan_ids: list[int]) -> int:
+    """Delete a run's rows of these plans (one DELETE, no per-row signals: rows have none); returns the count."""
+    rows = BenchmarkRow.objects.filter(run_id=run_id, plan_id__in=plan_ids)
+    return int(rows._raw_delete(rows.db))
+
+
+_RANK_COLUMNS: tuple[str, ...] = ("position", "rank", "per_gb_index", "rank_with_from", "per_gb_index_with_from")
+
+
+def rows_rerank(*, run_id: int, bucket: str, rows: pd.DataFrame) -> int:
+    """Write the positions, ranks and indexes of a bucket's stored rows that differ from `rows`; returns how many.
+
+    `rows` are `benchmark_table_compute` rows already stored in the run (by tier id). On PostgreSQL
+    they go by binary COPY into a temporary table and one UPDATE writes only the rows that differ;
+    elsewhere the stored values are read and the differing rows updated in bulk.
+    """
+    frame = row_frame(run_id, rows).loc[:, ["tier_id", *_RANK_COLUMNS]]
+    if frame.empty:
+        return 0
+    if connection.vendor != "postgresql":
+        return _rerank_portable(run_id=run_id, bucket=bucket, frame=frame)
+    stage = "benchmark_rank_stage"
+    columns = ["tier_id", *_RANK_COLUMNS]
+    payload = _pgcopy_int64(
+        {name: frame[name].astype("Int64").to_numpy(dtype=np.int64, na_value=-1) for name in columns}
+    )
+    table = connection.ops.quote_name(BenchmarkRow._meta.db_table)
+
+    def staged(name: str) -> str:
+        value = f"NULLIF(s.{name}, -1)" if name in _NULLABLE_COLUMNS else f"s.{name}"
+        places = _MINOR_PLACES.get(name)
+        return f"{value}::numeric / {10**places}" if places else value
+
+    targets = ", ".join(f"{name} = {staged(name)}" for name in _RANK_COLUMNS)
+    stored_values = ", ".join(f"r.{name}" for name in _RANK_COLUMNS)
+    staged_values = ", ".join(staged(name) for name in _RANK_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{stage}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({', '.join(f'{c} bigint' for c in columns)}) ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY {stage} FROM STDIN WITH (FORMAT binary)") as copy:
+            copy.write(payload)
+        cursor.execute(f"ANALYZE {stage}")
+        cursor.execute(
+            f"UPDATE {table} r SET {targets} FROM {stage} s"
+            f" WHERE r.run_id = %s AND r.bucket = %s AND r.tier_id = s.tier_id"
+            f" AND ({stored_values}) IS DISTINCT FROM ({staged_values})",
+            [run_id, bucket],
+        )
+        updated = cursor.rowcount
+        cursor.execute(f"DROP TABLE pg_temp.{stage}")
+    return int(updated)
+
+
+def _rerank_portable(*, run_id: int, bucket: str, frame: pd.DataFrame) -> int:
+    wanted = {
+        int(record[0]): tuple(
+            None
+            if pd.isna(value)
+            else analytics.minor_to_decimal(int(value), _MINOR_PLACES[name])
+            if name in _MINOR_PLACES
+            else int(value)
+            for name, value in zip(_RANK_COLUMNS, record[1:], strict=True)
+        )
+        for record in frame.itertuples(index=False, name=None)
+    }
+    changed = []
+    for row in BenchmarkRow.objects.filter(run_id=run_id, bucket=bucket).only("id", "tier_id", *_RANK_COLUMNS):
+        values = wanted.get(row.tier_id)
+        if values is not None and values != tuple(getattr(row, name) for name in _RANK_COLUMNS):
+            for name, value in zip(_RANK_COLUMNS, values, strict=True):
+                setattr(row, name, value)
+            changed.append(row)
+    BenchmarkRow.objects.bulk_update(changed, list(_RANK_COLUMNS), batch_size=500)
+    return len(changed)
+
+
+def summaries_store(*, run: BenchmarkRun, summaries: pd.DataFrame) -> None:
+    """A run's bucket summaries from `benchmark_table_compute`'s summary frame."""
     BenchmarkBucketSummary.objects.bulk_create(
         BenchmarkBucketSummary(
             run=run,
@@ -71,8 +161,12 @@ def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResu
             min_per_gb_with_from_cny=analytics.minor_to_decimal(summary["min_per_gb_cents_with_from"]),
             max_per_gb_with_from_cny=analytics.minor_to_decimal(summary["max_per_gb_cents_with_from"]),
         )
-        for summary in result.summaries.to_dict("records")
+        for summary in summaries.to_dict("records")
     )
+
+
+def matrix_store(*, run: BenchmarkRun, matrix: pd.DataFrame) -> None:
+    """A run's matrix cells from `province_comparison_compute`."""
     BenchmarkMatrixCell.objects.bulk_create(
         BenchmarkMatrixCell(
             run=run,
@@ -84,8 +178,12 @@ def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResu
             sample_count=cell["sample_count"],
             **_chosen_tier(cell),
         )
-        for cell in result.matrix.to_dict("records")
+        for cell in matrix.to_dict("records")
     )
+
+
+def baskets_store(*, run: BenchmarkRun, baskets: pd.DataFrame) -> None:
+    """A run's basket costs from `basket_costs_compute`."""
     BenchmarkBasketCost.objects.bulk_create(
         BenchmarkBasketCost(
             run=run,
@@ -97,8 +195,23 @@ def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResu
             candidate_count=cost["candidate_count"],
             **_chosen_tier(cost),
         )
-        for cost in result.baskets.to_dict("records")
+        for cost in baskets.to_dict("records")
     )
+
+
+def _pgcopy_int64(columns: dict[str, np.ndarray]) -> bytes:
+    """PGCOPY binary of int64 columns: signature, flags, header extension; per row a field count and
+    (length, value) pairs, big-endian; then a -1 trailer."""
+    count = len(next(iter(columns.values())))
+    layout = [("fields", ">i2")]
+    for name in columns:
+        layout += [(f"{name}__len", ">i4"), (name, ">i8")]
+    packed = np.empty(count, dtype=np.dtype(layout))
+    packed["fields"] = len(columns)
+    for name, values in columns.items():
+        packed[f"{name}__len"] = 8
+        packed[name] = values
+    return b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big") + packed.tobytes() + b"\xff\xff"
 
 
 def _chosen_tier(record: dict[str, Any]) -> dict[str, Any]:

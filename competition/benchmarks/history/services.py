@@ -86,26 +86,31 @@ def benchmark_history_record(
             input_fingerprint=fingerprint,
             input_tier_count=tier_count,
         )
-        BenchmarkHistoryPoint.objects.bulk_create(
-            (
-                BenchmarkHistoryPoint(
-                    day=record,
-                    date=day,
-                    bucket=point["bucket"],
-                    metric=point["metric"],
-                    province_code=point["province_code"],
-                    operator_code=point["operator_code"],
-                    median_cny=analytics.minor_to_decimal(int(point["median_cents"])),
-                    min_cny=analytics.minor_to_decimal(int(point["min_cents"])),
-                    max_cny=analytics.minor_to_decimal(int(point["max_cents"])),
-                    sample_count=int(point["sample_count"]),
-                    tier_id=int(point["tier_id"]),
-                )
-                for point in points.to_dict("records")
-            ),
-            batch_size=2000,
-        )
+        benchmark_history_points_store(day=record, points=points)
     return record
+
+
+def benchmark_history_points_store(*, day: BenchmarkHistoryDay, points: pd.DataFrame) -> None:
+    """Add a day's points (`analytics.HISTORY_COLUMNS`) to its record (a run's patch replaces a bucket's with it)."""
+    BenchmarkHistoryPoint.objects.bulk_create(
+        (
+            BenchmarkHistoryPoint(
+                day=day,
+                date=day.day,
+                bucket=point["bucket"],
+                metric=point["metric"],
+                province_code=point["province_code"],
+                operator_code=point["operator_code"],
+                median_cny=analytics.minor_to_decimal(int(point["median_cents"])),
+                min_cny=analytics.minor_to_decimal(int(point["min_cents"])),
+                max_cny=analytics.minor_to_decimal(int(point["max_cents"])),
+                sample_count=int(point["sample_count"]),
+                tier_id=int(point["tier_id"]),
+            )
+            for point in points.to_dict("records")
+        ),
+        batch_size=2000,
+    )
 
 
 def benchmark_history_record_run(
