@@ -84,8 +84,14 @@ class BenchmarkRow(models.Model):
     # No database constraint: checking a million deferred foreign keys at COMMIT cost a full recompute
     # seconds. Rows are only written by the engine for a run it just created, and deleting a run
     # through Django still deletes its rows (one DELETE, the CASCADE below).
+    # No index of its own either: (run, bucket, position) below serves every lookup by run.
     run = models.ForeignKey(
-        BenchmarkRun, on_delete=models.CASCADE, related_name="rows", verbose_name=_("run"), db_constraint=False
+        BenchmarkRun,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        verbose_name=_("run"),
+        db_constraint=False,
+        db_index=False,
     )
     bucket = models.CharField(_("validity bucket"), max_length=8)
     position = models.PositiveIntegerField(_("position"), help_text=_("Display order within the bucket."))

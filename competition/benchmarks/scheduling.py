@@ -18,8 +18,13 @@
 - Without a broker (eager Celery, `make run`) publishing runs the task in-process, so an edit
   recomputes synchronously once it commits.
 
-Flow: plans' tiers_changed (after the commit) -> `benchmarks_mark_pending` and `benchmarks_publish`
--> the task -> `benchmarks_recompute` -> the lease, clear the flag -> `services.benchmark_run_compute`.
+- Patch or full run. A change that names its plans leaves them in BenchmarkPendingPlan; the run
+  drains them with the flag and patches the latest run (competition.benchmarks.incremental). A
+  change that does not (an analyst's recompute, the nightly beat, a retry) owes a full run.
+
+Flow: plans' tiers_changed (after the commit) -> `benchmarks_mark_pending(plan_ids=...)` and
+`benchmarks_publish` -> the task -> `benchmarks_recompute` -> the lease, clear the flag and drain the
+plans -> `incremental.benchmark_run_patch_latest`, or `services.benchmark_run_compute` for a full run.
 """
 
 from __future__ import annotations
