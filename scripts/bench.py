@@ -297,7 +297,7 @@ def _peak_rss_mb() -> float:
 
 
 def measure_recompute() -> dict[str, Any]:
-    from competition.benchmarks import analytics, scheduling, selectors, storage
+    from competition.benchmarks import analytics, inputs, scheduling, storage
 
     _truncate_results()
     phases: dict[str, float] = {"read": 0.0, "compute": 0.0, "store": 0.0}
@@ -312,7 +312,7 @@ def measure_recompute() -> dict[str, Any]:
 
         return wrapper
 
-    selectors.benchmark_input_frame = timed("read", selectors.benchmark_input_frame)
+    inputs.benchmark_input_frame = timed("read", inputs.benchmark_input_frame)
     analytics.benchmarks_compute = timed("compute", analytics.benchmarks_compute)
     storage.benchmark_result_store = timed("store", storage.benchmark_result_store)
     began = time.perf_counter()
@@ -409,7 +409,7 @@ def measure_duckdb() -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from competition.benchmarks import analytics, selectors
+    from competition.benchmarks import analytics, inputs
     from competition.benchmarks.storage import ROW_COLUMNS
     from competition.models import (
         BenchmarkBasketCost,
@@ -424,7 +424,7 @@ def measure_duckdb() -> dict[str, Any]:
     began = time.perf_counter()
     # Read: the selector's own query, COPYed out as CSV.
     source = workdir / "tiers.csv"
-    sql, params = selectors.benchmark_input_queryset().query.sql_with_params()
+    sql, params = inputs.benchmark_input_queryset().query.sql_with_params()
     # connection.ops is typed as the base class; compose_sql is PostgreSQL's own.
     statement = cast("PostgresOperations", connection.ops).compose_sql(sql, params)
     with (
@@ -553,7 +553,7 @@ def measure_duckdb() -> dict[str, Any]:
 def measure_naive() -> dict[str, Any]:
     from django.db import connection, transaction
 
-    from competition.benchmarks.selectors import BENCHMARK_SEGMENTS
+    from competition.benchmarks.inputs import BENCHMARK_SEGMENTS
     from competition.models import BenchmarkRow, BenchmarkRun
     from plans import pricing
     from plans.models import Tier

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from competition.analyser.models import DraftSet
 from competition.analyser.validation import AnalyserInput, Draft
-from competition.benchmarks import analytics, selectors
+from competition.benchmarks import analytics, inputs, selectors
 from plans import pricing
 
 _TIER_COLUMNS = [
@@ -73,7 +73,7 @@ def drafts_analyse(*, analyser_input: AnalyserInput) -> AnalyserResult:
         where = Q()  # a basket against the whole market needs every tier in effect
     else:
         where |= Q(plan__branch__province__code__in=sorted({code for code in basket_provinces if code}))
-    market = selectors.benchmark_input_frame(on=as_of, where=where or None)
+    market = inputs.benchmark_input_frame(on=as_of, where=where or None)
     frame = analytics.tiers_frame(
         {
             "tier_id": number,
@@ -119,7 +119,7 @@ def rank_sensitivity(*, bucket: str, as_of: datetime.date | None = None) -> Sens
     """Every tier of a bucket in effect on `as_of` (default today) with its rank under each metric, by spread."""
     selectors.bucket_validate(bucket)
     as_of = as_of or timezone.localdate()
-    market = selectors.benchmark_input_frame(on=as_of, where=_bucket_validities(bucket))
+    market = inputs.benchmark_input_frame(on=as_of, where=_bucket_validities(bucket))
     profiles = basket_profiles()
     frame, metrics = analytics.rank_sensitivity_compute(
         market, profiles=profiles, include_promotional=include_promotional()

@@ -59,6 +59,13 @@ class BenchmarkRun(models.Model):
     as_of = models.DateField(_("as of"), null=True, blank=True, db_index=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # An edit patches the latest run in place (competition.benchmarks.incremental) rather than
+    # recomputing a million rows: each patch bumps the revision and stamps updated_at, so a run (and
+    # an export of it) says whether its figures are still those of computed_at. 0 = never patched.
+    revision = models.PositiveIntegerField(
+        _("revision"), default=0, help_text=_("How many edits were patched into the run since it was computed.")
+    )
+    updated_at = models.DateTimeField(_("patched at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -74,7 +81,18 @@ class BenchmarkRun(models.Model):
 class BenchmarkRow(models.Model):
     """One current tier in one validity bucket of a run: unit prices, rank and index."""
 
-    run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="rows", verbose_name=_("run"))
+    # No database constraint: checking a million deferred foreign keys at COMMIT cost a full recompute
+    # seconds. Rows are only written by the engine for a run it just created, and deleting a run
+    # through Django still deletes its rows (one DELETE, the CASCADE below).
+    # No index of its own either: (run, bucket, position) below serves every lookup by run.
+    run = models.ForeignKey(
+        BenchmarkRun,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        verbose_name=_("run"),
+        db_constraint=False,
+        db_index=False,
+    )
     bucket = models.CharField(_("validity bucket"), max_length=8)
     position = models.PositiveIntegerField(_("position"), help_text=_("Display order within the bucket."))
     # Plain ids, not foreign keys: a stored run must survive the tier's later deletion.
@@ -237,6 +255,13 @@ class BenchmarkSchedule(models.Model):
         blank=True,
         help_text=_("Set by a change to the benchmarks' input; cleared when a run starts reading it."),
     )
+    # A change whose plans are not known (an analyst's recompute, a busy run's request) owes a full
+    # recompute; a change that names its plans owes only a patch of them (BenchmarkPendingPlan).
+    full_pending = models.BooleanField(
+        _("full recompute pending"),
+        default=False,
+        help_text=_("Set when a change does not say which plans it touched; cleared with pending_since."),
+    )
 
     class Meta:
         verbose_name = _("benchmark schedule")
@@ -244,3 +269,21 @@ class BenchmarkSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"pending since {self.pending_since:%Y-%m-%d %H:%M:%S}" if self.pending_since else "nothing pending"
+
+
+class BenchmarkPendingPlan(models.Model):
+    """A plan whose tiers changed since the latest run read them: what the next patch re-reads.
+
+    Written after the change commits (competition.benchmarks.scheduling.benchmarks_mark_pending) and
+    drained, under the recompute lease, by the run that patches or recomputes the benchmarks.
+    """
+
+    plan_id = models.BigIntegerField(_("plan id"), unique=True)
+    since = models.DateTimeField(_("pending since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("benchmark pending plan")
+        verbose_name_plural = _("benchmark pending plans")
+
+    def __str__(self) -> str:
+        return f"plan {self.plan_id} pending since {self.since:%Y-%m-%d %H:%M:%S}"

@@ -18,8 +18,13 @@
 - Without a broker (eager Celery, `make run`) publishing runs the task in-process, so an edit
   recomputes synchronously once it commits.
 
-Flow: plans' tiers_changed (after the commit) -> `benchmarks_mark_pending` and `benchmarks_publish`
--> the task -> `benchmarks_recompute` -> the lease, clear the flag -> `services.benchmark_run_compute`.
+- Patch or full run. A change that names its plans leaves them in BenchmarkPendingPlan; the run
+  drains them with the flag and patches the latest run (competition.benchmarks.incremental). A
+  change that does not (an analyst's recompute, the nightly beat, a retry) owes a full run.
+
+Flow: plans' tiers_changed (after the commit) -> `benchmarks_mark_pending(plan_ids=...)` and
+`benchmarks_publish` -> the task -> `benchmarks_recompute` -> the lease, clear the flag and drain the
+plans -> `incremental.benchmark_run_patch_latest`, or `services.benchmark_run_compute` for a full run.
 """
 
 from __future__ import annotations
@@ -28,22 +33,23 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import DatabaseError, connections, router
+from django.db import DatabaseError, connection, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from competition.benchmarks import analytics, services
+from competition.benchmarks import analytics, incremental, services
 from competition.benchmarks.history import services as history_services
-from competition.benchmarks.models import BenchmarkRun, BenchmarkSchedule
+from competition.benchmarks.models import BenchmarkPendingPlan, BenchmarkRun, BenchmarkSchedule
 from core.publishing import broker_mark_down, broker_recently_down
 
 logger = logging.getLogger(__name__)
@@ -65,15 +71,23 @@ class BenchmarkBusy(Exception):
 # --------------------------------------------------------------------------- pending
 
 
-def benchmarks_mark_pending() -> None:
+def benchmarks_mark_pending(*, plan_ids: Iterable[int] | None = None) -> None:
     """Note that a recompute is owed, after the change that owes it committed.
 
-    No change is lost whatever the order: a run clears the mark before it reads the input, so
-    either the change committed before that read (the run includes it) or the mark comes after
-    the clear (the run sees it when it finishes and publishes one follow-up).
+    With `plan_ids` (a change that says which plans' tiers it touched) a patch of those plans is
+    owed; without, a full recompute. No change is lost whatever the order: the plans are written
+    before the flag, and a run clears the flag before it drains the plans and reads the input, so
+    either the run reads the change or the flag comes after the clear (the run sees it when it
+    finishes and publishes one follow-up).
     """
+    if plan_ids is not None:
+        BenchmarkPendingPlan.objects.bulk_create(
+            [BenchmarkPendingPlan(plan_id=plan_id) for plan_id in sorted(set(plan_ids))], ignore_conflicts=True
+        )
     schedule = BenchmarkSchedule.objects.filter(pk=1)
-    mark = {"pending_since": Coalesce(F("pending_since"), Value(timezone.now()))}
+    mark: dict[str, Any] = {"pending_since": Coalesce(F("pending_since"), Value(timezone.now()))}
+    if plan_ids is None:
+        mark["full_pending"] = Value(True)
     if not schedule.update(**mark):
         BenchmarkSchedule.objects.get_or_create(pk=1)
         schedule.update(**mark)
@@ -84,9 +98,32 @@ def benchmarks_pending_since() -> datetime | None:
     return BenchmarkSchedule.objects.filter(pk=1).values_list("pending_since", flat=True).first()
 
 
-def _pending_clear() -> bool:
-    """Clear the flag as a run starts reading; True when it was set (waits for writers that hold it)."""
-    return bool(BenchmarkSchedule.objects.filter(pk=1, pending_since__isnull=False).update(pending_since=None))
+@dataclass(frozen=True)
+class Owed:
+    """What a run found owed as it started: anything at all, a full recompute, or a patch of these plans."""
+
+    pending: bool
+    full: bool
+    plan_ids: frozenset[int]
+
+
+def _pending_clear() -> Owed:
+    """Clear the flag and drain the pending plans as a run starts reading (waits for writers that hold them)."""
+    with transaction.atomic():
+        row = BenchmarkSchedule.objects.select_for_update().filter(pk=1).values("pending_since", "full_pending").first()
+        if row is None:
+            return Owed(pending=False, full=False, plan_ids=frozenset())
+        BenchmarkSchedule.objects.filter(pk=1).update(pending_since=None, full_pending=False)
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(BenchmarkPendingPlan._meta.db_table)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DELETE FROM {table} RETURNING plan_id")
+                plan_ids = frozenset(plan_id for (plan_id,) in cursor.fetchall())
+            else:  # the embedded default: the lease and this transaction keep writers out between the two
+                cursor.execute(f"SELECT plan_id FROM {table}")
+                plan_ids = frozenset(plan_id for (plan_id,) in cursor.fetchall())
+                cursor.execute(f"DELETE FROM {table}")
+    return Owed(pending=row["pending_since"] is not None, full=bool(row["full_pending"]), plan_ids=plan_ids)
 
 
 # --------------------------------------------------------------------------- publish
@@ -267,10 +304,18 @@ def benchmarks_recompute(
         with benchmark_lease(wait_seconds=wait_seconds) as abandoned:
             owed = _pending_clear()
             # Unless forced, skip when a run that started after the request has already read its change.
-            if owed or abandoned or not only_if_pending:
-                run = services.benchmark_run_compute(
-                    trigger=trigger, requested_by_id=requested_by_id, parameters=parameters
-                )
+            if not (owed.pending or owed.plan_ids or abandoned or not only_if_pending):
+                pass
+            elif only_if_pending and not owed.full and not abandoned and parameters is None:
+                # Edits that named their plans: patch the latest run (None when it cannot be patched). No
+                # plans left means a run that started after the edits has read them already.
+                if owed.plan_ids:
+                    run = incremental.benchmark_run_patch_latest(plan_ids=owed.plan_ids)
+                    if run is None:
+                        run = _full(trigger=trigger, requested_by_id=requested_by_id, parameters=parameters)
+            else:
+                run = _full(trigger=trigger, requested_by_id=requested_by_id, parameters=parameters)
+            if run is not None:
                 # The run recorded today; a backdated price may have added a past change day.
                 try:
                     history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
@@ -287,6 +332,12 @@ def benchmarks_recompute(
         except Exception:  # eager mode runs the follow-up here; this run is stored either way
             logger.exception("the follow-up benchmark recompute failed; the change stays pending")
     return run
+
+
+def _full(
+    *, trigger: str, requested_by_id: int | None, parameters: analytics.BenchmarkParameters | None
+) -> BenchmarkRun:
+    return services.benchmark_run_compute(trigger=trigger, requested_by_id=requested_by_id, parameters=parameters)
 
 
 def _recompute_owed() -> bool:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from competition.benchmarks import analytics, selectors, storage
+from competition.benchmarks import analytics, inputs, storage
 from competition.benchmarks.history import services as history_services
 from competition.benchmarks.models import (
     BenchmarkRun,
@@ -71,7 +71,7 @@ def benchmark_run_compute(
         as_of=as_of,
     )
     try:
-        tiers = selectors.benchmark_input_frame(on=day)
+        tiers = inputs.benchmark_input_frame(on=day)
         _progress(run, BenchmarkRun.Stage.COMPUTING, 30)
         result = analytics.benchmarks_compute(tiers, parameters=parameters)
         del tiers

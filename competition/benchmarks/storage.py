@@ -5,6 +5,7 @@ Called by `services.benchmark_run_compute` inside the transaction that publishes
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import numpy as np
@@ -52,11 +53,101 @@ ROW_COLUMNS: tuple[str, ...] = (
 
 def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResult) -> None:
     """Write a run's rows (COPY on PostgreSQL, one executemany elsewhere) and its summaries, cells and baskets."""
-    frame = row_frame(run.pk, result.rows)
+    rows_insert(run_id=run.pk, rows=result.rows)
+    summaries_store(run=run, summaries=result.summaries)
+    matrix_store(run=run, matrix=result.matrix)
+    baskets_store(run=run, baskets=result.baskets)
+
+
+def rows_insert(*, run_id: int, rows: pd.DataFrame) -> None:
+    """Add `benchmark_table_compute` rows to a run (COPY on PostgreSQL, one executemany elsewhere)."""
+    if not len(rows):
+        return
+    frame = row_frame(run_id, rows)
     if connection.vendor == "postgresql":
         copy_rows(frame)
     else:
         insert_rows(frame)
+
+
+def rows_delete(*, run_id: int, plan_ids: list[int]) -> int:
+    """Delete a run's rows of these plans (one DELETE, no per-row signals: rows have none); returns the count."""
+    rows = BenchmarkRow.objects.filter(run_id=run_id, plan_id__in=plan_ids)
+    return int(rows._raw_delete(rows.db))
+
+
+_RANK_COLUMNS: tuple[str, ...] = ("position", "rank", "per_gb_index", "rank_with_from", "per_gb_index_with_from")
+
+
+def rows_rerank(*, run_id: int, bucket: str, rows: pd.DataFrame) -> int:
+    """Write the positions, ranks and indexes of a bucket's stored rows that differ from `rows`; returns how many.
+
+    `rows` are `benchmark_table_compute` rows already stored in the run (by tier id). On PostgreSQL
+    they go by binary COPY into a temporary table and one UPDATE writes only the rows that differ;
+    elsewhere the stored values are read and the differing rows updated in bulk.
+    """
+    frame = row_frame(run_id, rows).loc[:, ["tier_id", *_RANK_COLUMNS]]
+    if frame.empty:
+        return 0
+    if connection.vendor != "postgresql":
+        return _rerank_portable(run_id=run_id, bucket=bucket, frame=frame)
+    stage = "benchmark_rank_stage"
+    columns = ["tier_id", *_RANK_COLUMNS]
+    payload = _pgcopy_int64(
+        {name: frame[name].astype("Int64").to_numpy(dtype=np.int64, na_value=-1) for name in columns}
+    )
+    table = connection.ops.quote_name(BenchmarkRow._meta.db_table)
+
+    def staged(name: str) -> str:
+        value = f"NULLIF(s.{name}, -1)" if name in _NULLABLE_COLUMNS else f"s.{name}"
+        places = _MINOR_PLACES.get(name)
+        return f"{value}::numeric / {10**places}" if places else value
+
+    targets = ", ".join(f"{name} = {staged(name)}" for name in _RANK_COLUMNS)
+    stored_values = ", ".join(f"r.{name}" for name in _RANK_COLUMNS)
+    staged_values = ", ".join(staged(name) for name in _RANK_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{stage}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({', '.join(f'{c} bigint' for c in columns)}) ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY {stage} FROM STDIN WITH (FORMAT binary)") as copy:
+            copy.write(payload)
+        cursor.execute(f"ANALYZE {stage}")
+        cursor.execute(
+            f"UPDATE {table} r SET {targets} FROM {stage} s"
+            f" WHERE r.run_id = %s AND r.bucket = %s AND r.tier_id = s.tier_id"
+            f" AND ({stored_values}) IS DISTINCT FROM ({staged_values})",
+            [run_id, bucket],
+        )
+        updated = cursor.rowcount
+        cursor.execute(f"DROP TABLE pg_temp.{stage}")
+    return int(updated)
+
+
+def _rerank_portable(*, run_id: int, bucket: str, frame: pd.DataFrame) -> int:
+    wanted = {
+        int(record[0]): tuple(
+            None
+            if pd.isna(value)
+            else analytics.minor_to_decimal(int(value), _MINOR_PLACES[name])
+            if name in _MINOR_PLACES
+            else int(value)
+            for name, value in zip(_RANK_COLUMNS, record[1:], strict=True)
+        )
+        for record in frame.itertuples(index=False, name=None)
+    }
+    changed = []
+    for row in BenchmarkRow.objects.filter(run_id=run_id, bucket=bucket).only("id", "tier_id", *_RANK_COLUMNS):
+        values = wanted.get(row.tier_id)
+        if values is not None and values != tuple(getattr(row, name) for name in _RANK_COLUMNS):
+            for name, value in zip(_RANK_COLUMNS, values, strict=True):
+                setattr(row, name, value)
+            changed.append(row)
+    BenchmarkRow.objects.bulk_update(changed, list(_RANK_COLUMNS), batch_size=500)
+    return len(changed)
+
+
+def summaries_store(*, run: BenchmarkRun, summaries: pd.DataFrame) -> None:
+    """A run's bucket summaries from `benchmark_table_compute`'s summary frame."""
     BenchmarkBucketSummary.objects.bulk_create(
         BenchmarkBucketSummary(
             run=run,
@@ -71,8 +162,12 @@ def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResu
             min_per_gb_with_from_cny=analytics.minor_to_decimal(summary["min_per_gb_cents_with_from"]),
             max_per_gb_with_from_cny=analytics.minor_to_decimal(summary["max_per_gb_cents_with_from"]),
         )
-        for summary in result.summaries.to_dict("records")
+        for summary in summaries.to_dict("records")
     )
+
+
+def matrix_store(*, run: BenchmarkRun, matrix: pd.DataFrame) -> None:
+    """A run's matrix cells from `province_comparison_compute`."""
     BenchmarkMatrixCell.objects.bulk_create(
         BenchmarkMatrixCell(
             run=run,
@@ -84,8 +179,12 @@ def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResu
             sample_count=cell["sample_count"],
             **_chosen_tier(cell),
         )
-        for cell in result.matrix.to_dict("records")
+        for cell in matrix.to_dict("records")
     )
+
+
+def baskets_store(*, run: BenchmarkRun, baskets: pd.DataFrame) -> None:
+    """A run's basket costs from `basket_costs_compute`."""
     BenchmarkBasketCost.objects.bulk_create(
         BenchmarkBasketCost(
             run=run,
@@ -97,8 +196,23 @@ def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResu
             candidate_count=cost["candidate_count"],
             **_chosen_tier(cost),
         )
-        for cost in result.baskets.to_dict("records")
+        for cost in baskets.to_dict("records")
     )
+
+
+def _pgcopy_int64(columns: dict[str, np.ndarray]) -> bytes:
+    """PGCOPY binary of int64 columns: signature, flags, header extension; per row a field count and
+    (length, value) pairs, big-endian; then a -1 trailer."""
+    count = len(next(iter(columns.values())))
+    layout = [("fields", ">i2")]
+    for name in columns:
+        layout += [(f"{name}__len", ">i4"), (name, ">i8")]
+    packed = np.empty(count, dtype=np.dtype(layout))
+    packed["fields"] = len(columns)
+    for name, values in columns.items():
+        packed[f"{name}__len"] = 8
+        packed[name] = values
+    return b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big") + packed.tobytes() + b"\xff\xff"
 
 
 def _chosen_tier(record: dict[str, Any]) -> dict[str, Any]:
@@ -118,7 +232,7 @@ def row_frame(run_id: int, rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "run_id": np.full(len(rows), run_id, dtype=np.int64),
-            "bucket": rows["bucket"].astype(str),
+            "bucket": rows["bucket"],
             "position": rows["position"],
             "tier_id": rows["tier_id"],
             "plan_id": rows["plan_id"],
@@ -133,9 +247,7 @@ def row_frame(run_id: int, rows: pd.DataFrame) -> pd.DataFrame:
             "data_gb": rows["data_mgb"],
             "data_unlimited": rows["data_unlimited"],
             "price_per_gb_cny": rows["price_per_gb_cents"],
-            "per_gb_undefined_reason": rows["per_gb_undefined"]
-            .astype(object)
-            .where(rows["per_gb_undefined"].notna(), ""),
+            "per_gb_undefined_reason": _blank_for_missing(rows["per_gb_undefined"]),
             "price_per_day_cny": rows["price_per_day_cents"],
             "price_per_30_days_cny": rows["price_per_30_days_cents"],
             "rank": rows["rank"],
@@ -143,11 +255,21 @@ def row_frame(run_id: int, rows: pd.DataFrame) -> pd.DataFrame:
             "rank_with_from": rows["rank_with_from"],
             "per_gb_index_with_from": rows["index_with_from_hundredths"],
             "is_promotional": rows["is_promotional"],
-            "price_qualifier": np.where(rows["is_from_price"].to_numpy(dtype=bool), "from", "exact"),
+            "price_qualifier": pd.Categorical.from_codes(
+                rows["is_from_price"].to_numpy(dtype=bool).astype(np.int8), categories=["exact", "from"]
+            ),
             "confidence": rows["confidence"],
         },
         columns=list(ROW_COLUMNS),
     )
+
+
+def _blank_for_missing(series: pd.Series) -> pd.Series:
+    """A categorical with "" where it is missing (text columns are NOT NULL)."""
+    categorical = series.astype("category")
+    if "" not in categorical.cat.categories:
+        categorical = categorical.cat.add_categories([""])
+    return categorical.fillna("")
 
 
 # Columns held in integer minor units, and how many decimal places each has in the database.
@@ -162,10 +284,8 @@ _MINOR_PLACES = {
 }
 
 
-# The staging table's columns (a row's but run_id, which the INSERT supplies), all bigint so a row
-# has a fixed binary width; -1 stands for NULL (none of these can be negative). Text travels as an
-# index into a text[] parameter.
-_STAGE_COLUMNS: tuple[str, ...] = tuple(column for column in ROW_COLUMNS if column != "run_id")
+_BOOL_COLUMNS = ("data_unlimited", "is_promotional")
+_NULLABLE_COLUMNS = ("data_gb", "price_per_gb_cny", "rank", "per_gb_index", "rank_with_from", "per_gb_index_with_from")
 _TEXT_COLUMNS = (
     "bucket",
     "operator_code",
@@ -177,93 +297,68 @@ _TEXT_COLUMNS = (
     "price_qualifier",
     "confidence",
 )
-_BOOL_COLUMNS = ("data_unlimited", "is_promotional")
-_NULLABLE_COLUMNS = ("data_gb", "price_per_gb_cny", "rank", "per_gb_index", "rank_with_from", "per_gb_index_with_from")
-_JOINED_TEXT_COLUMNS = ("branch_name_zh", "plan_name_zh", "plan_name_en")
+
+
+def _text_series(pl: Any, name: str, series: pd.Series) -> Any:
+    """A text column for polars; a categorical by its codes (no Python string per row)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = pl.Series([str(value) for value in series.cat.categories], dtype=pl.String)
+        codes = series.cat.codes.to_numpy()
+        return categories.gather(np.where(codes < 0, 0, codes)).alias(name)
+    return pl.Series(name, series.to_numpy(dtype=object), dtype=pl.String)
 
 
 def copy_rows(frame: pd.DataFrame) -> None:
-    """Store the rows on PostgreSQL: binary COPY of fixed-width integers into a temporary table, then one
-    INSERT ... SELECT that turns minor units into exact numerics and text indexes into text.
+    """Store the rows on PostgreSQL with one COPY ... FROM STDIN (CSV) straight into the row table.
 
-    Formatting a million rows as CSV in Python costs more than the whole computation; a packed
-    numpy record array is written in one piece and the server does the conversions in C.
+    Polars writes the CSV (multi-threaded, in Rust): minor units become exact decimal text with
+    integer arithmetic (never a float), so the server only parses. No staging table, no INSERT ...
+    SELECT: at a million rows those cost more than the computation.
     """
     if frame.empty:
         return
-    texts: dict[str, list[str]] = {}
-    columns: dict[str, np.ndarray] = {}
-    for column in _STAGE_COLUMNS:
+    table = connection.ops.quote_name(BenchmarkRow._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in ROW_COLUMNS)
+    payload = rows_csv(frame)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+        view = memoryview(payload)
+        for start in range(0, len(payload), 1 << 22):
+            copy.write(view[start : start + (1 << 22)])
+
+
+def rows_csv(frame: pd.DataFrame) -> bytes:
+    """`row_frame` rows as headerless CSV in ROW_COLUMNS order.
+
+    Decimals as exact text, "" for an empty text, an empty field for NULL.
+    """
+    import polars as pl
+
+    data: dict[str, Any] = {}
+    for column in ROW_COLUMNS:
         series = frame[column]
         if column in _TEXT_COLUMNS:
-            categorical = pd.Categorical(series.astype(object).where(series.notna(), ""))
-            texts[column] = [str(value) for value in categorical.categories]
-            columns[column] = categorical.codes.astype(np.int64) + 1  # PostgreSQL arrays start at 1
+            data[column] = _text_series(pl, column, series)
         elif column in _BOOL_COLUMNS:
-            columns[column] = series.to_numpy(dtype=np.int64)
+            data[column] = pl.Series(column, series.to_numpy(dtype=bool))
         else:
-            columns[column] = series.astype("Int64").to_numpy(dtype=np.int64, na_value=-1)
-    count = len(frame)
-    # PGCOPY binary: signature, flags, header extension; per row a field count and (length, value)
-    # pairs, big-endian; then a -1 trailer.
-    layout = [("fields", ">i2")]
-    for name in _STAGE_COLUMNS:
-        layout += [(f"{name}__len", ">i4"), (name, ">i8")]
-    record = np.dtype(layout)
-    packed = np.empty(count, dtype=record)
-    packed["fields"] = len(_STAGE_COLUMNS)
-    for name in _STAGE_COLUMNS:
-        packed[f"{name}__len"] = 8
-        packed[name] = columns[name]
-    payload = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big") + packed.tobytes() + b"\xff\xff"
-
-    stage = "benchmark_row_stage"
-    table = connection.ops.quote_name(BenchmarkRow._meta.db_table)
-    target_columns = ", ".join(connection.ops.quote_name(column) for column in ROW_COLUMNS)
-    # Small dictionaries (buckets, codes, reasons) go inline as arrays; names, which grow with the data,
-    # as temporary tables joined by index: subscripting a huge array constant per row is quadratic.
-    # Always the same statements, so the query count does not depend on the number of tiers.
-    joined = list(_JOINED_TEXT_COLUMNS)
-    params: dict[str, Any] = {"run_id": int(frame["run_id"].iloc[0])}
-    params.update({name: texts[name] for name in _TEXT_COLUMNS if name not in joined})
-
-    def value(name: str) -> str:
-        quoted = f"s.{connection.ops.quote_name(name)}"
-        if name in joined:
-            return f"t_{name}.value"
-        if name in _TEXT_COLUMNS:
-            return f"(%({name})s::text[])[{quoted}]"
-        if name in _BOOL_COLUMNS:
-            return f"{quoted} = 1"
-        places = _MINOR_PLACES.get(name)
-        nullable = f"NULLIF({quoted}, -1)" if name in _NULLABLE_COLUMNS else quoted
+            values = series.astype("Int64")
+            data[column] = pl.Series(column, values.to_numpy(dtype=np.int64, na_value=0), dtype=pl.Int64).scatter(
+                np.flatnonzero(values.isna().to_numpy()), None
+            )
+    expressions = []
+    for column in ROW_COLUMNS:
+        places = _MINOR_PLACES.get(column)
         if places:
-            return f"{nullable}::numeric / {10**places}"
-        return nullable
-
-    select = ", ".join(["%(run_id)s", *(value(name) for name in _STAGE_COLUMNS)])
-    joins = " ".join(
-        f"JOIN benchmark_text_{name} t_{name} ON t_{name}.idx = s.{connection.ops.quote_name(name)}" for name in joined
-    )
-    stage_columns = ", ".join(f"{connection.ops.quote_name(name)} bigint" for name in _STAGE_COLUMNS)
-    with connection.cursor() as cursor:
-        # Dropped explicitly as well: inside an outer transaction (tests, nested atomics) ON COMMIT comes late.
-        for name in (stage, *(f"benchmark_text_{column}" for column in joined)):
-            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({stage_columns}) ON COMMIT DROP")
-        with cursor.cursor.copy(f"COPY {stage} FROM STDIN WITH (FORMAT binary)") as copy:
-            view = memoryview(payload)
-            for start in range(0, len(payload), 1 << 22):
-                copy.write(view[start : start + (1 << 22)])
-        for name in joined:
-            cursor.execute(f"CREATE TEMPORARY TABLE benchmark_text_{name} (idx bigint, value text) ON COMMIT DROP")
-            with cursor.cursor.copy(f"COPY benchmark_text_{name} (idx, value) FROM STDIN") as copy:
-                for index, text in enumerate(texts[name], start=1):
-                    copy.write_row((index, text))
-            cursor.execute(f"ANALYZE benchmark_text_{name}")
-        cursor.execute(f"INSERT INTO {table} ({target_columns}) SELECT {select} FROM {stage} s {joins}", params)
-        for name in (stage, *(f"benchmark_text_{column}" for column in joined)):
-            cursor.execute(f"DROP TABLE pg_temp.{name}")
+            unit = 10**places
+            value = pl.col(column)
+            expressions.append(
+                ((value // unit).cast(pl.String) + "." + (value % unit).cast(pl.String).str.zfill(places)).alias(column)
+            )
+        else:
+            expressions.append(pl.col(column))
+    buffer = io.BytesIO()
+    pl.DataFrame(data).select(expressions).write_csv(buffer, include_header=False)
+    return buffer.getvalue()
 
 
 def insert_rows(frame: pd.DataFrame) -> None:

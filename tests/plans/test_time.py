@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from competition.benchmarks import selectors
+from competition.benchmarks import inputs
 from plans.models import Tier
 from plans.periods import period_status
 from plans.services import tier_create
@@ -128,7 +128,7 @@ def test_the_benchmark_input_takes_a_future_price_only_from_its_day(panda_7_with
     old, new = panda_7_with_a_new_price
 
     def benchmarked_ids() -> set[int]:
-        return set(selectors.benchmark_input_frame()["tier_id"])
+        return set(inputs.benchmark_input_frame()["tier_id"])
 
     with time_machine.travel(shanghai_noon(day_before(NEW_PRICE_DAY)), tick=False):
         eve = benchmarked_ids()
@@ -139,7 +139,7 @@ def test_the_benchmark_input_takes_a_future_price_only_from_its_day(panda_7_with
     assert (old.pk in on_the_day, new.pk in on_the_day) == (False, True)
     # The rest of the market is the same on both days: only the 熊猫卡 row changed hands.
     assert eve - {old.pk} == on_the_day - {new.pk}
-    assert {row["tier_id"] for row in selectors.benchmark_input_queryset(on=NEW_PRICE_DAY)} == on_the_day
+    assert {row["tier_id"] for row in inputs.benchmark_input_queryset(on=NEW_PRICE_DAY)} == on_the_day
 
 
 def test_the_plan_page_shows_a_future_price_as_upcoming_never_as_current(panda_7_with_a_new_price, client, viewer):

@@ -4,7 +4,7 @@ Which days: every day the benchmarks' input changed (a benchmarked tier's period
 sale starts or ends: the dates plans.periods reads), the day before the first of them (the market
 before anything dated changed), the first of every month from the first change on, and today.
 Each day's points are computed from the tiers in effect on that day
-(`selectors.benchmark_input_frame(on=day)`) by the same analytics as a run
+(`inputs.benchmark_input_frame(on=day)`) by the same analytics as a run
 (`analytics.history_compute`), so a day recorded from a run and the same day backfilled agree.
 
 After every regular run `benchmark_run_compute` records the run's day from its result, and the
@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from competition.benchmarks import analytics, selectors
+from competition.benchmarks import analytics, inputs
 from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
 from competition.benchmarks.models import BenchmarkRun
 from plans.models import Tier
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 def benchmark_history_change_days(*, until: datetime.date) -> list[datetime.date]:
     """The days up to `until` on which a benchmarked tier started or stopped being in effect (four queries)."""
-    tiers = Tier.objects.filter(plan__segment__in=selectors.BENCHMARK_SEGMENTS)
+    tiers = Tier.objects.filter(plan__segment__in=inputs.BENCHMARK_SEGMENTS)
     days: set[datetime.date] = set()
     for field in ("effective_from", "effective_to", "plan__launched_on", "plan__withdrawn_on"):
         dates = (
@@ -86,26 +86,31 @@ def benchmark_history_record(
             input_fingerprint=fingerprint,
             input_tier_count=tier_count,
         )
-        BenchmarkHistoryPoint.objects.bulk_create(
-            (
-                BenchmarkHistoryPoint(
-                    day=record,
-                    date=day,
-                    bucket=point["bucket"],
-                    metric=point["metric"],
-                    province_code=point["province_code"],
-                    operator_code=point["operator_code"],
-                    median_cny=analytics.minor_to_decimal(int(point["median_cents"])),
-                    min_cny=analytics.minor_to_decimal(int(point["min_cents"])),
-                    max_cny=analytics.minor_to_decimal(int(point["max_cents"])),
-                    sample_count=int(point["sample_count"]),
-                    tier_id=int(point["tier_id"]),
-                )
-                for point in points.to_dict("records")
-            ),
-            batch_size=2000,
-        )
+        benchmark_history_points_store(day=record, points=points)
     return record
+
+
+def benchmark_history_points_store(*, day: BenchmarkHistoryDay, points: pd.DataFrame) -> None:
+    """Add a day's points (`analytics.HISTORY_COLUMNS`) to its record (a run's patch replaces a bucket's with it)."""
+    BenchmarkHistoryPoint.objects.bulk_create(
+        (
+            BenchmarkHistoryPoint(
+                day=day,
+                date=day.day,
+                bucket=point["bucket"],
+                metric=point["metric"],
+                province_code=point["province_code"],
+                operator_code=point["operator_code"],
+                median_cny=analytics.minor_to_decimal(int(point["median_cents"])),
+                min_cny=analytics.minor_to_decimal(int(point["min_cents"])),
+                max_cny=analytics.minor_to_decimal(int(point["max_cents"])),
+                sample_count=int(point["sample_count"]),
+                tier_id=int(point["tier_id"]),
+            )
+            for point in points.to_dict("records")
+        ),
+        batch_size=2000,
+    )
 
 
 def benchmark_history_record_run(
@@ -126,7 +131,7 @@ def benchmark_history_compute_day(
     *, day: datetime.date, reason: str, parameters: analytics.BenchmarkParameters
 ) -> BenchmarkHistoryDay:
     """Compute and store one day from the tiers in effect on it."""
-    tiers = selectors.benchmark_input_frame(on=day)
+    tiers = inputs.benchmark_input_frame(on=day)
     points, fingerprint = analytics.history_compute(tiers, parameters=parameters)
     return benchmark_history_record(
         day=day, points=points, fingerprint=fingerprint, tier_count=len(tiers), reason=reason

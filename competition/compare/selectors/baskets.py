@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from competition.benchmarks import analytics, selectors
+from competition.benchmarks import analytics, inputs, selectors
 from competition.compare.selectors.names import plans_by_id
 from competition.models import BenchmarkRow, BenchmarkRun
 from operators.models import Operator, Province
@@ -130,7 +130,7 @@ def basket_answer(
 
 def basket_answer_computed(*, profile: analytics.BasketProfile, on: datetime.date | None = None) -> BasketAnswer:
     """`profile` costed by the analytics' basket function over the input of `on` (reads every tier in effect)."""
-    frame = selectors.benchmark_input_frame(on=on)
+    frame = inputs.benchmark_input_frame(on=on)
     include_promotional = bool(getattr(settings, "BENCHMARK_INCLUDE_PROMOTIONAL", False))
     costs = analytics.basket_costs_compute(frame, profiles=[profile], include_promotional=include_promotional)
     records = costs.sort_values(["cost_cents", "province_code", "operator_code"], kind="stable").to_dict("records")

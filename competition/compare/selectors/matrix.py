@@ -15,7 +15,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 
-from competition.benchmarks import analytics, selectors
+from competition.benchmarks import analytics, inputs, selectors
 from competition.compare.forms import MetricChoices
 from competition.compare.selectors.names import plans_by_id
 from competition.models import BenchmarkRow, BenchmarkRun
@@ -150,7 +150,7 @@ def unpriced_plans_by_pair(*, pairs: Iterable[tuple[str, str]] | None = None) ->
     narrows it to those branches: the matrix asks only about its empty cells, so the search for
     tierless plans probes a few branches' plans instead of anti-joining every plan with every tier.
     """
-    plans = Plan.objects.filter(segment__in=selectors.BENCHMARK_SEGMENTS)
+    plans = Plan.objects.filter(segment__in=inputs.BENCHMARK_SEGMENTS)
     if pairs is not None:
         wanted = Q()
         for province_code, operator_code in set(pairs):

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from competition.benchmarks import scheduling, selectors
+from competition.benchmarks import inputs, scheduling, selectors
 from competition.benchmarks.tasks import benchmarks_recompute_task
 from competition.models import BenchmarkRow, BenchmarkRun, BenchmarkSchedule
 from plans import services as plan_services
@@ -107,13 +107,13 @@ def test_a_run_clears_the_pending_flag_as_it_starts_reading(broker, monkeypatch)
     TierFactory(validity_days=7)
     scheduling.benchmarks_mark_pending()
     seen = []
-    read = selectors.benchmark_input_frame
+    read = inputs.benchmark_input_frame
 
     def read_and_look(**kwargs):  # kwargs: the day (on=) the run reads
         seen.append(scheduling.benchmarks_pending_since())
         return read(**kwargs)
 
-    monkeypatch.setattr(selectors, "benchmark_input_frame", read_and_look)
+    monkeypatch.setattr(inputs, "benchmark_input_frame", read_and_look)
     run = scheduling.benchmarks_recompute(trigger="change", only_if_pending=True)
     assert run is not None and run.status == BenchmarkRun.Status.COMPLETE
     assert seen == [None]
@@ -124,7 +124,7 @@ def test_a_run_clears_the_pending_flag_as_it_starts_reading(broker, monkeypatch)
 def test_many_edits_during_a_run_produce_one_follow_up_run(broker, monkeypatch, django_capture_on_commit_callbacks):
     plan = PlanFactory()
     TierFactory(plan=plan, validity_days=7)
-    read = selectors.benchmark_input_frame
+    read = inputs.benchmark_input_frame
     edited = []
 
     def read_while_analysts_edit(**kwargs):  # kwargs: the day (on=) the run reads
@@ -135,7 +135,7 @@ def test_many_edits_during_a_run_produce_one_follow_up_run(broker, monkeypatch, 
                     edited.append(create_tier(plan, days))
         return frame
 
-    monkeypatch.setattr(selectors, "benchmark_input_frame", read_while_analysts_edit)
+    monkeypatch.setattr(inputs, "benchmark_input_frame", read_while_analysts_edit)
     first = scheduling.benchmarks_recompute(trigger="manual")
     assert first.input_tier_count == 1  # it read before the edits
     assert len(broker.calls) == 6  # one task per edit, and the holder's follow-up as it let go
@@ -148,7 +148,8 @@ def test_many_edits_during_a_run_produce_one_follow_up_run(broker, monkeypatch, 
     assert set(BenchmarkRow.objects.filter(run=follow_up).values_list("tier_id", flat=True)) >= {
         tier.pk for tier in edited
     }
-    assert BenchmarkRun.objects.count() == 2
+    # The edits named their plan: the follow-up patches the first run rather than storing a second.
+    assert (BenchmarkRun.objects.count(), follow_up.revision) == (1, 1)
     assert scheduling.benchmarks_pending_since() is None
     assert broker.calls == []
 
@@ -189,7 +190,7 @@ def test_a_request_that_finds_a_live_run_is_left_pending_for_its_holder(broker):
 
 def test_the_holder_runs_once_more_for_a_request_that_found_it_busy(broker, monkeypatch):
     TierFactory(validity_days=7)
-    read = selectors.benchmark_input_frame
+    read = inputs.benchmark_input_frame
     busy = []
 
     def read_while_the_cli_asks(**kwargs):  # kwargs: the day (on=) the run reads
@@ -199,9 +200,9 @@ def test_the_holder_runs_once_more_for_a_request_that_found_it_busy(broker, monk
             busy.append(True)
         return read(**kwargs)
 
-    monkeypatch.setattr(selectors, "benchmark_input_frame", read_while_the_cli_asks)
+    monkeypatch.setattr(inputs, "benchmark_input_frame", read_while_the_cli_asks)
     scheduling.benchmarks_recompute(trigger="manual")
-    monkeypatch.setattr(selectors, "benchmark_input_frame", read)
+    monkeypatch.setattr(inputs, "benchmark_input_frame", read)
     assert busy == [True]
     assert [call["kwargs"]["only_if_pending"] for call in broker.calls] == [True]
     assert len([run_id for run_id in broker.deliver() if run_id]) == 1

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from competition.benchmarks import scheduling, selectors, storage
+from competition.benchmarks import inputs, scheduling, selectors, storage
 from competition.models import (
     BenchmarkBasketCost,
     BenchmarkMatrixCell,
@@ -193,7 +193,7 @@ def test_the_portable_insert_stores_what_the_postgresql_copy_stores(seed):
     # SQLite (the embedded default) stores rows with one executemany; PostgreSQL with a binary COPY.
     from competition.benchmarks import analytics
 
-    result = analytics.benchmarks_compute(selectors.benchmark_input_frame())
+    result = analytics.benchmarks_compute(inputs.benchmark_input_frame())
     columns = [column for column in storage.ROW_COLUMNS if column != "run_id"]
     stored = []
     for store in (storage.insert_rows, storage.copy_rows):
