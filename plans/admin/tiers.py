@@ -35,6 +35,7 @@ from plans.admin.display import (
     StatusFilter,
     TierDisplayMixin,
     ValidityBucketFilter,
+    ValidityDaysFilter,
     format_cny,
     review_in_force,
 )
@@ -79,7 +80,7 @@ class TierAdmin(
         operator_filter("plan__branch__operator"),
         province_filter("plan__branch__province"),
         ValidityBucketFilter,
-        "validity_days",
+        ValidityDaysFilter,
         "confidence",
         "is_promotional",
         "price_qualifier",
