@@ -17,10 +17,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 # Below this many rows an exact COUNT(*) costs a few milliseconds: count exactly.
 ESTIMATE_FROM_ROWS = 50_000
@@ -73,3 +76,14 @@ class LargeTableAdmin(admin.ModelAdmin):
 
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+
+    def action_checkbox(self, obj: Any) -> str:
+        # Django renders this checkbox through the form widget templates, a template render per row
+        # (a third of a 100-row page's time): the same markup, formatted directly.
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )

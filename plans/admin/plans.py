@@ -70,7 +70,7 @@ TIER_INLINE_LINES: tuple[tuple[str, ...], ...] = (
 
 # A plan collects a tier per price change: its page shows this many (the open ones, then the latest
 # ended), so the page stays small whatever the plan's history; the rest are a link away.
-TIER_INLINE_LIMIT = 20
+TIER_INLINE_LIMIT = 10
 
 
 class TierInlineFormSet(BaseInlineFormSet):
@@ -91,6 +91,13 @@ class TierInlineFormSet(BaseInlineFormSet):
         if len(shown) > TIER_INLINE_LIMIT:
             self.hidden_count = latest.count() - TIER_INLINE_LIMIT
             self.queryset = self.queryset.filter(pk__in=shown[:TIER_INLINE_LIMIT])
+
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)
+        # Each row's tier belongs to this plan: share the loaded plan rather than fetch it again per row.
+        if self.instance.pk is not None:
+            form.instance.plan = self.instance
+        return form
 
     @property
     def all_tiers_url(self) -> str:
@@ -172,6 +179,9 @@ class PlanAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin):
     autocomplete_fields = ("branch", "source", "perks")
     list_select_related = ("branch__operator", "source")
     inlines = (TierInline,)
+    # Newest first, by the primary key's index: the model's order (province, operator, name) sorts
+    # every plan on each page view. The columns still sort on a click.
+    ordering = ("-pk",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Plan]:
         # Counted by the one definition of "in effect" (a subquery, so the join stays out of the list query).

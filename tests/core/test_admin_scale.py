@@ -211,7 +211,9 @@ def test_every_admin_of_ours_counts_once_and_keeps_off_full_scans(label):
     assert model_admin.paginator is scale.EstimatedCountPaginator
     if model in BIG_MODELS:
         assert model_admin.date_hierarchy is None
-    plain_filters = [spec for spec in model_admin.list_filter if isinstance(spec, str) and _scans_for_choices(model, spec)]
+    plain_filters = [
+        spec for spec in model_admin.list_filter if isinstance(spec, str) and _scans_for_choices(model, spec)
+    ]
     if model in BIG_MODELS:
         assert plain_filters == []
 
