@@ -23,6 +23,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 # Below this many rows an exact COUNT(*) costs a few milliseconds: count exactly.
@@ -43,7 +44,7 @@ def table_row_estimate(queryset: QuerySet[Any]) -> int | None:
         return None
     with connection.cursor() as cursor:
         # to_regclass: NULL rather than an error should the table name not resolve on the search path.
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [query.model._meta.db_table])
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [queryset.model._meta.db_table])
         row = cursor.fetchone()
     if row is None or row[0] is None or row[0] < ESTIMATE_FROM_ROWS:
         return None
@@ -77,7 +78,7 @@ class LargeTableAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
 
-    def action_checkbox(self, obj: Any) -> str:
+    def action_checkbox(self, obj: Any) -> SafeString:
         # Django renders this checkbox through the form widget templates, a template render per row
         # (a third of a 100-row page's time): the same markup, formatted directly.
         label = format_html(gettext("Select this object for an action - {}"), str(obj))

@@ -90,10 +90,11 @@ class TierInlineFormSet(BaseInlineFormSet):
         shown = list(latest[: TIER_INLINE_LIMIT + 1])
         if len(shown) > TIER_INLINE_LIMIT:
             self.hidden_count = latest.count() - TIER_INLINE_LIMIT
+            assert self.queryset is not None  # BaseInlineFormSet always sets the plan's tiers
             self.queryset = self.queryset.filter(pk__in=shown[:TIER_INLINE_LIMIT])
 
     def _construct_form(self, i: int, **kwargs: Any) -> Any:
-        form = super()._construct_form(i, **kwargs)
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         # Each row's tier belongs to this plan: share the loaded plan rather than fetch it again per row.
         if self.instance.pk is not None:
             form.instance.plan = self.instance
