@@ -15,6 +15,7 @@ from competition.benchmarks.models import (
     BenchmarkBucketSummary,
     BenchmarkRun,
 )
+from core.admin import LargeTableAdmin
 from core.roles import is_analyst
 
 # --------------------------------------------------------------------------- benchmark runs (analytics)
@@ -37,7 +38,7 @@ class BenchmarkBucketSummaryInline(admin.TabularInline):
 
 
 @admin.register(BenchmarkRun)
-class BenchmarkRunAdmin(admin.ModelAdmin):
+class BenchmarkRunAdmin(LargeTableAdmin):
     change_list_template = "admin/competition/benchmarkrun/change_list.html"
     list_display = (
         "id",

@@ -18,10 +18,13 @@ from core.admin.forms import (
     instance_values,
     opened_version,
 )
+from core.admin.scale import EstimatedCountPaginator, LargeTableAdmin
 from core.admin.services import ServiceAdmin, ServiceInline, ServiceRejected, actor_of, note, reject, rejecting
 
 __all__ = [
     "EXPORT_FORMATS",
+    "EstimatedCountPaginator",
+    "LargeTableAdmin",
     "SafeCSV",
     "SafeXLSX",
     "ServiceAdmin",

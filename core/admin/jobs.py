@@ -18,12 +18,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin.scale import LargeTableAdmin
 from core.jobs import job_kind_label, job_progress
 from core.models import Job
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(LargeTableAdmin):
     list_display = ("pk", "kind_label", "status", "progress_bar", "input_name", "created_by", "created_at", "download")
     list_filter = ("status", "kind")
     fields = (

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin.forms import REJECTIONS_ATTR, form_changes, form_with_service_errors, service_rejections
+from core.admin.scale import LargeTableAdmin
 from core.services import StaleVersion, audited_delete, audited_update
 
 _NOTES = "_admin_notes"
@@ -71,12 +72,16 @@ class ServiceInline(admin.TabularInline):
         audited_delete(instance=obj, actor=actor_of(request))
 
 
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(LargeTableAdmin, SimpleHistoryAdmin):
     """A history-tracked admin whose saves and deletes go through a service.
 
     Subclasses override service_save / service_delete; the default suits models written with
     core.services.audited_update / audited_delete.
     """
+
+    # simple-history diffs each record against the one before (a query per many-to-many field and
+    # record): the page bounds the queries however long an object's history grows.
+    history_list_per_page = 25
 
     def service_save(self, *, request: HttpRequest, obj: models.Model, form: BaseModelForm, change: bool) -> None:
         changes = form_changes(form, add=not change)

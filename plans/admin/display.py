@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from plans import pricing
 from plans.models import Tier, TierReview
 from plans.periods import TierQuerySet
+from plans.selectors import tier_validity_days_list
 
 
 def review_in_force() -> Exists:
@@ -60,6 +61,20 @@ class ValidityBucketFilter(admin.SimpleListFilter):
         first, last = pricing.bucket_bounds(label)
         queryset = queryset.filter(validity_days__gte=first)
         return queryset if last is None else queryset.filter(validity_days__lte=last)
+
+
+class ValidityDaysFilter(admin.SimpleListFilter):
+    """Tiers of one validity; its choices come from the validity index, not a DISTINCT over every tier."""
+
+    title = _("validity (days)")
+    parameter_name = "validity_days"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(str(days), str(days)) for days in tier_validity_days_list()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Tier]) -> QuerySet[Tier]:
+        value = self.value()
+        return queryset.filter(validity_days=int(value)) if value and value.isdigit() else queryset
 
 
 class StatusFilter(admin.SimpleListFilter):

@@ -8,14 +8,16 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import (
     Count,
+    F,
     OuterRef,
     QuerySet,
     Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.forms import BaseModelForm
+from django.forms import BaseInlineFormSet, BaseModelForm
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
@@ -66,10 +68,48 @@ TIER_INLINE_LINES: tuple[tuple[str, ...], ...] = (
 )
 
 
+# A plan collects a tier per price change: its page shows this many (the open ones, then the latest
+# ended), so the page stays small whatever the plan's history; the rest are a link away.
+TIER_INLINE_LIMIT = 10
+
+
+class TierInlineFormSet(BaseInlineFormSet):
+    """The plan's tiers inline: open tiers first, then the latest ended ones, at most TIER_INLINE_LIMIT."""
+
+    hidden_count = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        latest = (
+            Tier.objects.filter(plan=self.instance)
+            .order_by(F("effective_to").desc(nulls_first=True), F("effective_from").desc(nulls_last=True), "-pk")
+            .values_list("pk", flat=True)
+        )
+        shown = list(latest[: TIER_INLINE_LIMIT + 1])
+        if len(shown) > TIER_INLINE_LIMIT:
+            self.hidden_count = latest.count() - TIER_INLINE_LIMIT
+            assert self.queryset is not None  # BaseInlineFormSet always sets the plan's tiers
+            self.queryset = self.queryset.filter(pk__in=shown[:TIER_INLINE_LIMIT])
+
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        # Each row's tier belongs to this plan: share the loaded plan rather than fetch it again per row.
+        if self.instance.pk is not None:
+            form.instance.plan = self.instance
+        return form
+
+    @property
+    def all_tiers_url(self) -> str:
+        return f"{reverse('admin:plans_tier_changelist')}?plan__id__exact={self.instance.pk}"
+
+
 class TierInline(TierDisplayMixin, ServiceInline):
     model = Tier
     form = TierInlineForm
-    template = "admin/edit_inline/stacked.html"
+    formset = TierInlineFormSet
+    template = "admin/plans/plan/tier_inline.html"
     # Every editable field but the plan (the inline's parent) and the notes (edited on the tier's own page),
     # then what a price change needs, and the version the row was opened on (hidden).
     fieldsets = ((None, {"fields": TIER_INLINE_LINES}),)
@@ -140,7 +180,9 @@ class PlanAdmin(AnalystImportExportMixin, AuditTrailActionMixin, ServiceAdmin):
     autocomplete_fields = ("branch", "source", "perks")
     list_select_related = ("branch__operator", "source")
     inlines = (TierInline,)
-    date_hierarchy = "launched_on"
+    # Newest first, by the primary key's index: the model's order (province, operator, name) sorts
+    # every plan on each page view. The columns still sort on a click.
+    ordering = ("-pk",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Plan]:
         # Counted by the one definition of "in effect" (a subquery, so the join stays out of the list query).
