@@ -5,7 +5,7 @@ the CSV columns) whose rows are dicts from `queryset.values(...)`. The columns t
 from the fields themselves: a field's `source` (`plan.branch.name_zh`) is the ORM path
 (`plan__branch__name_zh`); a related id or code field reads the id or the code column. A
 SerializerMethodField gets the row; the extra columns it reads are named in `row_columns`.
-List and detail endpoints both serialise rows (core.api.base), so a method field reads one shape.
+List and detail endpoints both serialise rows (core.api.base.views), so a method field reads one shape.
 
 Not for rows with many-to-many or nested lists (plans' perks, launches' partners, strategies'
 milestones): those serializers stay on instances with prefetches, one query per relation.
