@@ -7,7 +7,7 @@ Exports are not paginated, up to EXPORT_MAX_ROWS rows; a larger export is refuse
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ EXPORT_CHUNK_ROWS = 2000
 class ExportMixin:
     """Every filtered row of a ListCreateApi, serialised as its JSON rows are."""
 
-    output_serializer_class: type[serializers.BaseSerializer]
+    output_serializer_class: ClassVar[type[serializers.BaseSerializer]]
 
     def get_export_fields(self) -> Mapping[str, serializers.Field]:
         return self.output_serializer_class().fields  # type: ignore[attr-defined]
