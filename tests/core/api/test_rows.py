@@ -73,11 +73,17 @@ def test_a_tier_detail_is_the_list_s_row(seed, viewer_client):
     assert viewer_client.get(f"/api/v1/tiers/{listed['id']}/").json() == listed
 
 
-def test_it_refuses_a_many_field_it_cannot_read_from_rows():
-    class PlanRows(RowSerializer, PlanOutputSerializer):
-        pass
+def test_it_refuses_a_nested_field_that_does_not_read_rows():
+    class Plain(serializers.Serializer):
+        name = serializers.CharField()
 
-    with pytest.raises(TypeError, match=r"PlanRows\.perks: a many or nested field"):
+    class PlanRows(PlanOutputSerializer):
+        extra = Plain(many=True, read_only=True)
+
+        class Meta(PlanOutputSerializer.Meta):
+            fields = [*PlanOutputSerializer.Meta.fields, "extra"]
+
+    with pytest.raises(TypeError, match=r"PlanRows\.extra: a nested field must be a RowSerializer"):
         PlanRows.values_paths()
 
 
