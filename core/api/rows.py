@@ -103,7 +103,8 @@ class RowListSerializer(serializers.ListSerializer):
 
 
 class RowSerializer(serializers.Serializer):
-    """Mixin for a (Model)Serializer whose output is built from `.values()` rows."""
+    # Mixin for a (Model)Serializer whose output is built from `.values()` rows. (A comment, not a
+    # docstring: the schema would show a docstring as the description of every output component.)
 
     # Extra columns the method fields read: {row key: ORM path}.
     row_columns: ClassVar[Mapping[str, str]] = {}

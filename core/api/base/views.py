@@ -132,11 +132,13 @@ class ListCreateApi(ExportMixin, BaseApi):
         return Response(self.output(instance), status=status.HTTP_201_CREATED)
 
 
+# DetailApi's docstring is every detail operation's description in the schema; "the module
+# docstring" it names is core.api.base.versions'.
 class DetailApi(VersionedMixin, BaseApi):
     """GET one row; PUT replaces the fields it names (all required ones), PATCH changes some; DELETE.
 
     With `versioned`, GET sends the row's ETag and every write must name the version it is based
-    on (see core.api.base.versions); the write hooks read it from `based_on_version`.
+    on (see the module docstring); the write hooks read it from `based_on_version`.
     """
 
     renderer_classes = [JSONRenderer]
