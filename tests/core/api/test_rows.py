@@ -101,3 +101,21 @@ def test_it_reads_plain_columns_as_they_are_and_converts_the_others():
         "price": "5.00",
         "label": "卡: 5",
     }
+
+
+@pytest.mark.django_db
+def test_a_row_on_its_own_reads_its_many_to_many_lists_in_the_related_models_order():
+    from plans import selectors
+    from plans.serializers import PlanOutputSerializer
+    from tests.factories import PerkFactory, PlanFactory
+
+    plan = PlanFactory()
+    plan.perks.add(PerkFactory(name_zh="perk b"), PerkFactory(name_zh="perk a"))
+    row = PlanOutputSerializer.rows(selectors.plan_list().filter(pk=plan.pk)).get()
+
+    with CaptureQueriesContext(connection) as captured:
+        data = PlanOutputSerializer(row).data
+
+    assert data["perk_names"] == ["perk a", "perk b"]
+    assert data["perks"] == [perk.pk for perk in plan.perks.order_by("category", "name_zh")]
+    assert len(captured) == 1  # ids and names of the perks together
