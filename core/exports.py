@@ -55,6 +55,8 @@ def safe_text(text: str) -> str:
 
 def csv_cell(value: Any) -> str:
     """How every CSV we write spells one value."""
+    if type(value) is str:  # most cells: checked first, a large export spells a million of them
+        return safe_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):

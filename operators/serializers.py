@@ -8,9 +8,20 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.rows import RowSerializer
+from core.api.rows import ComputedCharField, RowSerializer
 from core.api.serializers import CodeRelatedField, DescribedModelSerializer
-from operators.models import Branch, Operator, Province, Source
+from operators.models import CITATION_FIELDS, Branch, Operator, Province, Source, source_citation
+
+
+def citation_field(*, source: str = "source", help_text: str = "Citation.") -> ComputedCharField:
+    """The one-line citation of a row's source (`source=""`: the row is the source), read from the
+    source's columns of a `.values()` row and made by operators.models.source_citation."""
+    prefix = f"{source}__" if source else ""
+    return ComputedCharField(
+        columns={name: prefix + name for name in CITATION_FIELDS},
+        compute=lambda columns: source_citation(**columns),
+        help_text=help_text,
+    )
 
 
 class OperatorCodeField(CodeRelatedField):
@@ -56,8 +67,10 @@ class ProvinceInputSerializer(DescribedModelSerializer):
         }
 
 
-class SourceOutputSerializer(DescribedModelSerializer):
-    citation = serializers.CharField(read_only=True, help_text="One-line citation as analysts write it in reports.")
+class SourceOutputSerializer(RowSerializer, DescribedModelSerializer):
+    row_columns = {"evidence": "evidence"}
+
+    citation = citation_field(source="", help_text="One-line citation as analysts write it in reports.")
     evidence_url = serializers.SerializerMethodField(
         help_text="Where signed-in staff download the captured screenshot or PDF (uploads are never public), "
         "or null when none was uploaded. Uploaded in the admin.",
@@ -82,11 +95,11 @@ class SourceOutputSerializer(DescribedModelSerializer):
         ]
 
     @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_evidence_url(self, source: Source) -> str | None:
-        if not source.evidence:
+    def get_evidence_url(self, row: dict[str, Any]) -> str | None:
+        if not row["evidence"]:
             return None
         # The private download view, not the storage URL: evidence files are not served as media.
-        path = reverse("source-evidence", args=[source.pk])
+        path = reverse("source-evidence", args=[row["id"]])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 

@@ -49,9 +49,10 @@ def tier_list() -> QuerySet[Tier]:
 
 def plan_list() -> QuerySet[Plan]:
     return (
-        Plan.objects.select_related("branch__operator", "branch__province", "source")
-        .prefetch_related("perks")
-        .order_by("branch__province__code", "branch__operator__code", "name_zh", "pk")
+        # The API reads `.values()` rows and the page's perks in one query (core.api.rows).
+        Plan.objects.select_related("branch__operator", "branch__province", "source").order_by(
+            "branch__province__code", "branch__operator__code", "name_zh", "pk"
+        )
     )
 
 

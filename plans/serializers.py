@@ -18,6 +18,7 @@ from rest_framework import serializers
 from core.api.rows import RowSerializer
 from core.api.serializers import DescribedModelSerializer, StrictCharField
 from operators.models import CITATION_FIELDS, Source, source_citation
+from operators.serializers import citation_field
 from plans import pricing
 from plans.models import Perk, Plan, Tier
 from plans.periods import period_status
@@ -40,7 +41,7 @@ class PerkInputSerializer(DescribedModelSerializer):
         fields = ["name_zh", "name_en", "category", "description"]
 
 
-class PlanOutputSerializer(DescribedModelSerializer):
+class PlanOutputSerializer(RowSerializer, DescribedModelSerializer):
     branch_name = serializers.CharField(source="branch.name_zh", read_only=True, help_text="Branch name (zh).")
     branch_name_en = serializers.CharField(source="branch.name_en", read_only=True, help_text="Branch name (en).")
     # core.columns' names beside the first ones clients read (branch_name is the Chinese name).
@@ -64,7 +65,7 @@ class PlanOutputSerializer(DescribedModelSerializer):
     validity_options_days = serializers.ListField(
         child=serializers.IntegerField(), read_only=True, help_text="Validities the source names, priced or not."
     )
-    source_citation = serializers.CharField(source="source.citation", read_only=True, help_text="Citation.")
+    source_citation = citation_field()
 
     class Meta:
         model = Plan

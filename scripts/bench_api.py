@@ -16,6 +16,12 @@ The section "API list vs a bare view" of docs/benchmarks.md is rewritten with th
 rest of the file is left as it is).
 
     python scripts/bench_api.py [--tiers 10000] [--seconds 10] [--rounds 3] [--clients 20] [--keep]
+    python scripts/bench_api.py --existing-database api14_1m   # e.g. a clone of bench_1m_template
+
+With `--existing-database NAME` it measures that database as it is (migrated, nothing generated,
+never dropped): the 1M-tier figures come from a clone of bench_1m_template. From Python (make
+bench's orchestration): `run(["--existing-database", "x_1m", "--output", "docs/benchmarks.md"])`
+returns the medians ({"api": {...}, "bare": {...}}) and writes the section as the CLI does.
 
 Only the standard library on the client side (threads and http.client), as scripts/load.py.
 """
@@ -49,6 +55,8 @@ from rest_framework.authtoken.models import Token
 from core.roles import VIEWER
 user, _ = get_user_model().objects.get_or_create(username="bench-api", defaults={"is_staff": True})
 user.groups.add(Group.objects.get_or_create(name=VIEWER)[0])
+from plans.models import Tier
+print("BENCH-TIERS", Tier.objects.count())
 print("BENCH-TOKEN", Token.objects.get_or_create(user=user)[0].key)
 """
 
@@ -132,6 +140,12 @@ def median(values: list[float]) -> float:
 
 
 def main() -> int:
+    run(sys.argv[1:])
+    return 0
+
+
+def run(argv: list[str]) -> dict[str, dict[str, float]]:
+    """The benchmark with the CLI's arguments; returns the medians of api and bare, writes the section."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tiers", type=int, default=10_000, help="Synthetic tiers to generate.")
     parser.add_argument("--seconds", type=float, default=10.0, help="Seconds per endpoint per round.")
@@ -142,8 +156,15 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database", default="bench_api", help="Throwaway database to create and drop.")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument(
+        "--existing-database",
+        default="",
+        help="Measure this database as it is (migrated, no tiers generated, never dropped), e.g. a 1M clone.",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if args.existing_database:
+        args.database, args.keep = args.existing_database, True
     workers = args.workers or min(2 * (os.cpu_count() or 1) + 1, 9)
     load_before = os.getloadavg()
     env = {
@@ -158,14 +179,19 @@ def main() -> int:
         "API_THROTTLE_USER": "100000000/minute",
         "LOG_LEVEL": "WARNING",
     }
-    admin_execute(f'DROP DATABASE IF EXISTS "{args.database}"')
-    admin_execute(f'CREATE DATABASE "{args.database}"')
+    if not args.existing_database:
+        admin_execute(f'DROP DATABASE IF EXISTS "{args.database}"')
+        admin_execute(f'CREATE DATABASE "{args.database}"')
     server = None
     try:
-        print(f"preparing {args.database}: migrate, {args.tiers:,} synthetic tiers, a token", flush=True)
+        generated = "" if args.existing_database else f" {args.tiers:,} synthetic tiers,"
+        print(f"preparing {args.database}: migrate,{generated} a token", flush=True)
         manage(env, "migrate", "--noinput")
-        manage(env, "generate_synthetic", "--tiers", str(args.tiers))
-        token = manage(env, "shell", "-c", SETUP).split("BENCH-TOKEN ", 1)[1].strip()
+        if not args.existing_database:
+            manage(env, "generate_synthetic", "--tiers", str(args.tiers))
+        setup = manage(env, "shell", "-c", SETUP)
+        token = setup.split("BENCH-TOKEN ", 1)[1].strip()
+        args.tiers = int(setup.split("BENCH-TIERS ", 1)[1].split()[0])
         server = subprocess.Popen(
             [
                 *(str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{args.port}"),
@@ -206,7 +232,7 @@ def main() -> int:
     section = render(summary, args, workers, load_before)
     write_section(args.output, section)
     print(section)
-    return 0
+    return summary
 
 
 def render(summary: dict[str, dict[str, float]], args: argparse.Namespace, workers: int, load: tuple) -> str:

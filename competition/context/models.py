@@ -33,6 +33,11 @@ class PeriodPrecision(models.TextChoices):
     MONTH = "month", _("Month")
 
 
+def region_of(*, province_code: str | None) -> str:
+    """A value's region: `national`, or its province's GB/T 2260 code."""
+    return province_code or NATIONAL
+
+
 def period_label(start: datetime.date, precision: str) -> str:
     """The period as analysts write it: 2021, 2021-Q2, 2021-04."""
     if precision == PeriodPrecision.YEAR:
@@ -174,7 +179,7 @@ class IndicatorValue(models.Model):
     @property
     def region(self) -> str:
         """`national`, or the province's GB/T 2260 code."""
-        return self.province.code if self.province_id and self.province is not None else NATIONAL
+        return region_of(province_code=self.province.code if self.province_id and self.province is not None else None)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -6,12 +6,13 @@ from typing import Any
 
 from rest_framework import serializers
 
-from competition.context.models import ExchangeRate, Indicator, IndicatorValue
+from competition.context.models import ExchangeRate, Indicator, IndicatorValue, period_label, region_of
+from core.api.rows import ComputedCharField, RowSerializer
 from core.api.serializers import CodeRelatedField, DescribedModelSerializer
-from operators.serializers import ProvinceCodeField
+from operators.serializers import ProvinceCodeField, citation_field
 
 
-class IndicatorValueOutputSerializer(DescribedModelSerializer):
+class IndicatorValueOutputSerializer(RowSerializer, DescribedModelSerializer):
     indicator = serializers.CharField(source="indicator.code", read_only=True, help_text="Indicator code.")
     indicator_name_zh = serializers.CharField(source="indicator.name_zh", read_only=True, help_text="Indicator (zh).")
     indicator_name_en = serializers.CharField(source="indicator.name_en", read_only=True, help_text="Indicator (en).")
@@ -20,12 +21,20 @@ class IndicatorValueOutputSerializer(DescribedModelSerializer):
         read_only=True,
         help_text="figure (a number) or flag (the region is on a list; value 1).",
     )
-    region = serializers.CharField(read_only=True, help_text="national, or the province's GB/T 2260 code.")
+    region = ComputedCharField(
+        columns={"code": "province__code"},
+        compute=lambda columns: region_of(province_code=columns["code"]),
+        help_text="national, or the province's GB/T 2260 code.",
+    )
     province_name_zh = serializers.CharField(
         source="province.name_zh", read_only=True, allow_null=True, default=None, help_text="Province (zh), or null."
     )
-    period = serializers.CharField(read_only=True, help_text="The period as written: 2021, 2021-Q2 or 2021-04.")
-    source_citation = serializers.CharField(source="source.citation", read_only=True, help_text="Citation.")
+    period = ComputedCharField(
+        columns={"start": "period_start", "precision": "period_precision"},
+        compute=lambda columns: period_label(columns["start"], columns["precision"]),
+        help_text="The period as written: 2021, 2021-Q2 or 2021-04.",
+    )
+    source_citation = citation_field()
 
     class Meta:
         model = IndicatorValue
@@ -82,8 +91,8 @@ class IndicatorValueInputSerializer(DescribedModelSerializer):
         validators: list[Any] = []
 
 
-class ExchangeRateOutputSerializer(DescribedModelSerializer):
-    source_citation = serializers.CharField(source="source.citation", read_only=True, help_text="Citation.")
+class ExchangeRateOutputSerializer(RowSerializer, DescribedModelSerializer):
+    source_citation = citation_field()
 
     class Meta:
         model = ExchangeRate

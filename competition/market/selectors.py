@@ -1,4 +1,5 @@
-"""Reads of launches, partners and strategies for the API, with related rows fetched up front."""
+"""Reads of launches, partners and strategies for the API (which reads their related lists a page at a
+time: core.api.rows)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,14 @@ def partner_list() -> QuerySet[Partner]:
 
 
 def launch_list() -> QuerySet[Launch]:
-    return (
-        Launch.objects.select_related("operator", "branch__province", "source")
-        .prefetch_related("partners", "plans")
-        .order_by(F("launched_on").desc(nulls_last=True), "name_zh", "pk")
+    return Launch.objects.select_related("operator", "branch__province", "source").order_by(
+        F("launched_on").desc(nulls_last=True), "name_zh", "pk"
     )
 
 
 def strategy_list() -> QuerySet[Strategy]:
-    return (
-        Strategy.objects.select_related("operator", "source")
-        .prefetch_related("milestones", "key_figures")
-        .order_by("theme", F("operator__code").asc(nulls_first=True), "title_zh", "pk")
+    return Strategy.objects.select_related("operator", "source").order_by(
+        "theme", F("operator__code").asc(nulls_first=True), "title_zh", "pk"
     )
 
 

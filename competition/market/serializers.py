@@ -10,7 +10,7 @@ from competition.market.models import KeyFigure, Launch, Partner, Strategy, Stra
 from competition.market.units import unit_label
 from core.api.rows import RowSerializer
 from core.api.serializers import DescribedModelSerializer
-from operators.serializers import OperatorCodeField
+from operators.serializers import OperatorCodeField, citation_field
 from plans.models import Plan
 
 
@@ -26,7 +26,7 @@ class PartnerInputSerializer(DescribedModelSerializer):
         fields = ["name_zh", "name_en", "kind"]
 
 
-class LaunchOutputSerializer(DescribedModelSerializer):
+class LaunchOutputSerializer(RowSerializer, DescribedModelSerializer):
     operator = serializers.CharField(source="operator.code", read_only=True, help_text="Operator code, e.g. cucc.")
     operator_name_zh = serializers.CharField(source="operator.name_zh", read_only=True, help_text="Operator name (zh).")
     branch_name = serializers.CharField(
@@ -67,7 +67,7 @@ class LaunchOutputSerializer(DescribedModelSerializer):
     plans: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text="Ids of the linked plans."
     )
-    source_citation = serializers.CharField(source="source.citation", read_only=True, help_text="Citation.")
+    source_citation = citation_field()
 
     class Meta:
         model = Launch
@@ -129,7 +129,7 @@ class LaunchInputSerializer(DescribedModelSerializer):
         validators: list[Any] = []
 
 
-class StrategyMilestoneOutputSerializer(DescribedModelSerializer):
+class StrategyMilestoneOutputSerializer(RowSerializer, DescribedModelSerializer):
     class Meta:
         model = StrategyMilestone
         fields = ["id", "strategy", "happened_on", "date_precision", "status", "description_zh", "description_en"]
@@ -141,7 +141,7 @@ class StrategyMilestoneInputSerializer(DescribedModelSerializer):
         fields = ["happened_on", "date_precision", "status", "description_zh", "description_en"]
 
 
-class KeyFigureOutputSerializer(DescribedModelSerializer):
+class KeyFigureOutputSerializer(RowSerializer, DescribedModelSerializer):
     unit_label = serializers.SerializerMethodField(
         help_text="The unit in the reader's language (Accept-Language; English by default), e.g. "
         "100 million CNY for 亿元; `unit` keeps it as printed."
@@ -162,8 +162,8 @@ class KeyFigureOutputSerializer(DescribedModelSerializer):
             "status",
         ]
 
-    def get_unit_label(self, figure: KeyFigure) -> str:
-        return unit_label(figure.unit)
+    def get_unit_label(self, row: dict[str, Any]) -> str:
+        return unit_label(row["unit"])
 
 
 class KeyFigureInputSerializer(DescribedModelSerializer):
@@ -172,7 +172,7 @@ class KeyFigureInputSerializer(DescribedModelSerializer):
         fields = ["label_zh", "label_en", "amount", "unit", "as_of", "as_of_precision", "status"]
 
 
-class StrategyOutputSerializer(DescribedModelSerializer):
+class StrategyOutputSerializer(RowSerializer, DescribedModelSerializer):
     operator = serializers.CharField(
         source="operator.code",
         read_only=True,
@@ -183,7 +183,7 @@ class StrategyOutputSerializer(DescribedModelSerializer):
     operator_name_zh = serializers.CharField(
         source="operator.name_zh", read_only=True, allow_null=True, default=None, help_text="Operator name (zh)."
     )
-    source_citation = serializers.CharField(source="source.citation", read_only=True, help_text="Citation.")
+    source_citation = citation_field()
     milestones = StrategyMilestoneOutputSerializer(
         many=True, read_only=True, help_text="Dated steps (edit under /strategies/{id}/milestones/)."
     )

@@ -36,6 +36,7 @@ from core import exports
 from core.exports import XLSX_MEDIA_TYPE
 
 Row = dict[str, Any]
+PLAIN_CELLS = frozenset({str, int, bool, float, Decimal, type(None)})
 STREAM_BLOCK_BYTES = 64 * 1024
 __all__ = [
     "XLSX_MEDIA_TYPE",
@@ -67,7 +68,9 @@ def flatten(row: Mapping[str, Any], prefix: str = "") -> Row:
     flat: Row = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
+        if type(value) in PLAIN_CELLS:  # most cells: no abstract-class checks per cell
+            flat[name] = value
+        elif isinstance(value, Mapping):
             flat.update(flatten(value, prefix=f"{name}."))
         elif isinstance(value, list | tuple):
             if all(not isinstance(item, Mapping | list | tuple) for item in value):
@@ -165,9 +168,15 @@ def export_values(
     rows: Iterable[Mapping[str, Any]], fields: Mapping[str, serializers.Field], columns: list[str], *, dates: bool
 ) -> Iterator[list[Any]]:
     """Serialized rows as the cells of `columns`, typed as the renderers type them."""
+    # Columns whose serializer field is no number or date keep the JSON's value: no check per cell.
+    kinds = serializers.DecimalField | serializers.FloatField | serializers.DateField | serializers.DateTimeField
+    typed = [(column, fields.get(column), isinstance(fields.get(column), kinds)) for column in columns]
     for row in rows:
         flat = flatten(row)
-        yield [_typed(flat.get(column), fields.get(column), dates=dates) for column in columns]
+        yield [
+            _typed(flat.get(column), field, dates=dates) if convert else flat.get(column)
+            for column, field, convert in typed
+        ]
 
 
 def xlsx_number_formats(fields: Mapping[str, serializers.Field], columns: list[str]) -> dict[int, str]:

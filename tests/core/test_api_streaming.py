@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core import exports
-from core.api import base
+from core.api.base import exports as base_exports
 from tests.factories import PlanFactory, TierFactory
 from tests.responses import body
 
@@ -25,7 +25,7 @@ def five_tiers(db):
 
 
 def test_the_tier_csv_export_streams_in_chunks_with_every_row(five_tiers, viewer_client, monkeypatch):
-    monkeypatch.setattr(base, "EXPORT_CHUNK_ROWS", 2)
+    monkeypatch.setattr(base_exports, "EXPORT_CHUNK_ROWS", 2)
     response = viewer_client.get("/api/v1/tiers/", {"format": "csv", "plan": five_tiers[0].plan_id})
     assert response.streaming
     assert response["Content-Type"] == exports.CSV_MEDIA_TYPE

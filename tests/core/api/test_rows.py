@@ -73,11 +73,17 @@ def test_a_tier_detail_is_the_list_s_row(seed, viewer_client):
     assert viewer_client.get(f"/api/v1/tiers/{listed['id']}/").json() == listed
 
 
-def test_it_refuses_a_many_field_it_cannot_read_from_rows():
-    class PlanRows(RowSerializer, PlanOutputSerializer):
-        pass
+def test_it_refuses_a_nested_field_that_does_not_read_rows():
+    class Plain(serializers.Serializer):
+        name = serializers.CharField()
 
-    with pytest.raises(TypeError, match=r"PlanRows\.perks: a many or nested field"):
+    class PlanRows(PlanOutputSerializer):
+        extra = Plain(many=True, read_only=True)
+
+        class Meta(PlanOutputSerializer.Meta):
+            fields = [*PlanOutputSerializer.Meta.fields, "extra"]
+
+    with pytest.raises(TypeError, match=r"PlanRows\.extra: a nested field must be a RowSerializer"):
         PlanRows.values_paths()
 
 
@@ -95,3 +101,21 @@ def test_it_reads_plain_columns_as_they_are_and_converts_the_others():
         "price": "5.00",
         "label": "卡: 5",
     }
+
+
+@pytest.mark.django_db
+def test_a_row_on_its_own_reads_its_many_to_many_lists_in_the_related_models_order():
+    from plans import selectors
+    from plans.serializers import PlanOutputSerializer
+    from tests.factories import PerkFactory, PlanFactory
+
+    plan = PlanFactory()
+    plan.perks.add(PerkFactory(name_zh="perk b"), PerkFactory(name_zh="perk a"))
+    row = PlanOutputSerializer.rows(selectors.plan_list().filter(pk=plan.pk)).get()
+
+    with CaptureQueriesContext(connection) as captured:
+        data = PlanOutputSerializer(row).data
+
+    assert data["perk_names"] == ["perk a", "perk b"]
+    assert data["perks"] == [perk.pk for perk in plan.perks.order_by("category", "name_zh")]
+    assert len(captured) == 1  # ids and names of the perks together
