@@ -133,12 +133,6 @@ def main() -> int:
             TARGET_RATIO,
             "x",
         ),
-        Target(
-            "API / bare view, p50 under 20 clients",
-            summary["api"]["p50_ms"] / summary["bare"]["p50_ms"],
-            TARGET_RATIO,
-            "x",
-        ),
     ]
     benchlib.results_save("api", targets, summary=summary)
     benchlib.write_section("api", render(summary, targets, args, workers, load_before))

@@ -95,9 +95,8 @@ def measure(port: int, token: str, edits: int, timeout: float) -> list[float | N
                 break
             time.sleep(POLL_SECONDS)
         seconds.append(shown)
-        print(
-            f"  edit {number + 1}: tier {tier.pk} to {price} CNY, visible after {shown or 'never'} s", file=sys.stderr
-        )
+        after = "never" if shown is None else f"{shown:.2f} s"
+        print(f"  edit {number + 1}: tier {tier.pk} to {price} CNY, visible after {after}", file=sys.stderr)
     return seconds
 
 
