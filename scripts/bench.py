@@ -27,6 +27,7 @@ if any part failed. The whole run at 1M tiers takes about 15 minutes once the te
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -76,14 +77,15 @@ def template_build(name: str, tiers: int) -> None:
     print(f"template {name}: {tiers:,} tiers built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def run_part(part: str, arguments: list[str]) -> Outcome:
+def run_part(part: str, arguments: list[str], tiers: int) -> Outcome:
     script, limit = PARTS[part]
     print(f"\n=== {part} ({script}, at most {limit // 60} min)", flush=True)
     started = time.perf_counter()
     command = [benchlib.PYTHON, str(benchlib.ROOT / "scripts" / script), *arguments]
     try:
         # Streamed: a part's progress and targets are on screen as they come.
-        completed = subprocess.run(command, cwd=benchlib.ROOT, timeout=limit, check=False)
+        env = {**os.environ, "BENCH_TIERS": f"{tiers:,}" if part in ON_CLONE else ""}
+        completed = subprocess.run(command, cwd=benchlib.ROOT, env=env, timeout=limit, check=False)
         error = f"exit status {completed.returncode}" if completed.returncode else ""
     except subprocess.TimeoutExpired:
         error = f"stopped after {limit} s"
@@ -153,7 +155,7 @@ def main() -> int:
     try:
         for part in chosen:
             arguments = ["--database", clone, *quick] if part in ON_CLONE else quick
-            outcomes.append(run_part(part, arguments))
+            outcomes.append(run_part(part, arguments, args.tiers))
     finally:
         if needs_clone and not args.keep:
             benchlib.database_drop(clone)

@@ -46,13 +46,16 @@ FLOOR_COLUMNS = (
     "per_gb_undefined_reason, price_per_day_cny, price_per_30_days_cny, rank, per_gb_index, is_promotional, confidence"
 )
 BOOL_COLUMNS = ("data_unlimited", "is_promotional", "is_from_price")
-# The basket profiles (slug, days, milli-GB, domestic and international minutes) as the seed defines them.
-BASKETS = (
-    ("week-light", 7, 5000, 30, 10),
-    ("week-data", 7, 20000, 30, 0),
-    ("fortnight", 15, 30000, 100, 30),
-    ("month", 30, 50000, 200, 60),
-)
+
+
+def basket_profiles() -> list[tuple[str, int, int, int, int]]:
+    """The analytics' basket profiles as (slug, days, milli-GB, domestic minutes, international minutes)."""
+    from competition.benchmarks import analytics
+
+    return [
+        (profile.slug, profile.days, int(profile.data_gb * 1000), profile.domestic_min, profile.intl_min)
+        for profile in analytics.DEFAULT_BASKETS
+    ]
 
 
 # --------------------------------------------------------------------------- DuckDB
@@ -96,12 +99,12 @@ SELECT * FROM (
     QUALIFY row_number() OVER (PARTITION BY bucket, province_code, operator_code
                                ORDER BY per_gb, price_cents, tier_id) = 1
     UNION ALL
-    SELECT *, 'per_day', per_day_cents, count(*) OVER w FROM p WHERE NOT is_promotional
+    SELECT *, 'per_day', per_day_cents, count(*) OVER w FROM p WHERE NOT is_promotional AND NOT is_from_price
     WINDOW w AS (PARTITION BY bucket, province_code, operator_code)
     QUALIFY row_number() OVER (PARTITION BY bucket, province_code, operator_code
                                ORDER BY per_day, price_cents, tier_id) = 1
     UNION ALL
-    SELECT *, 'per_30_days', per_30_cents, count(*) OVER w FROM p WHERE NOT is_promotional
+    SELECT *, 'per_30_days', per_30_cents, count(*) OVER w FROM p WHERE NOT is_promotional AND NOT is_from_price
     WINDOW w AS (PARTITION BY bucket, province_code, operator_code)
     QUALIFY row_number() OVER (PARTITION BY bucket, province_code, operator_code
                                ORDER BY per_day, price_cents, tier_id) = 1
@@ -111,7 +114,7 @@ CREATE TABLE baskets AS
 WITH profile(slug, days, need_mgb, dom, intl) AS (VALUES {profiles}),
 candidates AS (
     SELECT t.*, profile.*, (days + validity_days - 1) // validity_days AS repeats
-    FROM t CROSS JOIN profile WHERE NOT is_promotional
+    FROM t CROSS JOIN profile WHERE NOT is_promotional AND NOT is_from_price
 ), covering AS (
     SELECT *, repeats * price_cents AS cost_cents FROM candidates
     WHERE (need_mgb = 0 OR data_unlimited OR (data_mgb IS NOT NULL AND repeats * data_mgb >= need_mgb))
@@ -121,7 +124,7 @@ candidates AS (
 SELECT *, count(*) OVER w AS n FROM covering
 WINDOW w AS (PARTITION BY slug, province_code, operator_code)
 QUALIFY row_number() OVER (PARTITION BY slug, province_code, operator_code ORDER BY cost_cents, tier_id) = 1;
-""".replace("{profiles}", ", ".join(str(profile) for profile in BASKETS))
+"""
 
 
 def _money(column: str, places: int = 2) -> str:
@@ -149,7 +152,7 @@ def duckdb_engine(source: Path) -> tuple[float, float, Any]:
     duck = duckdb.connect()
     duck.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{source}', header=false, columns={{{columns}}})")
     loaded = time.perf_counter()
-    duck.execute(DUCKDB_COMPUTE)
+    duck.execute(DUCKDB_COMPUTE.replace("{profiles}", ", ".join(str(profile) for profile in basket_profiles())))
     return loaded - began, time.perf_counter() - loaded, duck
 
 
@@ -212,14 +215,14 @@ def polars_compute(t: pl.DataFrame) -> dict[str, pl.DataFrame]:
             .with_columns(metric=pl.lit(metric))
             for metric, frame, order, value in (
                 ("per_gb", p.filter(c("ranked")), "per_gb", "per_gb_cents"),
-                ("per_day", p.filter(~c("is_promotional")), "per_day", "per_day_cents"),
-                ("per_30_days", p.filter(~c("is_promotional")), "per_day", "per_30_cents"),
+                ("per_day", p.filter(~c("is_promotional") & ~c("is_from_price")), "per_day", "per_day_cents"),
+                ("per_30_days", p.filter(~c("is_promotional") & ~c("is_from_price")), "per_day", "per_30_cents"),
             )
         ]
     )
-    profiles = pl.DataFrame(BASKETS, schema=["slug", "days", "need_mgb", "dom", "intl"], orient="row")
+    profiles = pl.DataFrame(basket_profiles(), schema=["slug", "days", "need_mgb", "dom", "intl"], orient="row")
     candidates = (
-        t.filter(~c("is_promotional"))
+        t.filter(~c("is_promotional") & ~c("is_from_price"))
         .join(profiles, how="cross")
         .with_columns(repeats=(c("days") + days - 1) // days)
         .filter(
@@ -400,6 +403,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", required=True, help="An existing database with tiers (not modified but runs).")
     parser.add_argument("--repeat", type=int, default=1, help="Runs of each (best kept).")
+    parser.add_argument("--quick", action="store_true", help="The default already: one run of each.")
     args = parser.parse_args()
     env = benchlib.child_env(benchlib.bench_database_name(args.database))
     recomputes, floors = [], []

@@ -303,7 +303,9 @@ TARGET_HEADER = ["| what | measured | target | ratio | |", "|---|---:|---:|---:|
 def results_save(part: str, targets: Sequence[Target], **figures: Any) -> None:
     """Keep a part's targets (and any figures) for the summary of `make bench`, and print the targets."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    payload = {"part": part, "measured_at": now_utc(), "targets": [asdict(t) for t in targets], **figures}
+    # `make bench` names the size of the market it measures (BENCH_TIERS) so its summary can say it.
+    measured_at = now_utc() + (f", {os.environ['BENCH_TIERS']} tiers" if os.environ.get("BENCH_TIERS") else "")
+    payload = {"part": part, "measured_at": measured_at, "targets": [asdict(t) for t in targets], **figures}
     (RESULTS_DIR / f"{part}.json").write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
     for target in targets:
         print(f"  {target.line()}", flush=True)
@@ -371,11 +373,11 @@ def write_section(name: str, body: str, path: Path = REPORT) -> None:
     """Replace section `name` of the report (between its markers), or append it; the rest stays as it is."""
     start, end = section_markers(name)
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    section = f"{start}\n{body.strip()}\n{end}\n"
+    section = f"{start}\n{body.strip()}\n{end}"
     if start in text and end in text:
         before, rest = text.split(start, 1)
-        text = before + section + rest.split(end, 1)[1].lstrip("\n")
+        text = before + section + rest.split(end, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n" + section
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
