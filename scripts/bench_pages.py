@@ -98,6 +98,7 @@ class Figures:
     size: int = 0
     status: int = 0
     queries: int | None = None
+    note: str = ""
 
     @property
     def median_ms(self) -> float:
@@ -129,10 +130,11 @@ def request(connection: http.client.HTTPConnection, url: Url, headers: dict[str,
     return response.status, size, (time.perf_counter() - started) * 1000
 
 
-def measure_http(port: int, url: Url, accounts: dict[str, dict[str, str]], repeat: int, budget: float) -> Figures:
+def measure_http(port: int, url: Url, accounts: dict[str, dict[str, str]], args: argparse.Namespace) -> Figures:
+    repeat, budget = args.repeat, args.budget
     figures = Figures(url)
     headers = headers_for(url, accounts)
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=args.request_timeout)
     try:
         figures.status, figures.size, first = request(connection, url, headers)  # warm-up
         if figures.status != 200:
@@ -145,7 +147,8 @@ def measure_http(port: int, url: Url, accounts: dict[str, dict[str, str]], repea
             figures.status, figures.size, milliseconds = request(connection, url, headers)
             figures.samples.append(milliseconds)
             spent += milliseconds / 1000
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, http.client.HTTPException) as error:  # a timeout: no answer within --request-timeout
+        figures.note = f"no answer ({error.__class__.__name__})"
         print(f"  {url.label}: {error!r}", flush=True)
     finally:
         connection.close()
@@ -191,7 +194,7 @@ def render(figures: list[Figures], targets: list[Target], args: argparse.Namespa
     lines = [
         "## Pages and endpoints, warm, one at a time (`scripts/bench_pages.py`)",
         "",
-        f"Measured {benchlib.now_utc()} against gunicorn ({args.workers} gthread workers, DEBUG off) on 127.0.0.1;"
+        f"{benchlib.measured()} against gunicorn ({args.workers} gthread workers, DEBUG off) on 127.0.0.1;"
         f" load average {load} before, {benchlib.load_average()} after. One warm-up, then up to {args.repeat}"
         f" requests each (at most {args.budget:.0f} s of them, at least one; a warm-up over that is the one"
         f" sample); queries counted in a separate pass (Django test client, `CaptureQueriesContext`; not for URLs"
@@ -201,8 +204,8 @@ def render(figures: list[Figures], targets: list[Target], args: argparse.Namespa
         *benchlib.TARGET_HEADER,
         *(target.row() for target in targets),
         "",
-        "| URL | status | median ms | p95 ms | n | size | queries | 300 ms | 1 MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        "| URL | status | median ms | p95 ms | n | size | queries | 300 ms | 1 MB | |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|---|",
     ]
     for item in figures:
         fast = "export" if item.url.export else ("met" if item.samples and item.median_ms <= TARGET_MS else "**no**")
@@ -210,7 +213,7 @@ def render(figures: list[Figures], targets: list[Target], args: argparse.Namespa
         queries = "" if item.queries is None else str(item.queries)
         lines.append(
             f"| `{item.url.label}` | {item.status} | {item.median_ms:,.0f} | {item.p95_ms:,.0f} | {len(item.samples)} |"
-            f" {item.size / 1e3:,.1f} kB | {queries} | {fast} | {small} |"
+            f" {item.size / 1e3:,.1f} kB | {queries} | {fast} | {small} | {item.note} |"
         )
     return "\n".join(lines)
 
@@ -220,6 +223,8 @@ def main() -> None:
     parser.add_argument("--database", required=True)
     parser.add_argument("--repeat", type=int, default=10, help="Timed requests per URL.")
     parser.add_argument("--budget", type=float, default=20, help="Seconds of timed requests per URL at most.")
+    parser.add_argument("--request-timeout", type=float, default=180, help="Seconds one request may take.")
+    parser.add_argument("--deadline", type=float, default=900, help="Seconds for all the URLs' timings.")
     parser.add_argument("--count-limit", type=float, default=10, help="No query count for URLs slower (s).")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PAGES_PORT", "8767")))
     parser.add_argument("--workers", type=int, default=2)
@@ -236,9 +241,15 @@ def main() -> None:
     every = urls(ids)
     measured: list[Figures] = []
     # A slow page must not be killed mid-request: gunicorn's timeout is far above any target.
-    with benchlib.gunicorn(env, port=args.port, workers=args.workers, threads=2, timeout=300):
+    with benchlib.gunicorn(
+        env, port=args.port, workers=args.workers, threads=2, timeout=int(args.request_timeout) + 10
+    ):
+        deadline = time.monotonic() + args.deadline
         for url in every:
-            measured.append(measure_http(args.port, url, accounts, args.repeat, args.budget))
+            if time.monotonic() > deadline:  # bounded: what is left is reported as not measured
+                measured.append(Figures(url, note=f"not measured: the part's {args.deadline:.0f} s were spent"))
+                continue
+            measured.append(measure_http(args.port, url, accounts, args))
             item = measured[-1]
             print(
                 f"  {url.label}: HTTP {item.status}, median {item.median_ms:,.0f} ms, p95 {item.p95_ms:,.0f} ms,"
@@ -246,7 +257,7 @@ def main() -> None:
                 flush=True,
             )
     # Counting runs each URL once more: a URL far over its target is not run a third time.
-    countable = [item.url for item in measured if item.median_ms <= args.count_limit * 1000]
+    countable = [item.url for item in measured if item.samples and item.median_ms <= args.count_limit * 1000]
     entries = [
         {"label": u.label, "path": u.path, "auth": u.auth, "method": u.method, "body": u.body} for u in countable
     ]
@@ -279,7 +290,7 @@ def main() -> None:
             "MB",
         ),
     ]
-    failed = [item.url.label for item in measured if item.status != 200]
+    failed = [item.url.label for item in measured if item.status != 200 and not item.note]
     if failed:
         print(f"  not HTTP 200: {', '.join(failed)}", flush=True)
     benchlib.results_save("pages", targets, failed=failed)

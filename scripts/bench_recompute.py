@@ -374,7 +374,7 @@ def render(recompute: dict[str, Any], floor: dict[str, Any], targets: list[Targe
     lines = [
         "## Full recompute vs the floor (`scripts/bench_recompute.py`)",
         "",
-        f"Measured {benchlib.now_utc()}; {recompute['rows']:,} benchmarked rows; load average "
+        f"{benchlib.measured()}; {recompute['rows']:,} benchmarked rows; load average "
         f"{benchlib.load_average()} after. Seconds, wall clock, each in a fresh process (best of {repeat}).",
         "",
         *benchlib.TARGET_HEADER,

@@ -57,7 +57,7 @@ def database_drop(name: str) -> None:
     admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def database_create(name: str, *, template: str | None = None, attempts: int = 10) -> None:
+def database_create(name: str, *, template: str | None = None, attempts: int = 40) -> None:
     """A new empty (or cloned) database; a clone waits while someone else holds the template open."""
     import psycopg
 
@@ -325,6 +325,12 @@ def results_load(part: str) -> dict[str, Any] | None:
 
 def now_utc() -> str:
     return f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def measured() -> str:
+    """'Measured <now>' and, under `make bench`, the size of the market (BENCH_TIERS)."""
+    tiers = os.environ.get("BENCH_TIERS")
+    return f"Measured {now_utc()}" + (f" at {tiers} synthetic tiers" if tiers else "")
 
 
 def load_average() -> str:
