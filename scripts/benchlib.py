@@ -206,11 +206,10 @@ def default_workers() -> int:
     return min(2 * (os.cpu_count() or 1) + 1, 9)
 
 
-@contextmanager
-def gunicorn(
+def gunicorn_start(
     env: Mapping[str, str], *, port: int, workers: int, threads: int = 4, timeout: int = 30
-) -> Iterator[subprocess.Popen[Any]]:
-    """gunicorn (gthread workers) serving config.wsgi on 127.0.0.1:`port`, healthy, stopped on exit."""
+) -> subprocess.Popen[Any]:
+    """gunicorn (gthread workers) serving config.wsgi on 127.0.0.1:`port`, once it answers /healthz."""
     server = subprocess.Popen(
         [
             *(str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"),
@@ -222,6 +221,19 @@ def gunicorn(
     )
     try:
         wait_healthy(port)
+    except BaseException:
+        stop(server)
+        raise
+    return server
+
+
+@contextmanager
+def gunicorn(
+    env: Mapping[str, str], *, port: int, workers: int, threads: int = 4, timeout: int = 30
+) -> Iterator[subprocess.Popen[Any]]:
+    """gunicorn_start's server for the `with` block, stopped on exit."""
+    server = gunicorn_start(env, port=port, workers=workers, threads=threads, timeout=timeout)
+    try:
         yield server
     finally:
         stop(server)
