@@ -82,12 +82,13 @@ prod: install
 worker: install
 	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2
 
-# Recompute speed at 10k/100k/1M synthetic tiers vs a DuckDB reference and a naive ORM loop, in a
-# throwaway PostgreSQL database (bench_telecom); figures to docs/benchmarks.md. BENCH_ARGS="--sizes 10000".
+# Issue 14's performance targets side by side, at 1M synthetic tiers (scripts/bench.py): page and endpoint
+# latencies, full recompute vs its floor, edit-to-visible with a real worker, API vs a bare view, import
+# rows/s. Builds the template database bench_1m_template once (seed + tiers + a run), then clones it per
+# run; each part rewrites only its own section of docs/benchmarks.md. About 15 min at 1M once the template
+# exists; BENCH_ARGS="--tiers 100000 --quick" for a quick check, "--only pages,edit" for some parts.
 bench: install
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
-	@# An API list vs a bare .values() + JsonResponse view, 20 clients; its own section of docs/benchmarks.md.
-	$(BIN)/python scripts/bench_api.py $(BENCH_API_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test.sqlite3 staticfiles

@@ -23,14 +23,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench  # the database and process helpers of scripts/bench.py
-
-MARK = "<!-- bench_analyser -->"
+import benchlib
 
 
 def measure() -> dict[str, Any]:
-    bench._setup_django()
+    benchlib.setup_django()
     from competition.analyser import selectors
     from competition.analyser.validation import analyser_input_validate
     from plans.models import Tier
@@ -60,7 +57,6 @@ def measure() -> dict[str, Any]:
 
 def render(results: list[dict[str, Any]], info: dict[str, str]) -> str:
     lines = [
-        MARK,
         "| tiers | analyser, 6 drafts + province (s) | analyser, 6 drafts, national (s) | sensitivity 1-7 (s) | "
         "rows 1-7 | sensitivity 30+ (s) |",
         "|---:|---:|---:|---:|---:|---:|",
@@ -87,26 +83,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--database", default="bench_analyser")
-    parser.add_argument("--output", default=str(bench.ROOT / "docs" / "analyser.md"))
+    parser.add_argument("--output", type=Path, default=benchlib.ROOT / "docs" / "analyser.md")
     args = parser.parse_args()
-    env = bench.child_env(args.database)
-    bench.admin_execute(f'DROP DATABASE IF EXISTS "{args.database}"')
-    bench.admin_execute(f'CREATE DATABASE "{args.database}"')
+    env = benchlib.child_env(benchlib.bench_database_name(args.database))
+    benchlib.database_create(args.database)
     results = []
     try:
-        bench.run([bench.PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+        benchlib.manage(env, "migrate", "--noinput", "-v0")
         for size in [int(value) for value in args.sizes.split(",")]:
-            bench.run([bench.PYTHON, "manage.py", "generate_synthetic", "--tiers", str(size), "--replace"], env)
-            output = bench.run([bench.PYTHON, __file__, "measure"], env)
-            results.append(json.loads(output.strip().splitlines()[-1]))
+            benchlib.manage(env, "generate_synthetic", "--tiers", str(size), "--replace")
+            results.append(benchlib.run_json([benchlib.PYTHON, __file__, "measure"], env))
             print(results[-1])
     finally:
-        bench.admin_execute(f'DROP DATABASE IF EXISTS "{args.database}"')
-    table = render(results, bench.machine())
-    path = Path(args.output)
-    text = path.read_text(encoding="utf-8")
-    # The figures are the document's last section, from the mark on.
-    path.write_text(text.partition(MARK)[0] + table, encoding="utf-8")
+        benchlib.database_drop(args.database)
+    table = render(results, benchlib.machine())
+    benchlib.write_section("analyser", table, path=args.output)
     print(table)
 
 

@@ -27,51 +27,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-ADMIN_URL = os.environ.get("BENCH_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def database_url(name: str) -> str:
-    return f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-
-
-def admin_execute(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(statement)
-
-
-def child_env(database: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url(database),
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",
-            "CELERY_BROKER_URL": "",
-            "LOG_LEVEL": "WARNING",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    return env
-
-
-def run(args: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if result.returncode:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"failed: {' '.join(args)}")
-    return result.stdout
+import benchlib
 
 
 def main() -> None:
@@ -85,24 +47,21 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--reuse", action="store_true", help="Measure an existing --keep database again.")
     args = parser.parse_args()
-    if "bench" not in args.database:
-        raise SystemExit("the benchmark database's name must contain 'bench'")
-    env = child_env(args.database)
+    env = benchlib.child_env(benchlib.bench_database_name(args.database))
     if not args.reuse:
-        admin_execute(f'DROP DATABASE IF EXISTS "{args.database}"')
-        admin_execute(f'CREATE DATABASE "{args.database}"')
+        benchlib.database_create(args.database)
     try:
         if not args.reuse:
-            run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+            benchlib.manage(env, "migrate", "--noinput", "-v0")
             started = time.perf_counter()
-            run([PYTHON, "manage.py", "generate_synthetic", "--tiers", str(args.tiers), "--replace"], env)
+            benchlib.manage(env, "generate_synthetic", "--tiers", str(args.tiers), "--replace")
             print(f"{args.tiers} tiers generated in {time.perf_counter() - started:.1f} s", flush=True)
         options = [str(args.days), str(args.changes_per_day), str(args.watches), str(args.repeat), str(int(args.reuse))]
         # Streamed, so a section's figures are on screen as soon as it is measured.
-        subprocess.run([PYTHON, __file__, "measure", *options], cwd=ROOT, env=env, check=True)
+        subprocess.run([benchlib.PYTHON, __file__, "measure", *options], cwd=benchlib.ROOT, env=env, check=True)
     finally:
         if not args.keep:
-            admin_execute(f'DROP DATABASE IF EXISTS "{args.database}"')
+            benchlib.database_drop(args.database)
 
 
 # --------------------------------------------------------------------------- the measuring process
@@ -110,14 +69,7 @@ def main() -> None:
 
 def timed(function: Callable[[], Any], repeat: int) -> float:
     """Median milliseconds of `repeat` calls after two warm-ups."""
-    for _ in range(2):
-        function()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+    return benchlib.median(benchlib.timed_ms(function, repeat, warm=2))
 
 
 def measure(days: int, per_day: int, watches: int, repeat: int, reuse: bool) -> None:

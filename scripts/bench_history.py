@@ -24,38 +24,15 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-ADMIN_URL = os.environ.get("BENCH_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def database_url(name: str) -> str:
-    return f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-
-
-def admin_execute(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(statement)
-
-
-def manage(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+import benchlib
 
 
 def timed(function: Any, repeat: int) -> dict[str, float]:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
+    times = benchlib.timed_ms(function, repeat)
     return {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1)}
 
 
@@ -156,36 +133,23 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="Measure an existing database (kept by --keep).")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if "bench" not in args.database:
-        raise SystemExit("the benchmark database's name must contain 'bench'")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(args.database),
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "CELERY_BROKER_URL": "",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = benchlib.child_env(benchlib.bench_database_name(args.database))
     if args.measure:
         os.environ.update(env)
         print(json.dumps(measure(args)))
         return
     if not args.reuse:
-        admin_execute(f'DROP DATABASE IF EXISTS "{args.database}"')
-        admin_execute(f'CREATE DATABASE "{args.database}"')
+        benchlib.database_create(args.database)
     try:
         if not args.reuse:
-            manage("migrate", "-v0", env=env)
-            manage("generate_synthetic", "--tiers", str(args.tiers), "--daily-changes", str(args.days), env=env)
-        command = [PYTHON, __file__, "--measure", "--database", args.database, "--reads", str(args.reads)]
-        command += ["--backfill-days", str(args.backfill_days)]
-        output = subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True)
-        print(
-            json.dumps({"tiers": args.tiers, "days": args.days, **json.loads(output.stdout.splitlines()[-1])}, indent=2)
-        )
+            benchlib.manage(env, "migrate", "-v0")
+            benchlib.manage(env, "generate_synthetic", "--tiers", str(args.tiers), "--daily-changes", str(args.days))
+        command = [benchlib.PYTHON, __file__, "--measure", "--database", args.database, "--reads", str(args.reads)]
+        figures = benchlib.run_json([*command, "--backfill-days", str(args.backfill_days)], env)
+        print(json.dumps({"tiers": args.tiers, "days": args.days, **figures}, indent=2))
     finally:
         if not args.keep:
-            admin_execute(f'DROP DATABASE IF EXISTS "{args.database}"')
+            benchlib.database_drop(args.database)
 
 
 if __name__ == "__main__":

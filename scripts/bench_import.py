@@ -8,9 +8,10 @@ does) and times `plans.importing.tier_import` on a CSV of N new tiers: a dry run
 import, each in a fresh database. With `--before PATH` (a checkout of an earlier commit, e.g.
 `git worktree add /tmp/before main`) the same file is imported there too, at `--before-rows`
 rows (the per-row engine is slow enough that 20,000 rows would take minutes), and the ratio is
-printed. The figures go to docs/import-benchmarks.md (linked from docs/benchmarks.md).
+printed. Target (issue 14 item 3): at least 2,000 rows/s for 20,000 new tiers. Section `import` of
+docs/benchmarks.md.
 
-    python scripts/bench_import.py [--rows 20000] [--before /tmp/before --before-rows 2000] [--output FILE]
+    python scripts/bench_import.py [--rows 20000] [--before /tmp/before --before-rows 2000] [--quick]
 """
 
 from __future__ import annotations
@@ -21,47 +22,30 @@ import datetime
 import io
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = os.environ.get("BENCH_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+import benchlib
+from benchlib import Target
+
 MAX_VALIDITY = 731
 TARGET_ROWS_PER_SECOND = 2000
 
 
-def admin_execute(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(statement)
-
-
 def child(checkout: Path, database: str, rows: int, dry_run: bool) -> dict[str, Any]:
     """Run one measurement in a fresh database, in a process rooted at `checkout`."""
-    admin_execute(f'DROP DATABASE IF EXISTS "{database}"')
-    admin_execute(f'CREATE DATABASE "{database}"')
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{ADMIN_URL.rsplit('/', 1)[0]}/{database}",
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "CELERY_BROKER_URL": "",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(checkout),
-    }
+    benchlib.database_create(database)
+    # The checkout's own code first; benchlib (this script's folder) after it.
+    env = benchlib.child_env(database, PYTHONPATH=os.pathsep.join([str(checkout), str(Path(__file__).parent)]))
     try:
-        migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"]
-        subprocess.run(migrate, cwd=checkout, env=env, check=True)
-        arguments = [sys.executable, str(Path(__file__).resolve()), "--child", str(rows)]
+        benchlib.manage(env, "migrate", "--noinput", "-v", "0", cwd=checkout)
+        arguments = [benchlib.PYTHON, str(Path(__file__).resolve()), "--child", str(rows)]
         if dry_run:
             arguments.append("--dry-run")
-        output = subprocess.run(arguments, cwd=checkout, env=env, check=True, capture_output=True, text=True).stdout
-        return dict(json.loads(output.strip().splitlines()[-1]))
+        return dict(benchlib.run_json(arguments, env, cwd=checkout))
     finally:
-        admin_execute(f'DROP DATABASE IF EXISTS "{database}"')
+        benchlib.database_drop(database)
 
 
 def measure(rows: int, dry_run: bool) -> dict[str, Any]:
@@ -126,17 +110,16 @@ def measure(rows: int, dry_run: bool) -> dict[str, Any]:
     }
 
 
-def render(figures: dict[str, Any]) -> str:
-    now = datetime.datetime.now(tz=datetime.UTC)
+def render(figures: dict[str, Any], targets: list[Target]) -> str:
     lines = [
-        "# Tier import speed",
+        "## Tier import (`scripts/bench_import.py`)",
         "",
-        "Written by `python scripts/bench_import.py` (see its docstring); rerun it to refresh these figures.",
-        f"Measured {now:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores; load average before: {figures['load']}.",
-        "The machine is shared: compare the ratio more than the seconds.",
-        "",
+        f"Measured {benchlib.now_utc()}; load average {figures['load']} before, {benchlib.load_average()} after.",
         "New tiers from one CSV (28 plans, plans named by id and by name in turn), PostgreSQL, one fresh",
-        "database per run, wall clock of `tier_import` alone (reading, validation, writes, history).",
+        "database per run, wall clock of `plans.importing.tier_import` alone (reading, validation, writes, history).",
+        "",
+        *benchlib.TARGET_HEADER,
+        *(target.row() for target in targets),
         "",
         "| engine | rows | dry run | seconds | rows/s | queries | queries per row |",
         "|---|---:|---|---:|---:|---:|---:|",
@@ -146,17 +129,12 @@ def render(figures: dict[str, Any]) -> str:
             f"| {label} | {run['rows']:,} | {'yes' if run['dry_run'] else 'no'} | {run['seconds']:.2f} | "
             f"{run['rows_per_second']:,.0f} | {run['queries']:,} | {run['queries'] / run['rows']:.2f} |"
         )
-    after = next(run for label, run in figures["runs"] if label == "bulk (this branch)" and not run["dry_run"])
-    lines += [
-        "",
-        f"Target: at least {TARGET_ROWS_PER_SECOND:,} rows/s for 20,000 new tiers: {after['rows_per_second']:,.0f} "
-        f"rows/s = {after['rows_per_second'] / TARGET_ROWS_PER_SECOND:.1f}x the target.",
-    ]
     before = [run for label, run in figures["runs"] if label.startswith("per row") and not run["dry_run"]]
     if before:
+        after = next(run for label, run in figures["runs"] if label == "this checkout" and not run["dry_run"])
         ratio = after["rows_per_second"] / before[0]["rows_per_second"]
-        lines.append(f"Bulk vs the per-row engine (real import): {ratio:,.0f}x the rows per second.")
-    return "\n".join(lines) + "\n"
+        lines += ["", f"This checkout vs the per-row engine (real import): {ratio:,.0f}x the rows per second."]
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -167,24 +145,34 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="A checkout of the engine to compare with.")
     parser.add_argument("--before-rows", type=int, default=2000)
     parser.add_argument("--database", default="bench_import")
-    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "import-benchmarks.md")
+    parser.add_argument("--quick", action="store_true", help="The real import only (no dry run).")
     args = parser.parse_args()
     if args.child is not None:
         print(json.dumps(measure(args.child, args.dry_run)))
         return
-    figures: dict[str, Any] = {"load": " / ".join(f"{value:.1f}" for value in os.getloadavg()), "runs": []}
-    for dry_run in (True, False):
-        run = child(ROOT, args.database, args.rows, dry_run)
-        figures["runs"].append(("bulk (this branch)", run))
-        print(f"bulk, {args.rows} rows, dry run {dry_run}: {run['rows_per_second']:,.0f} rows/s", flush=True)
+    database = benchlib.bench_database_name(args.database)
+    figures: dict[str, Any] = {"load": benchlib.load_average(), "runs": []}
+    for dry_run in (False,) if args.quick else (True, False):
+        run = child(benchlib.ROOT, database, args.rows, dry_run)
+        figures["runs"].append(("this checkout", run))
+        print(f"  {args.rows} rows, dry run {dry_run}: {run['rows_per_second']:,.0f} rows/s", flush=True)
     if args.before:
         for dry_run in (True, False):
-            run = child(args.before.resolve(), args.database, args.before_rows, dry_run)
+            run = child(args.before.resolve(), database, args.before_rows, dry_run)
             figures["runs"].append((f"per row ({args.before.name})", run))
-            print(f"per row, {args.before_rows} rows, dry run {dry_run}: {run['rows_per_second']:,.0f} rows/s")
-    text = render(figures)
-    args.output.write_text(text, encoding="utf-8")
-    print(text)
+            print(f"  per row, {args.before_rows} rows, dry run {dry_run}: {run['rows_per_second']:,.0f} rows/s")
+    real = next(run for label, run in figures["runs"] if label == "this checkout" and not run["dry_run"])
+    targets = [
+        Target(
+            f"import of {args.rows:,} new tiers",
+            real["rows_per_second"],
+            TARGET_ROWS_PER_SECOND,
+            "rows/s",
+            at_least=True,
+        )
+    ]
+    benchlib.results_save("import", targets, runs=figures["runs"])
+    benchlib.write_section("import", render(figures, targets))
 
 
 if __name__ == "__main__":

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+import benchlib
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/telecom_load"
 
 # What an analyst's browser and notebook ask for, weighted roughly as they do.
@@ -197,14 +197,6 @@ def writer(port: int, account: dict, deadline: float, recorder: Recorder, number
                 )
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def ensure_database(url: str) -> None:
     import psycopg
 
@@ -215,29 +207,6 @@ def ensure_database(url: str) -> None:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    completed = subprocess.run(
-        [str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if completed.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args[:1])} failed:\n{completed.stdout}\n{completed.stderr}")
-    return completed.stdout
-
-
-def wait_healthy(port: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    sys.exit(f"gunicorn did not answer /healthz on 127.0.0.1:{port} within {timeout:.0f}s")
 
 
 def _answers(port: int) -> bool:
@@ -278,9 +247,10 @@ def report(recorder: Recorder, seconds: float, args: argparse.Namespace, workers
     groups = [("all", recorder.samples), *sorted(by_kind.items())]
     for kind, samples in groups:
         latencies = [sample.seconds * 1000 for sample in samples]
+        p50, p95, p99 = (benchlib.percentile(latencies, share) for share in (0.5, 0.95, 0.99))
         lines.append(
-            f"| {kind} | {len(samples)} | {len(samples) / seconds:.1f} | {percentile(latencies, 0.5):.0f} | "
-            f"{percentile(latencies, 0.95):.0f} | {percentile(latencies, 0.99):.0f} | {max(latencies):.0f} | "
+            f"| {kind} | {len(samples)} | {len(samples) / seconds:.1f} | {p50:.0f} | "
+            f"{p95:.0f} | {p99:.0f} | {max(latencies):.0f} | "
             f"{sum(not sample.ok for sample in samples)} |"
         )
     if recorder.failures:
@@ -296,10 +266,10 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("LOAD_PORT", "8765")))
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: 2 x CPUs + 1, max 9)")
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "load.md")
+    parser.add_argument("--output", type=Path, default=benchlib.ROOT / "docs" / "load.md")
     args = parser.parse_args()
     args.load_before = os.getloadavg()[0]
-    workers = args.workers or min(2 * (os.cpu_count() or 1) + 1, 9)
+    workers = args.workers or benchlib.default_workers()
     database_url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL)
     # As deployed: with Redis on loopback, writes queue the recompute and a Celery worker runs it;
     # without Redis, the embedded default (eager, in the writer's request) is what gets measured.
@@ -315,72 +285,45 @@ def main() -> int:
     }
     print(f"preparing {database_url.rsplit('/', 1)[-1]} (migrate, seed, accounts)", flush=True)
     ensure_database(database_url)
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_seed")
-    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    manage(env, "recompute_benchmarks")
+    benchlib.manage(env, "migrate", "--noinput")
+    benchlib.manage(env, "load_seed")
+    benchlib.manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    benchlib.manage(env, "recompute_benchmarks")
     setup = SETUP.replace("READERS", str(args.readers)).replace("WRITERS", str(args.writers))
-    output = manage(env, "shell", "-c", setup)
+    output = benchlib.manage(env, "shell", "-c", setup)
     accounts = json.loads(output.split("LOAD-SETUP ", 1)[1])
 
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "--log-level",
-            "warning",
-            "--graceful-timeout",
-            "5",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
     worker = None
     if broker:
         worker = subprocess.Popen(
-            [str(BIN / "celery"), "-A", "config", "worker", "--concurrency", "1", "--loglevel", "WARNING"],
-            cwd=ROOT,
+            [str(benchlib.BIN / "celery"), "-A", "config", "worker", "--concurrency", "1", "--loglevel", "WARNING"],
+            cwd=benchlib.ROOT,
             env=env,
         )
     try:
-        wait_healthy(args.port, timeout=60)
-        recorder = Recorder()
-        # Warm every worker (imports, first queries) so the figures are about steady state.
-        warm = Recorder()
-        for number in range(workers * 4 if accounts["readers"] else 0):
-            reader(args.port, accounts["readers"][0], time.monotonic() + 0.05, warm, number)
-        print(f"running {args.readers} readers + {args.writers} writers for {args.seconds:.0f}s", flush=True)
-        started = time.monotonic()
-        deadline = started + args.seconds
-        threads = [
-            threading.Thread(target=reader, args=(args.port, account, deadline, recorder, number), daemon=True)
-            for number, account in enumerate(accounts["readers"][: args.readers])
-        ] + [
-            threading.Thread(target=writer, args=(args.port, account, deadline, recorder, number), daemon=True)
-            for number, account in enumerate(accounts["writers"][: args.writers])
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=args.seconds + 60)
-        elapsed = time.monotonic() - started
+        with benchlib.gunicorn(env, port=args.port, workers=workers, threads=args.threads):
+            recorder = Recorder()
+            # Warm every worker (imports, first queries) so the figures are about steady state.
+            warm = Recorder()
+            for number in range(workers * 4 if accounts["readers"] else 0):
+                reader(args.port, accounts["readers"][0], time.monotonic() + 0.05, warm, number)
+            print(f"running {args.readers} readers + {args.writers} writers for {args.seconds:.0f}s", flush=True)
+            started = time.monotonic()
+            deadline = started + args.seconds
+            threads = [
+                threading.Thread(target=reader, args=(args.port, account, deadline, recorder, number), daemon=True)
+                for number, account in enumerate(accounts["readers"][: args.readers])
+            ] + [
+                threading.Thread(target=writer, args=(args.port, account, deadline, recorder, number), daemon=True)
+                for number, account in enumerate(accounts["writers"][: args.writers])
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=args.seconds + 60)
+            elapsed = time.monotonic() - started
     finally:
-        for process in (server, worker):
-            if process is None:
-                continue
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        benchlib.stop(worker)
     text = report(recorder, elapsed, args, workers, queued=bool(broker))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
