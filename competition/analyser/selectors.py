@@ -42,11 +42,6 @@ def basket_profiles() -> tuple[analytics.BasketProfile, ...]:
     return analytics.BenchmarkParameters().baskets
 
 
-def _bucket_validities(label: str) -> Q:
-    first, last = pricing.bucket_bounds(label)
-    return Q(validity_days__gte=first) if last is None else Q(validity_days__gte=first, validity_days__lte=last)
-
-
 @dataclass
 class DraftAnswer:
     draft: Draft
@@ -68,7 +63,7 @@ def drafts_analyse(*, analyser_input: AnalyserInput) -> AnalyserResult:
     basket_provinces = [analyser_input.province or draft.province or None for draft in drafts]
     where = Q()
     for label in sorted({pricing.validity_bucket(draft.validity_days) for draft in drafts}):
-        where |= _bucket_validities(label)
+        where |= inputs.bucket_where(label)
     if None in basket_provinces:
         where = Q()  # a basket against the whole market needs every tier in effect
     else:
@@ -119,7 +114,7 @@ def rank_sensitivity(*, bucket: str, as_of: datetime.date | None = None) -> Sens
     """Every tier of a bucket in effect on `as_of` (default today) with its rank under each metric, by spread."""
     selectors.bucket_validate(bucket)
     as_of = as_of or timezone.localdate()
-    market = inputs.benchmark_input_frame(on=as_of, where=_bucket_validities(bucket))
+    market = inputs.benchmark_input_frame(on=as_of, where=inputs.bucket_where(bucket))
     profiles = basket_profiles()
     frame, metrics = analytics.rank_sensitivity_compute(
         market, profiles=profiles, include_promotional=include_promotional()
