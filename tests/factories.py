@@ -116,7 +116,9 @@ class TierFactory(factory.django.DjangoModelFactory):
         model = Tier
 
     plan = factory.SubFactory(PlanFactory)
-    validity_days = factory.Sequence(lambda n: n + 1)
+    # Distinct per tier, and within the model's limit however many tiers a test session makes (a scale
+    # test makes thousands; a plain n + 1 crossed 731 days and hit the check constraint).
+    validity_days = factory.Sequence(lambda n: n % Tier.MAX_VALIDITY_DAYS + 1)
     price_cny = Decimal("100.00")
     data_gb = Decimal("30")
     domestic_voice_min = 100
