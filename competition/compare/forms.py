@@ -24,6 +24,28 @@ BUCKET_CHOICES = [(label, format_lazy(_("{label} days"), label=label)) for label
 DEFAULT_BUCKET = BUCKET_LABELS[0]
 
 
+def operator_choice_field() -> forms.ModelChoiceField:
+    """An optional operator filter by code; the form's __init__ sets its queryset (the choices)."""
+    return forms.ModelChoiceField(
+        label=_("Operator"),
+        queryset=Operator.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All operators"),
+    )
+
+
+def province_choice_field() -> forms.ModelChoiceField:
+    """An optional province filter by code; the form's __init__ sets its queryset (the choices)."""
+    return forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All provinces"),
+    )
+
+
 class MetricChoices:
     PER_GB = "per_gb"
     PER_DAY = "per_day"
@@ -156,13 +178,7 @@ class ProvinceCompareForm(AsOfFormMixin, FilterForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    operator = forms.ModelChoiceField(
-        label=_("Operator"),
-        queryset=Operator.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All operators"),
-    )
+    operator = operator_choice_field()
     validity = forms.IntegerField(label=_("Validity (days)"), min_value=1, max_value=731, required=False)
     sort = forms.ChoiceField(label=_("Order"), choices=SORT_CHOICES, required=False)
     page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
@@ -211,20 +227,8 @@ class PlanListForm(AsOfFormMixin, FilterForm):
 
     defaults = {"page": 1}
 
-    province = forms.ModelChoiceField(
-        label=_("Province"),
-        queryset=Province.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All provinces"),
-    )
-    operator = forms.ModelChoiceField(
-        label=_("Operator"),
-        queryset=Operator.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All operators"),
-    )
+    province = province_choice_field()
+    operator = operator_choice_field()
     page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, operators: Any, provinces: Any, **kwargs: Any) -> None:
@@ -278,20 +282,8 @@ class BasketForm(AsOfFormMixin, FilterForm):
 
 
 class LaunchFilterForm(AsOfFormMixin, FilterForm):
-    operator = forms.ModelChoiceField(
-        label=_("Operator"),
-        queryset=Operator.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All operators"),
-    )
-    province = forms.ModelChoiceField(
-        label=_("Province"),
-        queryset=Province.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All provinces"),
-    )
+    operator = operator_choice_field()
+    province = province_choice_field()
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Launch.Kind.choices], required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
