@@ -34,8 +34,10 @@ if not _database_url and not _force_sqlite and _answers("127.0.0.1", 5432):
     _database_url = "postgres://postgres@127.0.0.1:5432/postgres"
 if _database_url:
     DATABASES = {"default": with_sqlite_options(dict(dj_database_url.parse(_database_url)))}
-    # Parallel checkouts on one machine keep their own test database.
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_telecom_ci")}
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        # Parallel checkouts on one machine keep their own test database. (On SQLite the name
+        # would be a file in the working directory; its in-memory test database is private anyway.)
+        DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_telecom_ci")}
 elif REQUIRE_SERVICES and not _force_sqlite:
     raise ImproperlyConfigured("REQUIRE_SERVICES=1 but PostgreSQL does not answer at 127.0.0.1:5432")
 else:
