@@ -56,6 +56,8 @@ RUN_ID = "run_id"
 AS_OF = "as_of"
 COMPUTED_AT = "computed_at"
 METHODOLOGY_VERSION = "methodology_version"
+RUN_REVISION = "run_revision"
+RUN_UPDATED_AT = "run_updated_at"
 INCLUDE_FROM = "include_from"
 BUCKET_MEDIAN_PER_GB_CNY = "bucket_median_per_gb_cny"
 BUCKET_SAMPLE_COUNT = "bucket_sample_count"
@@ -75,11 +77,10 @@ WHO_AND_WHERE: tuple[str, ...] = (
 )
 
 # The run columns a benchmark table's CSV carries on every row (in XLSX they are its "about" sheet too).
+# Which run a benchmark figure comes from (competition.benchmarks.exporting.run_export_values).
+RUN_DESCRIPTION: tuple[str, ...] = (RUN_ID, AS_OF, COMPUTED_AT, METHODOLOGY_VERSION, RUN_REVISION, RUN_UPDATED_AT)
 RUN_COLUMNS: tuple[str, ...] = (
-    RUN_ID,
-    AS_OF,
-    COMPUTED_AT,
-    METHODOLOGY_VERSION,
+    *RUN_DESCRIPTION,
     INCLUDE_FROM,
     BUCKET_MEDIAN_PER_GB_CNY,
     BUCKET_SAMPLE_COUNT,

@@ -8,6 +8,7 @@ The column names are core.columns'.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar
 
 from rest_framework import serializers
@@ -21,6 +22,8 @@ RUN_EXPORT_FIELDS: dict[str, serializers.Field] = {
     columns.AS_OF: serializers.DateField(),
     columns.COMPUTED_AT: serializers.DateTimeField(),
     columns.METHODOLOGY_VERSION: serializers.CharField(),
+    columns.RUN_REVISION: serializers.IntegerField(),
+    columns.RUN_UPDATED_AT: serializers.DateTimeField(),
 }
 BUCKET_EXPORT_FIELDS: dict[str, serializers.Field] = {
     columns.BUCKET: serializers.CharField(),
@@ -28,6 +31,30 @@ BUCKET_EXPORT_FIELDS: dict[str, serializers.Field] = {
     columns.BUCKET_MEDIAN_PER_GB_CNY: serializers.DecimalField(max_digits=14, decimal_places=2),
     columns.BUCKET_SAMPLE_COUNT: serializers.IntegerField(),
 }
+
+
+def run_export_values(run: BenchmarkRun, *, as_of: datetime.date | None = None) -> dict[str, Any]:
+    """What an export or a body says of the run behind it: which run, for which day, computed and patched when.
+
+    A patched run keeps its `computed_at` (the full computation) and counts its patches in
+    `run_revision`, with the last one's time in `run_updated_at`, so two exports of one run id can be told apart.
+    """
+    return {
+        columns.RUN_ID: run.pk,
+        columns.AS_OF: as_of or selectors.benchmark_run_as_of(run),
+        columns.COMPUTED_AT: run.computed_at,
+        columns.METHODOLOGY_VERSION: run.methodology_version,
+        columns.RUN_REVISION: run.revision,
+        columns.RUN_UPDATED_AT: run.updated_at,
+    }
+
+
+def run_export_representation(run: BenchmarkRun, *, as_of: datetime.date | None = None) -> dict[str, Any]:
+    """`run_export_values` as the JSON body spells them (dates and times as text)."""
+    return {
+        name: None if value is None else RUN_EXPORT_FIELDS[name].to_representation(value)
+        for name, value in run_export_values(run, as_of=as_of).items()
+    }
 
 
 class DescribedExportMixin:
@@ -40,13 +67,7 @@ class DescribedExportMixin:
     def describe_export(self, run: BenchmarkRun, filters: dict[str, Any], **figures: Any) -> None:
         """Remember the run and filters behind this response: its file name, its run columns and about sheet."""
         self.export_filters = filters
-        self.export_run = {
-            columns.RUN_ID: run.pk,
-            columns.AS_OF: selectors.benchmark_run_as_of(run),
-            columns.COMPUTED_AT: run.computed_at,
-            columns.METHODOLOGY_VERSION: run.methodology_version,
-            **figures,
-        }
+        self.export_run = {**run_export_values(run), **figures}
 
     def get_export_filters(self) -> dict[str, Any]:
         return getattr(self, "export_filters", {})

@@ -179,22 +179,30 @@ class BenchmarkBucketSummaryOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class BenchmarkPerGbPageSerializer(serializers.Serializer):
-    """The per-GB endpoint's body: the run and bucket figures, then one page of rows."""
+class BenchmarkRunFieldsSerializer(serializers.Serializer):
+    """What every benchmark body says of the run behind it (exporting.run_export_values)."""
 
-    bucket = serializers.CharField()
     as_of = serializers.DateField(
         help_text="The day the figures describe: the tiers in effect on it (as_of, default today)."
     )
     run_id = serializers.IntegerField()
-    computed_at = serializers.DateTimeField()
+    computed_at = serializers.DateTimeField(help_text="When the run was computed in full.")
     methodology_version = serializers.CharField()
+    run_revision = serializers.IntegerField(help_text="Incremental patches applied to the run since; 0: none.")
+    run_updated_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the last patch was applied; null for an unpatched run."
+    )
+
+
+class BenchmarkPerGbPageSerializer(BenchmarkRunFieldsSerializer):
+    """The per-GB endpoint's body: the run and bucket figures, then one page of rows."""
+
+    bucket = serializers.CharField()
     input_fingerprint = serializers.CharField()
     include_promotional = serializers.BooleanField(help_text="Whether promotional tiers entered medians and ranks.")
     include_from = serializers.BooleanField(
         help_text='Whether "from" prices (floors) entered medians and ranks: the request\'s include_from.'
     )
-    as_of = serializers.DateField(help_text="The day whose tiers in effect the run computed.")
     median_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
     min_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
     max_per_gb_cny = serializers.DecimalField(**MONEY, allow_null=True)
@@ -282,17 +290,11 @@ class BenchmarkBasketCostOutputSerializer(_ChosenTierOutputSerializer):
         ]
 
 
-class BenchmarkMatrixPageSerializer(serializers.Serializer):
+class BenchmarkMatrixPageSerializer(BenchmarkRunFieldsSerializer):
     """The matrix endpoint's body: the run, then every non-empty cell (a few hundred at most, so no pages)."""
 
     bucket = serializers.CharField()
     metric = serializers.CharField()
-    as_of = serializers.DateField(
-        help_text="The day the figures describe: the tiers in effect on it (as_of, default today)."
-    )
-    run_id = serializers.IntegerField()
-    computed_at = serializers.DateTimeField()
-    methodology_version = serializers.CharField()
     count = serializers.IntegerField()
     results = BenchmarkMatrixCellOutputSerializer(many=True)
 
@@ -306,15 +308,9 @@ class BasketProfileSerializer(serializers.Serializer):
     intl_min = serializers.IntegerField()
 
 
-class BenchmarkBasketPageSerializer(serializers.Serializer):
+class BenchmarkBasketPageSerializer(BenchmarkRunFieldsSerializer):
     """The basket endpoint's body: the run, the profiles it costed, then every cost."""
 
-    as_of = serializers.DateField(
-        help_text="The day the figures describe: the tiers in effect on it (as_of, default today)."
-    )
-    run_id = serializers.IntegerField()
-    computed_at = serializers.DateTimeField()
-    methodology_version = serializers.CharField()
     profiles = BasketProfileSerializer(many=True)
     count = serializers.IntegerField()
     results = BenchmarkBasketCostOutputSerializer(many=True)

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 
 from competition.benchmarks import as_of, selectors
 from competition.benchmarks.as_of import AsOfOutOfRange, as_of_parse
-from competition.benchmarks.exporting import RUN_EXPORT_FIELDS, DescribedExportMixin
+from competition.benchmarks.exporting import RUN_EXPORT_FIELDS, DescribedExportMixin, run_export_representation
 from competition.benchmarks.models import BenchmarkMatrixCell, BenchmarkRun
 from core.api.base import EXPORT_FORMATS, EXPORT_MAX_ROWS, BaseApi
 from core.api.renderers import CSVRenderer, XLSXRenderer
@@ -150,14 +150,7 @@ class BenchmarkApi(DescribedExportMixin, BaseApi):
         return metric
 
     def run_fields(self, run: BenchmarkRun, day: datetime.date) -> dict[str, Any]:
-        return {
-            "as_of": day.isoformat(),
-            "run_id": run.pk,
-            "computed_at": None
-            if run.computed_at is None
-            else serializers.DateTimeField().to_representation(run.computed_at),
-            "methodology_version": run.methodology_version,
-        }
+        return run_export_representation(run, as_of=day)
 
     def include_from(self) -> bool:
         """`include_from=1`: count "from" prices in ranks and medians (analytics.eligibility); 400 for another value."""

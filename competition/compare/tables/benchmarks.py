@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from competition.benchmarks import analytics
+from competition.benchmarks.exporting import run_export_values
 from competition.compare.tables.base import Table, columns
+from core import columns as core_columns
 
-# The run's columns every benchmark CSV row carries (core.columns.RUN_COLUMNS; bucket figures follow).
-RUN_COLUMNS = ("run_id", "as_of", "computed_at", "methodology_version")
+# The run's columns every benchmark CSV row carries (bucket figures follow).
+RUN_COLUMNS = core_columns.RUN_DESCRIPTION
 
 MATRIX_COLUMNS = columns(
     "province_code",
@@ -109,11 +111,13 @@ def benchmark_table(page: Any) -> Table:
     (`chunks`) gives a table whose rows are a generator over every row, so the download streams.
     """
     figures = page.figures
+    described = (
+        run_export_values(page.run, as_of=page.as_of)
+        if page.run
+        else {**dict.fromkeys(RUN_COLUMNS), core_columns.AS_OF: page.as_of}
+    )
     run = {
-        "run_id": page.run.pk if page.run else None,
-        "as_of": page.as_of,
-        "computed_at": page.run.computed_at if page.run else None,
-        "methodology_version": page.run.methodology_version if page.run else "",
+        **described,
         "bucket": page.bucket,
         "include_from": page.include_from,
         "bucket_median_per_gb_cny": figures.median_per_gb_cny if figures else None,

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from competition.benchmarks import analytics, selectors
+from competition.benchmarks.exporting import run_export_values
 from core import columns, exports
 from plans.pricing import BUCKET_LABELS
 
@@ -127,10 +128,7 @@ class Command(BaseCommand):
             )
         if options["format"] == "csv":
             run_cells = {
-                columns.RUN_ID: run.pk,
-                columns.AS_OF: selectors.benchmark_run_as_of(run),
-                columns.COMPUTED_AT: run.computed_at,
-                columns.METHODOLOGY_VERSION: run.methodology_version,
+                **run_export_values(run),
                 columns.INCLUDE_FROM: include_from,
                 columns.BUCKET_MEDIAN_PER_GB_CNY: figures.median_per_gb_cny if figures else None,
                 columns.BUCKET_SAMPLE_COUNT: figures.sample_count if figures else 0,
