@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from competition.benchmarks import analytics, as_of, selectors
-from competition.compare import paging, plan_selectors, provinces, tables, trends
+from competition.compare import paging, tables
 from competition.compare import selectors as page_selectors
 from competition.compare.forms import (
     BUCKET_CHOICES,
@@ -35,6 +35,8 @@ from competition.compare.forms import (
     StrategyFilterForm,
     TrendForm,
 )
+from competition.compare.selectors import plans as plan_selectors
+from competition.compare.selectors import province_summary, provinces, trends
 from competition.compare.tables import Table
 from competition.context import selectors as context_selectors
 from competition.context.currency import conversion_for
@@ -97,7 +99,7 @@ class ProvinceCompareView(ComparisonPage):
         day = self.dated(context, AsOfForm(self.request.GET or None))
         operators = reference_selectors.operator_list()
         form = ProvinceCompareForm(
-            self.request.GET or None, provinces=provinces.provinces_with_tiers(on=day), operators=operators
+            self.request.GET or None, provinces=province_summary.provinces_with_tiers(on=day), operators=operators
         )
         codes = form.province_codes() if form.is_bound else []
         table = form.table_filters()

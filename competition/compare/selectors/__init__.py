@@ -1,7 +1,8 @@
 """Reads behind the comparison pages, one module per page family; the public names stay importable from here.
 
 market: launches timeline and strategies; matrix: the landing page's grid; benchmarks: a bucket's table;
-baskets: an analyst's own visitor profile; names: names a stored run does not keep.
+baskets: an analyst's own visitor profile; names: names a stored run does not keep;
+province_summary and provinces: the province comparison; plans: the plan pages; trends: the trends page.
 """
 
 from competition.compare.selectors.baskets import BasketAnswer, basket_answer

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from competition.benchmarks.analytics.eligibility import price_counts
-from competition.compare import provinces
+from competition.compare.selectors import province_summary, provinces
 from operators.models import Branch
 from plans.models import Tier
 from plans.pricing import round_cny
@@ -64,7 +64,7 @@ def test_its_chart_from_the_database_equals_the_chart_from_every_tier(seed) -> N
 
 
 def test_its_summary_counts_every_tier_but_prices_only_those_that_count(seed) -> None:
-    summary = provinces.province_summary(province_codes=["31", "11"])
+    summary = province_summary.province_summary(province_codes=["31", "11"])
 
     by_key = {(r.province_code, r.operator_code, r.validity_days): r for r in summary}
     # 上海移动's free first-day card: a tier of the province, not a price (promotional).
@@ -79,7 +79,7 @@ def test_its_summary_counts_every_tier_but_prices_only_those_that_count(seed) ->
 
 def test_its_summary_leaves_a_from_price_unpriced(seed) -> None:
     foodie = Tier.objects.get(plan__name_zh="吃货卡", plan__branch__name_zh="上海移动")
-    summary = provinces.province_summary(province_codes=["31", "11"])
+    summary = province_summary.province_summary(province_codes=["31", "11"])
 
     key = ("31", "cmcc", foodie.validity_days)
     row = next(r for r in summary if (r.province_code, r.operator_code, r.validity_days) == key)

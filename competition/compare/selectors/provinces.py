@@ -1,11 +1,8 @@
-"""Reads of the province comparison: a summary aggregated in the database, and one page of tiers.
+"""The province comparison's tier table: one page of tiers aligned by validity, and the CSV's stream of every row.
 
-Two to four provinces can hold tens of thousands of tiers at market scale, so nothing here loads
-them all: the summary (tiers and cheapest per GB per province, operator and validity, which the
-chart draws) is one GROUP BY, the tier table one page of rows, and the CSV streams every row in
-chunks. Per GB is computed in SQL by plans.pricing.per_gb_expression (the twin of price_per_gb);
-which prices count is decided in Python by the one rule, eligibility.price_counts, applied to the
-groups (the GROUP BY keeps is_promotional and price_qualifier apart for that).
+Nothing here loads every tier of the provinces: the default order's page is cut from the summary's
+groups (province_summary.branch_groups) so the database sorts only the blocks the page spans, a
+page sorted by a figure reads only its ids, and the CSV streams in chunks.
 """
 
 from __future__ import annotations
@@ -16,11 +13,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from competition.benchmarks.analytics import is_low_sample
-from competition.benchmarks.analytics.eligibility import price_counts
+from competition.compare.selectors.province_summary import (
+    SummaryRow,
+    branch_groups,
+    province_branches,
+    summary_rows,
+    tiers_in_provinces,
+)
 from operators.models import Branch, Province
 from plans.models import Tier
 from plans.pricing import per_gb_expression, round_cny
@@ -41,107 +43,6 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "price": ("price_cny", "validity_days", "plan__branch__operator__code"),
 }
 DEFAULT_SORT = "validity"
-
-
-def provinces_with_tiers(*, on: datetime.date | None = None) -> QuerySet[Province]:
-    """Provinces where a branch sells a tier in effect on `on` (default today): the useful choices for a comparison.
-
-    One EXISTS per province, which stops at the first tier found, rather than a join over every tier.
-    """
-    tiers = Tier.objects.in_effect(on=on or timezone.localdate()).filter(plan__branch__province=OuterRef("pk"))
-    return Province.objects.filter(Exists(tiers)).order_by("code")
-
-
-def tiers_in_provinces(
-    *,
-    province_codes: Sequence[str],
-    on: datetime.date | None = None,
-    operator: str | None = None,
-    validity_days: int | None = None,
-) -> QuerySet[Tier]:
-    """The tiers in effect on `on` (default today) in the provinces, narrowed by operator code and validity."""
-    tiers = Tier.objects.in_effect(on=on or timezone.localdate()).filter(
-        plan__branch__province__code__in=list(province_codes)
-    )
-    if operator:
-        tiers = tiers.filter(plan__branch__operator__code=operator)
-    if validity_days:
-        tiers = tiers.filter(validity_days=validity_days)
-    return tiers
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    """One province, operator and validity: how many tiers, how many priced ones count, the cheapest per GB."""
-
-    province_code: str
-    operator_code: str
-    validity_days: int
-    tiers: int
-    priced: int  # tiers whose price counts (eligibility) and whose per GB is defined
-    cheapest_per_gb: Decimal | None  # unrounded, as the database computed it
-
-    @property
-    def low_sample(self) -> bool:
-        return is_low_sample(self.priced)
-
-
-def _branches(province_codes: Sequence[str]) -> list[Branch]:
-    """The provinces' branches in the table's order, as the database collates their names."""
-    return list(
-        Branch.objects.filter(province__code__in=list(province_codes))
-        .select_related("operator", "province")
-        .order_by("operator__code", "name_zh", "pk")
-    )
-
-
-def _branch_groups(*, branches: Sequence[Branch], on: datetime.date | None) -> list[dict[str, Any]]:
-    """One GROUP BY over the tiers in effect: per validity, branch, promotion and price qualifier."""
-    return list(
-        Tier.objects.in_effect(on=on or timezone.localdate())
-        .filter(plan__branch_id__in=[b.pk for b in branches])
-        .values("validity_days", "is_promotional", "price_qualifier", branch=F("plan__branch_id"))
-        .annotate(tiers=Count("id"), priced=Count(per_gb_expression()), cheapest=Min(per_gb_expression()))
-        .order_by()
-    )
-
-
-def _summary_rows(
-    *, province_codes: Sequence[str], branches: Sequence[Branch], groups: Sequence[dict[str, Any]]
-) -> list[SummaryRow]:
-    by_id = {branch.pk: branch for branch in branches}
-    merged: dict[tuple[str, str, int], dict[str, Any]] = {}
-    for group in groups:
-        branch = by_id[group["branch"]]
-        key = (branch.province.code, branch.operator.code, group["validity_days"])
-        row = merged.setdefault(key, {"tiers": 0, "priced": 0, "cheapest": None})
-        row["tiers"] += group["tiers"]
-        if price_counts(group["is_promotional"], group["price_qualifier"] == Tier.PriceQualifier.FROM):
-            row["priced"] += group["priced"]
-            cheapest = group["cheapest"]
-            if cheapest is not None and (row["cheapest"] is None or cheapest < row["cheapest"]):
-                row["cheapest"] = cheapest
-    order = {code: index for index, code in enumerate(province_codes)}
-    return [
-        SummaryRow(
-            province_code=province,
-            operator_code=operator,
-            validity_days=days,
-            tiers=row["tiers"],
-            priced=row["priced"],
-            cheapest_per_gb=row["cheapest"],
-        )
-        for (province, operator, days), row in sorted(
-            merged.items(), key=lambda item: (item[0][2], order.get(item[0][0], len(order)), item[0][1])
-        )
-    ]
-
-
-def province_summary(*, province_codes: Sequence[str], on: datetime.date | None = None) -> list[SummaryRow]:
-    """Per province, operator and validity, from one GROUP BY: the rows of the summary table and of the chart."""
-    branches = _branches(province_codes)
-    groups = _branch_groups(branches=branches, on=on)
-    return _summary_rows(province_codes=province_codes, branches=branches, groups=groups)
 
 
 @dataclass(frozen=True)
@@ -283,9 +184,9 @@ def province_side_by_side(
     by_code = {p.code: p for p in Province.objects.filter(code__in=list(province_codes))}
     provinces = [by_code[code] for code in province_codes if code in by_code]
     codes = [p.code for p in provinces]
-    branches = _branches(codes)
-    groups = _branch_groups(branches=branches, on=on)
-    summary = _summary_rows(province_codes=codes, branches=branches, groups=groups)
+    branches = province_branches(codes)
+    groups = branch_groups(branches=branches, on=on)
+    summary = summary_rows(province_codes=codes, branches=branches, groups=groups)
     # The groups already count every tier, so the pager needs no COUNT of its own.
     blocks = _blocks(branches=branches, groups=groups, operator=operator, validity_days=validity_days)
     total = sum(block.tiers for block in blocks)

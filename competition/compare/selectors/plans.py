@@ -1,4 +1,5 @@
-"""Reads of plans and their tier rows for the plan pages (the province comparison reads in compare.provinces).
+"""Reads of plans and their tier rows for the plan pages (the province comparison reads in
+selectors.provinces and province_summary).
 
 Each function runs a fixed number of queries whatever the data, so the pages' query counts stay flat.
 """
