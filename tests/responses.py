@@ -12,3 +12,11 @@ def body(response: Any) -> bytes:
             response._streamed_body = b"".join(response.streaming_content)
         return bytes(response._streamed_body)
     return bytes(response.content)
+
+
+def csv_dicts(response: Any) -> list[dict[str, str]]:
+    """A CSV download's rows by column name (the byte-order mark spreadsheets want dropped), streamed or not."""
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))

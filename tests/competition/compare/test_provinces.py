@@ -20,12 +20,6 @@ from tests.factories import PlanFactory, TierFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client: Client, seed, viewer) -> Client:
-    client.force_login(viewer)
-    return client
-
-
 def _chart_from_every_tier(codes: list[str]) -> dict[str, list[dict]]:
     """The chart as the page drew it before it aggregated: every tier loaded, per-GB in Python."""
     tiers = list(

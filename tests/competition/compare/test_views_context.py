@@ -17,12 +17,6 @@ from tests.factories import ExchangeRateFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client: Client, viewer, seed) -> Client:
-    client.force_login(viewer)
-    return client
-
-
 def test_the_province_page_lists_the_chosen_provinces_and_the_national_figures(signed_in: Client) -> None:
     response = signed_in.get("/compare/provinces/?province=11&province=36")
 

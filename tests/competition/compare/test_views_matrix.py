@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 import pytest
@@ -13,6 +11,7 @@ from django.utils import timezone
 from competition.benchmarks import scheduling
 from competition.models import BenchmarkRun
 from tests.factories import BranchFactory, PlanFactory, TierFactory
+from tests.responses import csv_dicts
 
 # The header's unread notification count (competition.watching.context_processors.inbox): one COUNT.
 HEADER_QUERIES = 1
@@ -30,11 +29,6 @@ def run(seed) -> BenchmarkRun:
 def signed_in(client: Client, viewer, run) -> Client:
     client.force_login(viewer)
     return client
-
-
-def csv_rows(response) -> list[dict[str, str]]:
-    # getvalue(): a whole bucket's CSV streams (StreamingHttpResponse has no .content).
-    return list(csv.DictReader(io.StringIO(response.getvalue().decode().lstrip("\ufeff"))))
 
 
 def cells_by_place(response) -> dict[tuple[str, str], object]:
@@ -149,7 +143,7 @@ def test_it_falls_back_to_the_defaults_for_an_unknown_bucket(signed_in: Client) 
 
 def test_its_matrix_csv_has_the_cells_of_the_table(signed_in: Client) -> None:
     page = signed_in.get("/compare/?bucket=1-7")
-    rows = csv_rows(signed_in.get("/compare/?bucket=1-7&format=csv&table=matrix"))
+    rows = csv_dicts(signed_in.get("/compare/?bucket=1-7&format=csv&table=matrix"))
     shown = [(c.province.code, c.operator.code, c.value) for r in page.context["matrix"].rows for c in r.cells]
     assert [(r["province_code"], r["operator_code"]) for r in rows] == [(p, o) for p, o, _ in shown]
     values = {(r["province_code"], r["operator_code"]): r["value_cny"] for r in rows}
@@ -198,7 +192,7 @@ def test_the_benchmark_page_gives_an_unranked_tier_no_index(signed_in: Client) -
     )
     csv_row = next(
         r
-        for r in csv_rows(signed_in.get("/compare/benchmarks/?bucket=1-7&format=csv&table=benchmark"))
+        for r in csv_dicts(signed_in.get("/compare/benchmarks/?bucket=1-7&format=csv&table=benchmark"))
         if r["plan_name_zh"] == "首日3GB免费流量体验卡"
     )
     assert (csv_row["rank"], csv_row["index"]) == ("", "")
@@ -221,14 +215,14 @@ def test_a_basket_cost_from_fewer_than_three_covering_tiers_is_marked(signed_in:
     assert (rows[("11", "cmcc")]["candidate_count"], rows[("11", "cmcc")]["low_sample"]) == (4, False)
     csv_row = next(
         r
-        for r in csv_rows(signed_in.get("/compare/basket/?days=7&data_gb=20&domestic_min=30&intl_min=0&format=csv"))
+        for r in csv_dicts(signed_in.get("/compare/basket/?days=7&data_gb=20&domestic_min=30&intl_min=0&format=csv"))
         if (r["province_code"], r["operator_code"]) == ("36", "cmcc")
     )
     assert csv_row["low_sample"] == "true"
 
 
 def test_its_benchmark_csv_has_the_rows_in_rank_order(signed_in: Client) -> None:
-    rows = csv_rows(signed_in.get("/compare/benchmarks/?bucket=1-7&format=csv&table=benchmark"))
+    rows = csv_dicts(signed_in.get("/compare/benchmarks/?bucket=1-7&format=csv&table=benchmark"))
     assert [(r["rank"], r["branch_name_zh"], r["price_per_gb_cny"]) for r in rows if r["rank"]][:2] == [
         ("1", "浙江联通", "1.67"),
         ("2", "江西移动", "2.33"),
@@ -261,7 +255,7 @@ def test_it_buys_a_tier_as_often_as_the_stay_needs(signed_in: Client) -> None:
 def test_its_basket_csv_has_the_rows_of_the_table(signed_in: Client) -> None:
     url = "/compare/basket/?days=7&data_gb=20&domestic_min=30&intl_min=0"
     page = signed_in.get(url).context["tables"]["basket"].rows
-    rows = csv_rows(signed_in.get(f"{url}&format=csv&table=basket"))
+    rows = csv_dicts(signed_in.get(f"{url}&format=csv&table=basket"))
     assert [(r["province_code"], r["operator_code"], r["covered"]) for r in rows] == [
         (r["province_code"], r["operator_code"], "true" if r["covered"] else "false") for r in page
     ]

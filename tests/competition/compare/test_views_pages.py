@@ -16,23 +16,12 @@ from django.utils import timezone
 
 from plans.models import Plan
 from tests.factories import BranchFactory, PlanFactory, TierFactory
+from tests.responses import csv_dicts
 
 # The header's unread notification count (competition.watching.context_processors.inbox): one COUNT.
 HEADER_QUERIES = 1
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(client: Client, viewer, seed) -> Client:
-    """A viewer (read-only role) is enough for every comparison page."""
-    client.force_login(viewer)
-    return client
-
-
-def csv_rows(response) -> list[dict[str, str]]:
-    text = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
-    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
 
 
 def plan_named(name_zh: str, branch_zh: str) -> Plan:
@@ -130,7 +119,7 @@ def test_it_asks_for_two_to_four_provinces(signed_in: Client) -> None:
 
 def test_its_side_by_side_csv_has_the_rows_of_the_table(signed_in: Client) -> None:
     page = signed_in.get("/compare/provinces/?province=11&province=44")
-    rows = csv_rows(signed_in.get("/compare/provinces/?province=11&province=44&format=csv&table=tiers"))
+    rows = csv_dicts(signed_in.get("/compare/provinces/?province=11&province=44&format=csv&table=tiers"))
     assert [int(r["tier_id"]) for r in rows] == [t.pk for t in page.context["comparison"].tiers]
     shenzhen = next(r for r in rows if r["branch_name_zh"] == "深圳联通" and r["validity_days"] == "7")
     assert (shenzhen["price_cny"], shenzhen["data_gb"], shenzhen["price_per_gb_cny"]) == ("79.00", "18", "4.39")
@@ -225,7 +214,7 @@ def test_it_lists_in_place_corrections_from_the_audit_trail(signed_in: Client, a
         Decimal("95.00"),
     )
     assert {(r["change"], r["validity_days"]) for r in changes[1:]} >= {("created", 7), ("created", 30)}
-    rows = csv_rows(signed_in.get(f"/compare/plans/{plan.pk}/?format=csv&table=changes"))
+    rows = csv_dicts(signed_in.get(f"/compare/plans/{plan.pk}/?format=csv&table=changes"))
     assert (rows[0]["change"], rows[0]["changed_by"], rows[0]["price_cny"]) == ("changed", "analyst", "95.00")
 
 
@@ -265,7 +254,9 @@ def test_it_explains_a_backwards_date_range(signed_in: Client) -> None:
 
 
 def test_its_launch_csv_has_the_filtered_rows(signed_in: Client) -> None:
-    rows = csv_rows(signed_in.get("/compare/launches/?operator=cucc&province=11&kind=bundle&format=csv&table=launches"))
+    rows = csv_dicts(
+        signed_in.get("/compare/launches/?operator=cucc&province=11&kind=bundle&format=csv&table=launches")
+    )
     assert [(r["name_zh"], r["launched_on"], r["partners_zh"]) for r in rows] == [
         ("幂方卡", "2025-03-01", "中国银行; 北京一卡通公司")
     ]
@@ -290,8 +281,8 @@ def test_it_groups_strategies_by_theme_and_filters_by_operator(signed_in: Client
 
 def test_its_strategy_csvs_carry_milestones_and_key_figures(signed_in: Client) -> None:
     base = "/compare/strategies/?theme=quantum&operator=ctcc&format=csv"
-    strategies = csv_rows(signed_in.get(f"{base}&table=strategies"))
-    figures = csv_rows(signed_in.get(f"{base}&table=figures"))
+    strategies = csv_dicts(signed_in.get(f"{base}&table=strategies"))
+    figures = csv_dicts(signed_in.get(f"{base}&table=figures"))
     assert [r["title_zh"] for r in strategies] == ["中国电信：中电信量子集团与量子城域网"]
     assert int(strategies[0]["key_figures"]) == len(figures) > 0
     assert {r["operator_code"] for r in figures} == {"ctcc"}
