@@ -25,7 +25,7 @@ from competition.analyser.models import DraftSet
 from competition.analyser.validation import MAX_DRAFTS
 from competition.compare import tables
 from competition.compare.forms import BUCKET_CHOICES
-from competition.compare.views import ComparisonPage
+from competition.compare.views.base import ComparisonPage
 from core.roles import is_analyst
 from operators import selectors as reference_selectors
 from operators.models import Province

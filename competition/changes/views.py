@@ -12,7 +12,7 @@ from competition.changes.forms import ChangeFilterForm
 from competition.changes.text import change_event_detail, change_event_title
 from competition.compare.tables import Table
 from competition.compare.tables.base import columns
-from competition.compare.views import ComparisonPage
+from competition.compare.views.base import ComparisonPage
 from competition.watching.services import watching_settings_get
 from operators import selectors as reference_selectors
 

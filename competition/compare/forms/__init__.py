@@ -25,14 +25,8 @@ from competition.compare.forms.benchmarks import (
     MatrixForm,
     TrendForm,
 )
-from competition.compare.forms.market import (
-    LaunchFilterForm,
-    StrategyFilterForm,
-)
-from competition.compare.forms.tiers import (
-    PlanListForm,
-    ProvinceCompareForm,
-)
+from competition.compare.forms.market import LaunchFilterForm, StrategyFilterForm
+from competition.compare.forms.tiers import PlanListForm, ProvinceCompareForm
 
 __all__ = [
     "BUCKET_CHOICES",
