@@ -63,7 +63,8 @@ def main() -> None:
     user = get_user_model().objects.filter(is_superuser=True).first()
     if user is None:
         user = get_user_model().objects.create_superuser("bench-sensitivity", "b@example.com", "x")
-    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    storages = {**settings.STORAGES, "staticfiles": static}
     with override_settings(STORAGES=storages, DEBUG=False, ALLOWED_HOSTS=["*"]):
         client = Client()
         client.force_login(user)

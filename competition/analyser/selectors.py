@@ -233,15 +233,11 @@ class StoredSensitivityRows(Sequence[dict[str, Any]]):
         ]
 
 
-def _stored_sensitivity(
-    *, bucket: str, profiles: tuple[analytics.BasketProfile, ...]
-) -> StoredSensitivityRows | None:
+def _stored_sensitivity(*, bucket: str, profiles: tuple[analytics.BasketProfile, ...]) -> StoredSensitivityRows | None:
     """The latest run's stored rows of `bucket`, when they are of its current revision and today's ranking rules."""
     latest = selectors.benchmark_runs_latest_first().values("id")[:1]
     marker = (
-        BenchmarkSensitivityBucket.objects.select_related("run")
-        .filter(run_id=Subquery(latest), bucket=bucket)
-        .first()
+        BenchmarkSensitivityBucket.objects.select_related("run").filter(run_id=Subquery(latest), bucket=bucket).first()
     )
     if (
         marker is None

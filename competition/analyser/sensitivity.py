@@ -1,4 +1,4 @@
-"""The stored rank sensitivity: each bucket's `analytics.rank_sensitivity_compute`, written per run after it is published.
+"""The stored rank sensitivity: each bucket's `rank_sensitivity_compute`, written per run after it is published.
 
 Ranking a bucket costs seconds at a million tiers, so the page and the API read a page of stored
 rows by position (competition.analyser.selectors.rank_sensitivity) and compute only while the
@@ -108,7 +108,9 @@ def sensitivity_store(
         or markers[bucket].revision < revision - 1
     ]
     # Unchanged by the patch from revision - 1: the stored rows are this revision's as they are.
-    unchanged = [marker.pk for bucket, marker in markers.items() if bucket not in todo and marker.revision == revision - 1]
+    unchanged = [
+        marker.pk for bucket, marker in markers.items() if bucket not in todo and marker.revision == revision - 1
+    ]
     if unchanged:
         BenchmarkSensitivityBucket.objects.filter(pk__in=unchanged, revision=revision - 1).update(revision=revision)
     stored = {
@@ -176,9 +178,7 @@ def _bucket_store(
 
 def _older_runs_drop(*, run_id: int) -> None:
     """Delete the stored sensitivity of every other run: only the latest run's is ever read."""
-    older = list(
-        BenchmarkSensitivityBucket.objects.exclude(run_id=run_id).values_list("run_id", flat=True).distinct()
-    )
+    older = list(BenchmarkSensitivityBucket.objects.exclude(run_id=run_id).values_list("run_id", flat=True).distinct())
     if older:
         BenchmarkSensitivityRow.objects.filter(run_id__in=older).delete()
         BenchmarkSensitivityBucket.objects.filter(run_id__in=older).delete()
@@ -197,7 +197,8 @@ def sensitivity_rows_write(*, run_id: int, bucket: str, frame: pd.DataFrame, met
     if connection.vendor == "postgresql":
         _copy(_csv(run_id=run_id, bucket=bucket, frame=frame, metrics=metrics))
         return
-    BenchmarkSensitivityRow.objects.bulk_create(_instances(run_id=run_id, bucket=bucket, frame=frame, metrics=metrics), batch_size=2000)
+    instances = _instances(run_id=run_id, bucket=bucket, frame=frame, metrics=metrics)
+    BenchmarkSensitivityRow.objects.bulk_create(instances, batch_size=2000)
 
 
 def _instances(*, run_id: int, bucket: str, frame: pd.DataFrame, metrics: list[str]) -> list[BenchmarkSensitivityRow]:

@@ -22,6 +22,8 @@ SENSITIVITY_TASK = "competition.analyser_sensitivity_store"
     max_retries=5,
     acks_late=True,
 )
-def sensitivity_store_task(run_id: int, revision: int | None = None, buckets: list[str] | None = None) -> dict[str, int]:
+def sensitivity_store_task(
+    run_id: int, revision: int | None = None, buckets: list[str] | None = None
+) -> dict[str, int]:
     """Store what changed of the run's sensitivity; {bucket: rows written}. Safe to run twice."""
     return sensitivity.sensitivity_store(run_id=run_id, revision=revision, buckets=buckets)
