@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -113,35 +113,51 @@ def sensitivity_store(
     ]
     if unchanged:
         BenchmarkSensitivityBucket.objects.filter(pk__in=unchanged, revision=revision - 1).update(revision=revision)
-    stored = {
-        bucket: _bucket_store(
+    stored = {}
+    for bucket, tiers in _bucket_inputs(todo):
+        stored[bucket] = _bucket_store(
             run_id=run_id,
             bucket=bucket,
+            tiers=tiers,
             revision=revision,
             profiles=profiles,
             include_promotional=include_promotional,
         )
-        for bucket in todo
-    }
     _older_runs_drop(run_id=run_id)
     return stored
+
+
+def _bucket_inputs(buckets: list[str]) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Each bucket's tiers in effect today: one read of them all for several buckets, a bucket's own for one.
+
+    At a million tiers one read of every tier costs about half of four reads of a bucket each.
+    """
+    day = timezone.localdate()
+    if len(buckets) == 1:
+        yield buckets[0], inputs.benchmark_input_frame(on=day, where=inputs.bucket_where(buckets[0]))
+        return
+    if not buckets:
+        return
+    everything = inputs.benchmark_input_frame(on=day)
+    labels = analytics.validity_buckets(everything["validity_days"]).to_numpy()
+    for bucket in buckets:
+        yield bucket, everything.loc[labels == bucket].reset_index(drop=True)
 
 
 def _bucket_store(
     *,
     run_id: int,
     bucket: str,
+    tiers: pd.DataFrame,
     revision: int,
     profiles: tuple[analytics.BasketProfile, ...],
     include_promotional: bool,
 ) -> int:
-    """Rank one bucket's tiers in effect today and replace its stored rows and marker; returns the rows written."""
+    """Rank one bucket's tiers (in effect today) and replace its stored rows and marker; returns the rows written."""
     started = time.monotonic()
-    tiers = inputs.benchmark_input_frame(on=timezone.localdate(), where=inputs.bucket_where(bucket))
     frame, metrics = analytics.rank_sensitivity_compute(
         tiers, profiles=profiles, include_promotional=include_promotional
     )
-    del tiers
     try:
         with transaction.atomic():
             marker = BenchmarkSensitivityBucket.objects.select_for_update().filter(run_id=run_id, bucket=bucket).first()
