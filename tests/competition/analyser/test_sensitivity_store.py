@@ -217,3 +217,24 @@ def test_the_page_and_the_api_cost_the_same_queries_in_a_small_and_a_large_marke
     _published(django_capture_on_commit_callbacks)
     assert len(_read("1-7").rows) > 2 * len(plans)
     assert _queries(client, url) == small
+
+
+def _csv(client: Any, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+
+
+def test_the_csv_exports_are_the_same_stored_as_computed(client, viewer, django_capture_on_commit_callbacks):
+    client.force_login(viewer)
+    _market()
+    scheduling.benchmarks_recompute(trigger="cli")
+    urls = (
+        "/compare/sensitivity/?bucket=1-7&format=csv&table=sensitivity",
+        "/api/v1/benchmarks/sensitivity/?bucket=1-7&format=csv",
+    )
+    computed = [_csv(client, url) for url in urls]
+    _published(django_capture_on_commit_callbacks)
+    assert _read("1-7").stored
+    assert [_csv(client, url) for url in urls] == computed
+    assert computed[0].count("\n") == 9  # the header and the bucket's eight tiers
