@@ -7,10 +7,12 @@ what the page did before the table existed): the same rows, ranks and order.
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 from typing import Any, cast
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -238,3 +240,11 @@ def test_the_csv_exports_are_the_same_stored_as_computed(client, viewer, django_
     assert _read("1-7").stored
     assert [_csv(client, url) for url in urls] == computed
     assert computed[0].count("\n") == 9  # the header and the bucket's eight tiers
+
+
+def test_the_command_stores_the_latest_runs_sensitivity(seed):
+    run = scheduling.benchmarks_recompute(trigger="cli")  # published without its follow-up
+    out = io.StringIO()
+    call_command("store_sensitivity", stdout=out)
+    assert out.getvalue().startswith(f"run {run.pk} revision 0: 1-7 ")
+    assert _read("1-7").stored
