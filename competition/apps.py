@@ -26,3 +26,10 @@ class CompetitionConfig(AppConfig):
         from competition.watching.receivers import watching_on_benchmark_run_published
 
         benchmark_run_published.connect(watching_on_benchmark_run_published, dispatch_uid="competition_watching_run")
+
+        # The rank sensitivity of a published run (or of a patch's buckets) is stored by a follow-up task.
+        from competition.analyser.receivers import sensitivity_on_benchmark_run_published
+
+        benchmark_run_published.connect(
+            sensitivity_on_benchmark_run_published, dispatch_uid="competition_analyser_sensitivity"
+        )

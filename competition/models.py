@@ -1,6 +1,6 @@
 """The competition app's models, defined in its parts (app label `competition` for both)."""
 
-from competition.analyser.models import DraftSet
+from competition.analyser.models import BenchmarkSensitivityBucket, BenchmarkSensitivityRow, DraftSet
 from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
 from competition.benchmarks.models import (
     BenchmarkBasketCost,
@@ -26,6 +26,8 @@ __all__ = [
     "BenchmarkRow",
     "BenchmarkRun",
     "BenchmarkSchedule",
+    "BenchmarkSensitivityBucket",
+    "BenchmarkSensitivityRow",
     "ChangeEvent",
     "DatePrecision",
     "DraftSet",

@@ -10,7 +10,7 @@ app = Celery("telecom")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Tasks of the competition app live in its parts, not in competition/tasks.py.
-app.autodiscover_tasks(["competition.benchmarks", "competition.watching"])
+app.autodiscover_tasks(["competition.analyser", "competition.benchmarks", "competition.watching"])
 
 # Without a broker the tasks run eagerly, yet Celery's eager apply_async still takes a producer from
 # the broker pool, and an empty broker URL makes kombu warn "No hostname was supplied" on every change.

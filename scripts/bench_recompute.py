@@ -354,12 +354,18 @@ def measure_floor() -> dict[str, Any]:
 
 
 def measure_recompute() -> dict[str, Any]:
+    from competition.analyser import sensitivity
     from competition.benchmarks import scheduling
+    from competition.benchmarks.signals import benchmark_run_published
 
+    # The stored rank sensitivity is a follow-up task on a worker, not part of the recompute; eager here
+    # it would be timed with it. It runs after the timing, so the pages measured next read the new run's.
+    benchmark_run_published.disconnect(dispatch_uid="competition_analyser_sensitivity")
     began = time.perf_counter()
     run = scheduling.benchmarks_recompute(trigger="bench", wait_seconds=600)
     total = time.perf_counter() - began
     assert run is not None  # a forced run always stores one
+    sensitivity.sensitivity_store(run_id=run.pk)
     return {"total": total, "rows": run.row_count, "run_id": run.pk, "peak_rss_mb": benchlib.peak_rss_mb()}
 
 

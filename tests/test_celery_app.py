@@ -36,6 +36,7 @@ def test_a_worker_process_registers_the_tasks_of_every_app_part() -> None:
     ).stdout.split()
 
     assert found == [
+        "competition.analyser_sensitivity_store",
         "competition.benchmarks_recompute",
         "competition.watching_check_thresholds",
         "competition.watching_match_changes",

@@ -1,4 +1,4 @@
-"""Saved draft sets: an analyst's named drafts for the analyser, shareable read-only by link."""
+"""Saved draft sets (an analyst's named drafts for the analyser, shareable by link) and the stored rank sensitivity."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -77,3 +78,72 @@ class DraftSet(models.Model):
                     ]
                 }
             ) from invalid
+
+
+# --------------------------------------------------------------------------- stored rank sensitivity
+# A bucket's rank sensitivity (analytics.rank_sensitivity_compute) stored per run, filled after the run
+# is published (competition.analyser.sensitivity), so the page and the API read a page of it by
+# position instead of ranking the whole bucket per request. Reads trust a bucket's rows only while its
+# `BenchmarkSensitivityBucket.revision` is the run's: a patched bucket falls back to computing until
+# its rows are refreshed.
+
+
+class BenchmarkSensitivityBucket(models.Model):
+    """That one bucket's stored sensitivity rows are those of `revision` of the run, with these metrics."""
+
+    run = models.ForeignKey(
+        "competition.BenchmarkRun", on_delete=models.CASCADE, related_name="+", verbose_name=_("run")
+    )
+    bucket = models.CharField(_("validity bucket"), max_length=8)
+    revision = models.PositiveIntegerField(_("revision"), help_text=_("The run's revision the rows are of."))
+    row_count = models.PositiveIntegerField(_("rows"))
+    # What the rows were ranked with: a read with other baskets or promotional rule computes instead.
+    metrics = models.JSONField(_("metrics"), default=list)
+    include_promotional = models.BooleanField(_("promotional tiers ranked"), default=False)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+
+    class Meta:
+        ordering = ["run_id", "bucket"]
+        verbose_name = _("stored rank sensitivity bucket")
+        verbose_name_plural = _("stored rank sensitivity buckets")
+        constraints = [models.UniqueConstraint(fields=["run", "bucket"], name="sensitivitybucket_unique_bucket")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} {self.bucket} r{self.revision}: {self.row_count} rows"
+
+
+class BenchmarkSensitivityRow(models.Model):
+    """One tier of a bucket with its rank under each metric, at `position` in the page's order (from 0)."""
+
+    # As BenchmarkRow: no database constraint or index of its own, (run, bucket, position) serves every read.
+    run = models.ForeignKey(
+        "competition.BenchmarkRun",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("run"),
+        db_constraint=False,
+        db_index=False,
+    )
+    bucket = models.CharField(_("validity bucket"), max_length=8)
+    position = models.PositiveIntegerField(_("position"), help_text=_("Largest rank spread first, from 0."))
+    tier_id = models.BigIntegerField(_("tier id"))
+    plan_id = models.BigIntegerField(_("plan id"))
+    province_code = models.CharField(_("province"), max_length=2)
+    operator_code = models.CharField(_("operator"), max_length=16)
+    branch_name_zh = models.CharField(_("branch"), max_length=64)
+    plan_name_zh = models.CharField(_("plan"), max_length=150)
+    validity_days = models.PositiveIntegerField(_("validity (days)"))
+    price_cny = models.DecimalField(_("price (CNY)"), max_digits=10, decimal_places=2)
+    # One rank (or null) per metric, in the order of the bucket's BenchmarkSensitivityBucket.metrics.
+    ranks = models.JSONField(_("ranks"), default=list)
+    rank_spread = models.PositiveIntegerField(_("rank spread"), null=True)
+
+    class Meta:
+        ordering = ["run_id", "bucket", "position"]
+        verbose_name = _("stored rank sensitivity row")
+        verbose_name_plural = _("stored rank sensitivity rows")
+        indexes = [models.Index(fields=["run", "bucket", "position"], name="sensitivityrow_run_bucket_pos")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} #{self.position} {self.branch_name_zh} {self.plan_name_zh}"

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
-from competition.analyser.models import DraftSet
+from competition.analyser import sensitivity
+from competition.analyser.models import BenchmarkSensitivityBucket, BenchmarkSensitivityRow, DraftSet
 from competition.analyser.validation import AnalyserInput, Draft
 from competition.benchmarks import analytics, inputs, selectors
 from plans import pricing
@@ -103,19 +105,54 @@ def drafts_analyse(*, analyser_input: AnalyserInput) -> AnalyserResult:
 
 @dataclass
 class Sensitivity:
+    """A bucket's rank sensitivity: `rows` is a sequence (len, slices, iteration) in page order.
+
+    `stored` says whether the rows are read from the stored table (a page costs what it shows) or
+    were computed for this request (the run's table not ready, another day asked for).
+    """
+
     bucket: str
     as_of: datetime.date
     metrics: list[str]
-    rows: list[dict[str, Any]]
+    rows: Sequence[dict[str, Any]]
     profiles: tuple[analytics.BasketProfile, ...]
+    stored: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
 
 
 def rank_sensitivity(*, bucket: str, as_of: datetime.date | None = None) -> Sensitivity:
-    """Every tier of a bucket in effect on `as_of` (default today) with its rank under each metric, by spread."""
+    """Every tier of a bucket in effect on `as_of` (default today) with its rank under each metric, by spread.
+
+    Today's is read from the latest run's stored rows when they are of its current revision
+    (competition.analyser.sensitivity); otherwise, and for any other day, computed here with the
+    same analytics. Both give the same rows in the same order.
+    """
     selectors.bucket_validate(bucket)
-    as_of = as_of or timezone.localdate()
-    market = inputs.benchmark_input_frame(on=as_of, where=inputs.bucket_where(bucket))
+    today = timezone.localdate()
+    as_of = as_of or today
     profiles = basket_profiles()
+    if as_of == today:
+        stored = _stored_sensitivity(bucket=bucket, profiles=profiles)
+        if stored is not None:
+            return Sensitivity(
+                bucket=bucket,
+                as_of=as_of,
+                metrics=stored.metrics,
+                rows=stored,
+                profiles=profiles,
+                stored=True,
+            )
+    return rank_sensitivity_computed(bucket=bucket, as_of=as_of, profiles=profiles)
+
+
+def rank_sensitivity_computed(
+    *, bucket: str, as_of: datetime.date, profiles: tuple[analytics.BasketProfile, ...]
+) -> Sensitivity:
+    """The sensitivity computed from the tiers in effect on `as_of` (the whole bucket is read and ranked)."""
+    market = inputs.benchmark_input_frame(on=as_of, where=inputs.bucket_where(bucket))
     frame, metrics = analytics.rank_sensitivity_compute(
         market, profiles=profiles, include_promotional=include_promotional()
     )
@@ -136,6 +173,81 @@ def rank_sensitivity(*, bucket: str, as_of: datetime.date | None = None) -> Sens
             }
         )
     return Sensitivity(bucket=bucket, as_of=as_of, metrics=metrics, rows=rows, profiles=profiles)
+
+
+# The stored row's columns, in the order StoredSensitivityRows reads them.
+_STORED_COLUMNS = (*_TIER_COLUMNS, "price_cny", "ranks", "rank_spread")
+_STORED_CHUNK = 2000
+
+
+class StoredSensitivityRows(Sequence[dict[str, Any]]):
+    """A bucket's stored rows as a sequence: its length is the stored count, a slice one query by position.
+
+    What the paginators (Django's, DRF's) and the CSV need: `len`, `rows[a:b]`, iteration (in chunks).
+    """
+
+    def __init__(self, *, run_id: int, bucket: str, count: int, metrics: list[str]) -> None:
+        self.run_id, self.bucket, self.metrics = run_id, bucket, metrics
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._count)
+            if step != 1:
+                return self[start:stop][::step]
+            return self._between(start, stop) if start < stop else []
+        position = index + self._count if index < 0 else index
+        if not 0 <= position < self._count:
+            raise IndexError(index)
+        return self._between(position, position + 1)[0]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for start in range(0, self._count, _STORED_CHUNK):
+            yield from self._between(start, min(start + _STORED_CHUNK, self._count))
+
+    def _between(self, start: int, stop: int) -> list[dict[str, Any]]:
+        rows = (
+            BenchmarkSensitivityRow.objects.filter(
+                run_id=self.run_id, bucket=self.bucket, position__gte=start, position__lt=stop
+            )
+            .order_by("position")
+            .values_list(*_STORED_COLUMNS)
+        )
+        metrics = self.metrics
+        tier_columns = len(_TIER_COLUMNS)
+        return [
+            {
+                **dict(zip(_TIER_COLUMNS, row[:tier_columns], strict=True)),
+                "price_cny": row[tier_columns],
+                "ranks": dict(zip(metrics, row[tier_columns + 1], strict=True)),
+                "rank_spread": row[tier_columns + 2],
+            }
+            for row in rows
+        ]
+
+
+def _stored_sensitivity(*, bucket: str, profiles: tuple[analytics.BasketProfile, ...]) -> StoredSensitivityRows | None:
+    """The latest run's stored rows of `bucket`, when they are of its current revision and today's ranking rules."""
+    latest = selectors.benchmark_runs_latest_first().values("id")[:1]
+    marker = (
+        BenchmarkSensitivityBucket.objects.select_related("run").filter(run_id=Subquery(latest), bucket=bucket).first()
+    )
+    if (
+        marker is None
+        or marker.revision != marker.run.revision
+        or not sensitivity.sensitivity_run_current(marker.run)
+        or marker.metrics != sensitivity.sensitivity_metrics(profiles)
+        or marker.include_promotional != include_promotional()
+    ):
+        return None
+    return StoredSensitivityRows(run_id=marker.run_id, bucket=bucket, count=marker.row_count, metrics=marker.metrics)
 
 
 # --------------------------------------------------------------------------- saved draft sets

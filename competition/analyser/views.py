@@ -137,8 +137,8 @@ class SensitivityView(ComparisonPage):
             buckets=BUCKET_CHOICES,
             sensitivity=sensitivity,
             shown_rows=SENSITIVITY_SHOWN_ROWS,
-            shown_rows_slice=f":{SENSITIVITY_SHOWN_ROWS}",
-            tables={"sensitivity": tables.sensitivity_table(sensitivity)},
+            # The page renders the first rows only (one read by position when stored); the CSV streams all.
+            tables={"sensitivity": tables.sensitivity_table(sensitivity, shown=SENSITIVITY_SHOWN_ROWS)},
         )
         return context
 

@@ -121,8 +121,10 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
             BenchmarkHistoryDay.objects.filter(pk=history_day.pk).update(
                 input_fingerprint=run.input_fingerprint, input_tier_count=run.row_count, computed_at=run.updated_at
             )
-        run_id = run.pk
-        transaction.on_commit(lambda: benchmark_run_published.send(sender=BenchmarkRun, run_id=run_id))
+        run_id, revision, patched = run.pk, run.revision, sorted(buckets)
+        transaction.on_commit(
+            lambda: benchmark_run_published.send(sender=BenchmarkRun, run_id=run_id, revision=revision, buckets=patched)
+        )
     logger.info(
         "benchmark run %s patched to revision %s (%d plans, buckets %s) in %.0f ms",
         run.pk,

@@ -38,13 +38,16 @@ def bucket_validate(bucket: str) -> str:
     return bucket
 
 
+def benchmark_runs_latest_first() -> QuerySet[BenchmarkRun]:
+    """The complete regular runs, latest first: `.first()` is the latest (`[:1]` of it, a subquery)."""
+    return BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE, as_of__isnull=True).order_by(
+        "-computed_at", "-id"
+    )
+
+
 def benchmark_run_latest() -> BenchmarkRun | None:
     """The latest complete run, or None before the first one has finished."""
-    return (
-        BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE, as_of__isnull=True)
-        .order_by("-computed_at", "-id")
-        .first()
-    )
+    return benchmark_runs_latest_first().first()
 
 
 def benchmark_run_in_progress() -> BenchmarkRun | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from competition.compare.tables.base import Table, columns
+from competition.compare.tables.base import Table, columns, deferred
 
 DRAFT_COLUMNS = columns(
     "draft",
@@ -120,8 +120,12 @@ def draft_basket_table(result: Any) -> Table:
     return Table(name="baskets", columns=DRAFT_BASKET_COLUMNS, rows=rows)
 
 
-def sensitivity_table(sensitivity: Any) -> Table:
-    """A bucket's tiers with their rank under each metric, largest rank spread first."""
+def sensitivity_table(sensitivity: Any, *, shown: int | None = None) -> Table:
+    """A bucket's tiers with their rank under each metric, largest rank spread first.
+
+    With `shown`, `rows` holds only the first `shown` rows (what the page renders) and the CSV
+    streams every row of the bucket, read only when the CSV is asked for.
+    """
     metrics = list(sensitivity.metrics)
     spec = columns(
         "tier_id",
@@ -135,21 +139,27 @@ def sensitivity_table(sensitivity: Any) -> Table:
         *(f"rank_{metric}" for metric in metrics),
         "rank_spread",
     )
-    rows = []
-    for row in sensitivity.rows:
-        rows.append(
-            {
-                "tier_id": row["tier_id"],
-                "plan_id": row["plan_id"],
-                "province_code": row["province_code"],
-                "operator": row["operator_code"],
-                "branch_zh": row["branch_name_zh"],
-                "plan_zh": row["plan_name_zh"],
-                "validity_days": row["validity_days"],
-                "price_cny": row["price_cny"],
-                "ranks": [row["ranks"][metric] for metric in metrics],
-                **{f"rank_{metric}": row["ranks"][metric] for metric in metrics},
-                "rank_spread": row["rank_spread"],
-            }
-        )
-    return Table(name="sensitivity", columns=spec, rows=rows)
+
+    def table_row(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "tier_id": row["tier_id"],
+            "plan_id": row["plan_id"],
+            "province_code": row["province_code"],
+            "operator": row["operator_code"],
+            "branch_zh": row["branch_name_zh"],
+            "plan_zh": row["plan_name_zh"],
+            "validity_days": row["validity_days"],
+            "price_cny": row["price_cny"],
+            "ranks": [row["ranks"][metric] for metric in metrics],
+            **{f"rank_{metric}": row["ranks"][metric] for metric in metrics},
+            "rank_spread": row["rank_spread"],
+        }
+
+    if shown is None:
+        return Table(name="sensitivity", columns=spec, rows=[table_row(row) for row in sensitivity.rows])
+    return Table(
+        name="sensitivity",
+        columns=spec,
+        rows=[table_row(row) for row in sensitivity.rows[:shown]],
+        streamed=deferred(lambda: (table_row(row) for row in sensitivity.rows)),
+    )
