@@ -25,6 +25,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 from django.db import transaction
@@ -32,6 +33,8 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from competition.benchmarks import analytics, inputs, selectors, services, storage
+from competition.benchmarks.analytics import patching
+from competition.benchmarks.incremental import stored
 from competition.benchmarks.history import services as history_services
 from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
 from competition.benchmarks.models import (
@@ -71,8 +74,8 @@ def benchmark_run_patch_latest(*, plan_ids: Iterable[int]) -> BenchmarkRun | Non
 def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> BenchmarkRun | None:
     """Recompute in `run` what the tiers of `plan_ids` can change; returns the run, or None when too many changed.
 
-    The number of queries depends on how many buckets the edit touches (at most four), not on the
-    number of tiers.
+    The number of queries depends on how many buckets and province x operator pairs the edit
+    touches, not on the number of tiers.
     """
     started = time.monotonic()
     plans = sorted(set(plan_ids))
@@ -81,24 +84,30 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
     edited = inputs.benchmark_input_frame(on=day, where=Q(plan_id__in=plans))
     if len(edited) > PATCH_MAX_TIERS:
         return None
-    before = set(
-        BenchmarkRow.objects.filter(run=run, plan_id__in=plans)
-        .values_list("bucket", "province_code")
-        .order_by()
-        .distinct()
-    )
-    buckets = {bucket for bucket, _ in before} | set(analytics.validity_buckets(edited["validity_days"]).astype(str))
-    provinces = {province for _, province in before} | set(edited["province_code"].astype(str))
+    edited_buckets = analytics.validity_buckets(edited["validity_days"]).astype(str).to_numpy()
     with transaction.atomic():
         run = BenchmarkRun.objects.select_for_update().get(pk=run.pk)
-        storage.rows_delete(run_id=run.pk, plan_ids=plans)
+        before = stored.plan_rows(run_id=run.pk, plan_ids=plans)
+        pairs = {(row["province_code"], row["operator_code"]) for row in before} | set(
+            zip(edited["province_code"].astype(str), edited["operator_code"].astype(str), strict=True)
+        )
+        buckets = sorted({row["bucket"] for row in before} | set(edited_buckets))
         history_day = BenchmarkHistoryDay.objects.filter(day=day, run=run).first()
-        for bucket in sorted(buckets):
-            _bucket_patch(run=run, bucket=bucket, plans=plans, parameters=parameters, history_day=history_day)
-        _baskets_patch(run=run, provinces=sorted(provinces), parameters=parameters)
+        changed = []
+        for bucket in buckets:
+            old = [row for row in before if row["bucket"] == bucket]
+            new = edited.loc[edited_buckets == bucket]
+            if _same_tiers(old, new):
+                continue  # the plans' tiers here are stored as they are: nothing in this bucket moves
+            _bucket_patch(
+                run=run, bucket=bucket, plans=plans, old=old, new=new, parameters=parameters, history_day=history_day
+            )
+            changed.append(bucket)
+            run.row_count += len(new) - len(old)
+        _baskets_patch(run=run, pairs=sorted(pairs), parameters=parameters)
         run.revision += 1
         run.updated_at = timezone.now()
-        run.row_count = run.input_tier_count = BenchmarkRow.objects.filter(run=run).count()
+        run.input_tier_count = run.row_count
         run.ranked_count = (
             BenchmarkBucketSummary.objects.filter(run=run).aggregate(total=Sum("sample_count"))["total"] or 0
         )
@@ -128,10 +137,31 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
         run.pk,
         run.revision,
         len(plans),
-        ", ".join(sorted(buckets)) or "none",
+        ", ".join(changed) or "none",
         (time.monotonic() - started) * 1000,
     )
     return run
+
+
+def _same_tiers(old: list[dict[str, Any]], new: pd.DataFrame) -> bool:
+    """Whether a bucket's stored rows of the edited plans are exactly their new tiers (same input values)."""
+    if len(old) != len(new):
+        return False
+    stored_tiers = {tuple(row[column] for column in stored.PLAN_ROW_COLUMNS) for row in old}
+    new_tiers = {
+        tuple(_plain(value) for value in record)
+        for record in new.loc[:, list(stored.PLAN_ROW_COLUMNS)].itertuples(index=False, name=None)
+    }
+    return stored_tiers == new_tiers
+
+
+def _plain(value: Any) -> Any:
+    """A frame's value as the database gives it back (None for a missing one, Python ints and bools)."""
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
 
 
 def _bucket_patch(
@@ -139,37 +169,79 @@ def _bucket_patch(
     run: BenchmarkRun,
     bucket: str,
     plans: list[int],
+    old: list[dict[str, Any]],
+    new: pd.DataFrame,
     parameters: analytics.BenchmarkParameters,
     history_day: BenchmarkHistoryDay | None,
 ) -> None:
-    """Recompute one bucket from its tiers and write what changed: rows, summary, matrix cells, history points."""
-    tiers = inputs.benchmark_input_frame(on=timezone.localdate(), where=inputs.bucket_where(bucket))
-    rows, summaries = analytics.benchmark_table_compute(tiers, include_promotional=parameters.include_promotional)
+    """Recompute one bucket from its stored rows and the plans' new tiers; write what changed.
+
+    The stored rows stand for the tiers they were computed from (analytics.patching), so the bucket
+    is not read again through its tiers, plans and branches. Written: the plans' rows (deleted and
+    inserted), the other rows whose position, rank or index moved, the summary, today's history
+    points, and the matrix cells of the province x operator pairs the plans were or are in.
+    """
+    include_promotional = parameters.include_promotional
+    rows_stored = stored.bucket_rows(run_id=run.pk, bucket=bucket)
+    kept = rows_stored.loc[~rows_stored["plan_id"].isin(plans).to_numpy()]
+    tiers = patching.inputs_concat(patching.stored_rows_input(kept), new)
+    rows, summaries = analytics.benchmark_table_compute(tiers, include_promotional=include_promotional)
     del tiers
     edited = rows["plan_id"].isin(plans).to_numpy()
+    if old:
+        _rows_delete(ids=[row["id"] for row in old])
     storage.rows_insert(run_id=run.pk, rows=rows.loc[edited])
-    storage.rows_rerank(run_id=run.pk, bucket=bucket, rows=rows.loc[~edited])
+    others = rows.loc[~edited]
+    storage.rows_rerank(run_id=run.pk, bucket=bucket, rows=others.loc[patching.rank_changes(kept, others)])
     BenchmarkBucketSummary.objects.filter(run=run, bucket=bucket).delete()
     storage.summaries_store(run=run, summaries=summaries.loc[summaries["bucket"] == bucket])
-    BenchmarkMatrixCell.objects.filter(run=run, bucket=bucket).delete()
-    storage.matrix_store(
-        run=run, matrix=analytics.province_comparison_compute(rows, include_promotional=parameters.include_promotional)
-    )
     if history_day is not None:
-        points = analytics.history_points_compute(rows, include_promotional=parameters.include_promotional)
+        points = analytics.history_points_compute(rows, include_promotional=include_promotional)
         BenchmarkHistoryPoint.objects.filter(day=history_day, bucket=bucket).delete()
         history_services.benchmark_history_points_store(day=history_day, points=points)
+    del rows, others
+    pairs = sorted(
+        {(row["province_code"], row["operator_code"]) for row in old}
+        | set(zip(new["province_code"].astype(str), new["operator_code"].astype(str), strict=True))
+    )
+    # A cell names its tier's branch and plan: computed from the pairs' tiers themselves (a few thousand).
+    pair_tiers = inputs.benchmark_input_frame(on=timezone.localdate(), where=_pairs_where(pairs) & inputs.bucket_where(bucket))
+    pair_rows, _ = analytics.benchmark_table_compute(pair_tiers, include_promotional=include_promotional)
+    matrix = analytics.province_comparison_compute(pair_rows, include_promotional=include_promotional)
+    BenchmarkMatrixCell.objects.filter(_pairs_where(pairs, stored_rows=True), run=run, bucket=bucket).delete()
+    storage.matrix_store(run=run, matrix=matrix.loc[matrix["bucket"] == bucket])
 
 
-def _baskets_patch(*, run: BenchmarkRun, provinces: list[str], parameters: analytics.BenchmarkParameters) -> None:
-    """Recompute the basket costs of the edited provinces from every tier there (any validity may cover a stay)."""
-    if not provinces:
+def _pairs_where(pairs: list[tuple[str, str]], *, stored_rows: bool = False) -> Q:
+    """Tiers (or, with `stored_rows`, a run's cells and costs) of these province x operator pairs."""
+    province, operator = (
+        ("province_code", "operator_code") if stored_rows else ("plan__branch__province__code", "plan__branch__operator__code")
+    )
+    where = Q(pk__in=[])
+    for province_code, operator_code in pairs:
+        where |= Q(**{province: province_code, operator: operator_code})
+    return where
+
+
+def _rows_delete(*, ids: list[int]) -> None:
+    rows = BenchmarkRow.objects.filter(pk__in=ids)
+    rows._raw_delete(rows.db)
+
+
+def _baskets_patch(
+    *, run: BenchmarkRun, pairs: list[tuple[str, str]], parameters: analytics.BenchmarkParameters
+) -> None:
+    """Recompute the basket costs of the edited pairs from every tier of each (any validity may cover a stay).
+
+    A cost is per province and operator, so it depends on that pair's tiers only.
+    """
+    if not pairs:
         return
-    tiers = inputs.benchmark_input_frame(on=timezone.localdate(), where=Q(plan__branch__province__code__in=provinces))
+    tiers = inputs.benchmark_input_frame(on=timezone.localdate(), where=_pairs_where(pairs))
     costs = analytics.basket_costs_compute(
         tiers, profiles=parameters.baskets, include_promotional=parameters.include_promotional
     )
-    BenchmarkBasketCost.objects.filter(run=run, province_code__in=provinces).delete()
+    BenchmarkBasketCost.objects.filter(_pairs_where(pairs, stored_rows=True), run=run).delete()
     storage.baskets_store(run=run, baskets=costs)
 
 

@@ -1,0 +1,112 @@
+"""What a patch reads of the run it patches: the edited plans' stored rows and a bucket's rows, narrowly."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any, cast
+
+import pandas as pd
+from django.db import connection
+from django.db.models import BigIntegerField, BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import Cast, Round
+
+from competition.benchmarks.analytics import patching
+from competition.benchmarks.models import BenchmarkRow
+from plans.models import Plan
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
+
+# The input columns of a stored row (as the analytics' input contract names them), for telling
+# whether an edited plan's tiers in a bucket changed at all.
+PLAN_ROW_COLUMNS: tuple[str, ...] = (
+    "tier_id",
+    "plan_id",
+    "branch_id",
+    "operator_code",
+    "province_code",
+    "branch_name_zh",
+    "plan_name_zh",
+    "plan_name_en",
+    "validity_days",
+    "price_cents",
+    "data_mgb",
+    "data_unlimited",
+    "is_promotional",
+    "is_from_price",
+    "confidence",
+)
+
+
+def _minor(field: str, factor: int) -> Cast:
+    return Cast(Round(F(field) * factor), output_field=BigIntegerField())
+
+
+def _as_input(queryset: QuerySet[BenchmarkRow]) -> QuerySet[BenchmarkRow]:
+    return queryset.annotate(
+        price_cents=_minor("price_cny", 100),
+        data_mgb=_minor("data_gb", 1000),
+        is_from_price=ExpressionWrapper(Q(price_qualifier="from"), output_field=BooleanField()),
+    )
+
+
+def plan_rows(*, run_id: int, plan_ids: list[int]) -> list[dict[str, Any]]:
+    """The run's rows of these plans: id, bucket and the input columns (`PLAN_ROW_COLUMNS`).
+
+    Rows have no index by plan: they are looked up in the plans' current province x operator
+    (the (run, province, operator, ...) index); a plan found there has all its rows there (a plan's
+    rows are written together). Plans with none there (new, deleted, or moved to another branch
+    since) are looked up across the run, which reads it whole.
+    """
+    rows = _as_input(BenchmarkRow.objects.filter(run_id=run_id))
+    columns = ["id", "bucket", *PLAN_ROW_COLUMNS]
+    pairs = Plan.objects.filter(pk__in=plan_ids).values_list(
+        "pk", "branch__province__code", "branch__operator__code"
+    )
+    where = Q()
+    for plan_id, province, operator in pairs:
+        where |= Q(plan_id=plan_id, province_code=province, operator_code=operator)
+    found = list(rows.filter(where).values(*columns)) if where else []
+    missing = set(plan_ids) - {row["plan_id"] for row in found}
+    if missing:
+        found += list(rows.filter(plan_id__in=sorted(missing)).values(*columns))
+    return found
+
+
+def bucket_rows(*, run_id: int, bucket: str) -> pd.DataFrame:
+    """A bucket's stored rows in `patching.STORED_COLUMNS` (minor units), on PostgreSQL by one COPY."""
+    queryset = (
+        _as_input(BenchmarkRow.objects.filter(run_id=run_id, bucket=bucket))
+        .annotate(
+            index_hundredths=_minor("per_gb_index", 100),
+            index_with_from_hundredths=_minor("per_gb_index_with_from", 100),
+        )
+        .values_list(*patching.STORED_COLUMNS)
+        .order_by()
+    )
+    columns = list(patching.STORED_COLUMNS)
+    dtypes = patching.STORED_DTYPES
+    if connection.vendor != "postgresql":
+        frame = pd.DataFrame.from_records(list(queryset), columns=columns)
+        return frame.astype(dtypes)
+    sql, params = queryset.query.sql_with_params()
+    statement = cast("PostgresOperations", connection.ops).compose_sql(sql, params)
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({statement}) TO STDOUT WITH CSV") as copy:
+        for block in copy:
+            buffer.write(block)
+    if not buffer.tell():
+        return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in dtypes.items()})
+    buffer.seek(0)
+    booleans = [column for column, dtype in dtypes.items() if dtype == "bool"]
+    frame = pd.read_csv(
+        buffer,
+        names=columns,
+        header=None,
+        dtype={column: ("str" if dtype == "bool" else dtype) for column, dtype in dtypes.items()},
+        keep_default_na=False,
+        na_values={column: [""] for column, dtype in dtypes.items() if dtype == "Int64"},
+    )
+    for column in booleans:
+        frame[column] = frame[column] == "t"
+    return frame
