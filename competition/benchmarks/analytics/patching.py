@@ -101,3 +101,42 @@ def _categorical(series: pd.Series) -> pd.Categorical:
     if categories.dtype != object:
         categories = pd.Index([str(value) for value in categories], dtype=object)
     return pd.Categorical.from_codes(series.cat.codes.to_numpy(), categories=categories)
+
+
+def shift_runs(stored: pd.DataFrame, rows: pd.DataFrame) -> tuple[list[tuple[int, int, int, int, int]], np.ndarray]:
+    """How the stored rows of a bucket move, as runs of consecutive stored positions that all shift alike.
+
+    `rows` are `benchmark_table_compute` rows of every tier in `stored` (the bucket's kept rows).
+    Returns `(first, last, position shift, rank shift, rank-with-from shift)` for each run of stored
+    positions first..last whose shifts are not all zero (an unranked row takes its neighbours' rank
+    shift: its rank stays empty whatever is added), and a mask over `stored` of the rows whose indexes
+    changed, which a shift does not express. An edit that moves one tier makes one or two runs.
+    """
+    order = pd.Index(rows["tier_id"].to_numpy()).get_indexer(stored["tier_id"].to_numpy())
+    if (order < 0).any():
+        raise ValueError("the stored rows name tiers `rows` does not hold")
+    by_position = np.argsort(stored["position"].to_numpy(), kind="stable")
+    position = stored["position"].to_numpy(dtype=np.int64)[by_position]
+    new = {column: rows[column].astype("Int64").iloc[order[by_position]].reset_index(drop=True) for column in RANK_COLUMNS}
+    old = {column: stored[column].astype("Int64").iloc[by_position].reset_index(drop=True) for column in RANK_COLUMNS}
+    shifts = [new["position"].to_numpy(dtype=np.int64) - position]
+    for column in ("rank", "rank_with_from"):
+        shift = (new[column] - old[column]).astype("Float64").ffill().bfill().fillna(0)
+        shifts.append(shift.to_numpy(dtype=np.int64))
+    indexes = np.zeros(len(position), dtype=bool)
+    for column in ("index_hundredths", "index_with_from_hundredths"):
+        indexes |= new[column].to_numpy(dtype=np.int64, na_value=-1) != old[column].to_numpy(dtype=np.int64, na_value=-1)
+    runs: list[tuple[int, int, int, int, int]] = []
+    if len(position):
+        stacked = np.stack(shifts, axis=1)
+        boundary = np.ones(len(position), dtype=bool)
+        boundary[1:] = (stacked[1:] != stacked[:-1]).any(axis=1)
+        starts = np.flatnonzero(boundary)
+        ends = np.append(starts[1:], len(position)) - 1
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            moved = stacked[start]
+            if moved.any():
+                runs.append((int(position[start]), int(position[end]), *(int(value) for value in moved)))
+    changed_index = np.zeros(len(stored), dtype=bool)
+    changed_index[by_position] = indexes
+    return runs, changed_index

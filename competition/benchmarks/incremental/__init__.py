@@ -190,9 +190,19 @@ def _bucket_patch(
     edited = rows["plan_id"].isin(plans).to_numpy()
     if old:
         _rows_delete(ids=[row["id"] for row in old])
-    storage.rows_insert(run_id=run.pk, rows=rows.loc[edited])
     others = rows.loc[~edited]
-    storage.rows_rerank(run_id=run.pk, bucket=bucket, rows=others.loc[patching.rank_changes(kept, others)])
+    # The rows between an edited tier's old and new place move by one: a few ranges of positions, one
+    # UPDATE. Indexes move only when the median does; those rows are written with their new values.
+    runs, indexes = patching.shift_runs(kept, others)
+    if len(runs) <= stored.SHIFT_RUNS_MAX:
+        shifted = stored.rows_shift(run_id=run.pk, bucket=bucket, runs=runs)
+        moved = others.loc[others["tier_id"].isin(kept["tier_id"].to_numpy()[indexes]).to_numpy()]
+    else:
+        shifted, moved = 0, others.loc[patching.rank_changes(kept, others)]
+    reranked = storage.rows_rerank(run_id=run.pk, bucket=bucket, rows=moved)
+    # After the shift, which goes by stored positions: the new rows already have their final ones.
+    storage.rows_insert(run_id=run.pk, rows=rows.loc[edited])
+    logger.info("bucket %s: %d rows shifted in %d runs, %d re-indexed", bucket, shifted, len(runs), reranked)
     BenchmarkBucketSummary.objects.filter(run=run, bucket=bucket).delete()
     storage.summaries_store(run=run, summaries=summaries.loc[summaries["bucket"] == bucket])
     if history_day is not None:

@@ -110,3 +110,34 @@ def bucket_rows(*, run_id: int, bucket: str) -> pd.DataFrame:
     for column in booleans:
         frame[column] = frame[column] == "t"
     return frame
+
+
+# Past this many runs of alike shifts, one UPDATE's CASE gets long: the rows go through storage.rows_rerank.
+SHIFT_RUNS_MAX = 64
+
+
+def rows_shift(*, run_id: int, bucket: str, runs: list[tuple[int, int, int, int, int]]) -> int:
+    """Shift the positions and ranks of a bucket's stored rows by runs of stored positions, in one UPDATE.
+
+    `runs` are `analytics.patching.shift_runs`: (first, last, position, rank, rank-with-from shift).
+    Ranks of unranked rows stay empty (NULL + n). Returns how many rows were written.
+    """
+    if not runs:
+        return 0
+
+    def shifted(index: int) -> str:
+        cases = " ".join(
+            f"WHEN r.position BETWEEN {int(run[0])} AND {int(run[1])} THEN {int(run[index])}" for run in runs
+        )
+        return f"CASE {cases} ELSE 0 END"
+
+    where = " OR ".join(f"r.position BETWEEN {int(first)} AND {int(last)}" for first, last, *_ in runs)
+    table = connection.ops.quote_name(BenchmarkRow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} r SET position = r.position + {shifted(2)}, rank = r.rank + {shifted(3)},"
+            f" rank_with_from = r.rank_with_from + {shifted(4)}"
+            f" WHERE r.run_id = %s AND r.bucket = %s AND ({where})",
+            [run_id, bucket],
+        )
+        return int(cursor.rowcount)
