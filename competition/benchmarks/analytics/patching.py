@@ -120,9 +120,11 @@ def shift_runs(stored: pd.DataFrame, rows: pd.DataFrame) -> tuple[list[tuple[int
     new = {column: rows[column].astype("Int64").iloc[order[by_position]].reset_index(drop=True) for column in RANK_COLUMNS}
     old = {column: stored[column].astype("Int64").iloc[by_position].reset_index(drop=True) for column in RANK_COLUMNS}
     shifts = [new["position"].to_numpy(dtype=np.int64) - position]
+    moves = shifts[0] != 0
     for column in ("rank", "rank_with_from"):
-        shift = (new[column] - old[column]).astype("Float64").ffill().bfill().fillna(0)
-        shifts.append(shift.to_numpy(dtype=np.int64))
+        shift = (new[column] - old[column]).astype("Float64")
+        moves |= shift.fillna(0).to_numpy() != 0
+        shifts.append(shift.ffill().bfill().fillna(0).to_numpy(dtype=np.int64))
     indexes = np.zeros(len(position), dtype=bool)
     for column in ("index_hundredths", "index_with_from_hundredths"):
         indexes |= new[column].to_numpy(dtype=np.int64, na_value=-1) != old[column].to_numpy(dtype=np.int64, na_value=-1)
@@ -133,10 +135,11 @@ def shift_runs(stored: pd.DataFrame, rows: pd.DataFrame) -> tuple[list[tuple[int
         boundary[1:] = (stacked[1:] != stacked[:-1]).any(axis=1)
         starts = np.flatnonzero(boundary)
         ends = np.append(starts[1:], len(position)) - 1
-        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-            moved = stacked[start]
-            if moved.any():
-                runs.append((int(position[start]), int(position[end]), *(int(value) for value in moved)))
+        # A run is written when one of its rows moves (one of only unranked rows that keep their place is not).
+        moving = np.add.reduceat(moves.astype(np.int64), starts) > 0
+        for start, end, needed in zip(starts.tolist(), ends.tolist(), moving.tolist(), strict=True):
+            if needed:
+                runs.append((int(position[start]), int(position[end]), *(int(value) for value in stacked[start])))
     changed_index = np.zeros(len(stored), dtype=bool)
     changed_index[by_position] = indexes
     return runs, changed_index
