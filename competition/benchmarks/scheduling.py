@@ -323,9 +323,7 @@ def benchmarks_recompute(
                 # patch only its plans' dates can have: when those are recorded, the fill (which reads
                 # every tier's dates, seconds at a million) has nothing to add and is skipped.
                 try:
-                    if not (
-                        patched and history_services.benchmark_history_owes_nothing_new(plan_ids=sorted(patched))
-                    ):
+                    if not (patched and history_services.benchmark_history_owes_nothing_new(plan_ids=sorted(patched))):
                         history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
                 except Exception:  # the run is published either way; the next run (or the backfill) fills it
                     logger.exception("filling the benchmark history after run %s failed", run.pk)

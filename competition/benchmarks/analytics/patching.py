@@ -71,9 +71,7 @@ def inputs_concat(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     for column, dtype in INPUT_DTYPES.items():
         a, b = first[column], second[column]
         if dtype == "category":
-            columns[column] = pd.api.types.union_categoricals(
-                [_categorical(a), _categorical(b)], ignore_order=True
-            )
+            columns[column] = pd.api.types.union_categoricals([_categorical(a), _categorical(b)], ignore_order=True)
         else:
             columns[column] = pd.concat([a, b], ignore_index=True).astype(dtype)
     return pd.DataFrame(columns, columns=list(INPUT_COLUMNS))
@@ -117,7 +115,9 @@ def shift_runs(stored: pd.DataFrame, rows: pd.DataFrame) -> tuple[list[tuple[int
         raise ValueError("the stored rows name tiers `rows` does not hold")
     by_position = np.argsort(stored["position"].to_numpy(), kind="stable")
     position = stored["position"].to_numpy(dtype=np.int64)[by_position]
-    new = {column: rows[column].astype("Int64").iloc[order[by_position]].reset_index(drop=True) for column in RANK_COLUMNS}
+    new = {
+        column: rows[column].astype("Int64").iloc[order[by_position]].reset_index(drop=True) for column in RANK_COLUMNS
+    }
     old = {column: stored[column].astype("Int64").iloc[by_position].reset_index(drop=True) for column in RANK_COLUMNS}
     shifts = [new["position"].to_numpy(dtype=np.int64) - position]
     moves = shifts[0] != 0
@@ -127,7 +127,9 @@ def shift_runs(stored: pd.DataFrame, rows: pd.DataFrame) -> tuple[list[tuple[int
         shifts.append(shift.ffill().bfill().fillna(0).to_numpy(dtype=np.int64))
     indexes = np.zeros(len(position), dtype=bool)
     for column in ("index_hundredths", "index_with_from_hundredths"):
-        indexes |= new[column].to_numpy(dtype=np.int64, na_value=-1) != old[column].to_numpy(dtype=np.int64, na_value=-1)
+        indexes |= new[column].to_numpy(dtype=np.int64, na_value=-1) != old[column].to_numpy(
+            dtype=np.int64, na_value=-1
+        )
     runs: list[tuple[int, int, int, int, int]] = []
     if len(position):
         stacked = np.stack(shifts, axis=1)
@@ -139,7 +141,16 @@ def shift_runs(stored: pd.DataFrame, rows: pd.DataFrame) -> tuple[list[tuple[int
         moving = np.add.reduceat(moves.astype(np.int64), starts) > 0
         for start, end, needed in zip(starts.tolist(), ends.tolist(), moving.tolist(), strict=True):
             if needed:
-                runs.append((int(position[start]), int(position[end]), *(int(value) for value in stacked[start])))
+                moved, ranked, ranked_with_from = (int(value) for value in stacked[start])
+                runs.append((int(position[start]), int(position[end]), moved, ranked, ranked_with_from))
     changed_index = np.zeros(len(stored), dtype=bool)
     changed_index[by_position] = indexes
     return runs, changed_index
+
+
+def _ints(series: pd.Series) -> pd.Series:
+    return series.astype("Int64")
+
+
+def _missing_as(series: pd.Series, value: int) -> np.ndarray:
+    return series.to_numpy(dtype=np.int64, na_value=value)

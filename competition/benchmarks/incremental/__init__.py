@@ -34,9 +34,9 @@ from django.utils import timezone
 
 from competition.benchmarks import analytics, inputs, selectors, services, storage
 from competition.benchmarks.analytics import patching
-from competition.benchmarks.incremental import stored
 from competition.benchmarks.history import services as history_services
 from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
+from competition.benchmarks.incremental import stored
 from competition.benchmarks.models import (
     BenchmarkBasketCost,
     BenchmarkBucketSummary,
@@ -93,6 +93,9 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
         )
         buckets = sorted({row["bucket"] for row in before} | set(edited_buckets))
         history_day = BenchmarkHistoryDay.objects.filter(day=day, run=run).first()
+        # Every tier of the pairs the plans were or are in (a few thousand): their baskets and matrix cells.
+        pair_tiers = inputs.benchmark_input_frame(on=day, where=_pairs_where(sorted(pairs)))
+        pair_buckets = analytics.validity_buckets(pair_tiers["validity_days"]).astype(str).to_numpy()
         changed = []
         for bucket in buckets:
             old = [row for row in before if row["bucket"] == bucket]
@@ -100,11 +103,19 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
             if _same_tiers(old, new):
                 continue  # the plans' tiers here are stored as they are: nothing in this bucket moves
             _bucket_patch(
-                run=run, bucket=bucket, plans=plans, old=old, new=new, parameters=parameters, history_day=history_day
+                run=run,
+                bucket=bucket,
+                plans=plans,
+                old=old,
+                new=new,
+                pairs=sorted(pairs),
+                pair_tiers=pair_tiers.loc[pair_buckets == bucket],
+                parameters=parameters,
+                history_day=history_day,
             )
             changed.append(bucket)
             run.row_count += len(new) - len(old)
-        _baskets_patch(run=run, pairs=sorted(pairs), parameters=parameters)
+        _baskets_patch(run=run, pairs=sorted(pairs), tiers=pair_tiers, parameters=parameters)
         run.revision += 1
         run.updated_at = timezone.now()
         run.input_tier_count = run.row_count
@@ -171,6 +182,8 @@ def _bucket_patch(
     plans: list[int],
     old: list[dict[str, Any]],
     new: pd.DataFrame,
+    pairs: list[tuple[str, str]],
+    pair_tiers: pd.DataFrame,
     parameters: analytics.BenchmarkParameters,
     history_day: BenchmarkHistoryDay | None,
 ) -> None:
@@ -210,12 +223,8 @@ def _bucket_patch(
         BenchmarkHistoryPoint.objects.filter(day=history_day, bucket=bucket).delete()
         history_services.benchmark_history_points_store(day=history_day, points=points)
     del rows, others
-    pairs = sorted(
-        {(row["province_code"], row["operator_code"]) for row in old}
-        | set(zip(new["province_code"].astype(str), new["operator_code"].astype(str), strict=True))
-    )
+    # The cells of every pair the plans were or are in (`pair_tiers` holds all their tiers of the bucket).
     # A cell names its tier's branch and plan: computed from the pairs' tiers themselves (a few thousand).
-    pair_tiers = inputs.benchmark_input_frame(on=timezone.localdate(), where=_pairs_where(pairs) & inputs.bucket_where(bucket))
     pair_rows, _ = analytics.benchmark_table_compute(pair_tiers, include_promotional=include_promotional)
     matrix = analytics.province_comparison_compute(pair_rows, include_promotional=include_promotional)
     BenchmarkMatrixCell.objects.filter(_pairs_where(pairs, stored_rows=True), run=run, bucket=bucket).delete()
@@ -225,7 +234,9 @@ def _bucket_patch(
 def _pairs_where(pairs: list[tuple[str, str]], *, stored_rows: bool = False) -> Q:
     """Tiers (or, with `stored_rows`, a run's cells and costs) of these province x operator pairs."""
     province, operator = (
-        ("province_code", "operator_code") if stored_rows else ("plan__branch__province__code", "plan__branch__operator__code")
+        ("province_code", "operator_code")
+        if stored_rows
+        else ("plan__branch__province__code", "plan__branch__operator__code")
     )
     where = Q(pk__in=[])
     for province_code, operator_code in pairs:
@@ -239,15 +250,16 @@ def _rows_delete(*, ids: list[int]) -> None:
 
 
 def _baskets_patch(
-    *, run: BenchmarkRun, pairs: list[tuple[str, str]], parameters: analytics.BenchmarkParameters
+    *,
+    run: BenchmarkRun,
+    pairs: list[tuple[str, str]],
+    tiers: pd.DataFrame,
+    parameters: analytics.BenchmarkParameters,
 ) -> None:
-    """Recompute the basket costs of the edited pairs from every tier of each (any validity may cover a stay).
-
-    A cost is per province and operator, so it depends on that pair's tiers only.
-    """
+    """Recompute the basket costs of the edited pairs from every tier of each (`tiers`: any validity may cover
+    a stay). A cost is per province and operator, so it depends on that pair's tiers only."""
     if not pairs:
         return
-    tiers = inputs.benchmark_input_frame(on=timezone.localdate(), where=_pairs_where(pairs))
     costs = analytics.basket_costs_compute(
         tiers, profiles=parameters.baskets, include_promotional=parameters.include_promotional
     )

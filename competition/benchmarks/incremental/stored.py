@@ -61,9 +61,7 @@ def plan_rows(*, run_id: int, plan_ids: list[int]) -> list[dict[str, Any]]:
     """
     rows = _as_input(BenchmarkRow.objects.filter(run_id=run_id))
     columns = ["id", "bucket", *PLAN_ROW_COLUMNS]
-    pairs = Plan.objects.filter(pk__in=plan_ids).values_list(
-        "pk", "branch__province__code", "branch__operator__code"
-    )
+    pairs = Plan.objects.filter(pk__in=plan_ids).values_list("pk", "branch__province__code", "branch__operator__code")
     where = Q()
     for plan_id, province, operator in pairs:
         where |= Q(plan_id=plan_id, province_code=province, operator_code=operator)
