@@ -1,18 +1,23 @@
 """An edit's patch of the latest run: recompute only what the edited plans can change, in place.
 
-A tier's price moves its bucket's ranks, positions, median and indexes, that bucket's matrix cells
-and history points, and the basket costs of its province; nothing else. So a patch reads the
-edited plans' tiers, the whole of each bucket they were or are in (ranks and medians are over a
-bucket) and the tiers of their provinces (baskets may combine any validity), computes those with
-the same analytics as a full run (`analytics.benchmark_table_compute`, `province_comparison_compute`,
-`history_points_compute`, `basket_costs_compute`), and writes into the latest run, in one transaction:
+A tier's price moves its bucket's ranks, positions, median and indexes, that bucket's history points,
+the matrix cells of its province x operator pair in that bucket and the basket costs of its pair;
+nothing else. A patch reads the edited plans' tiers and their stored rows, and per bucket whose
+tiers of those plans changed (a bucket where they are stored as they are is left alone):
 
-- the edited plans' rows deleted and written again (they may have changed bucket, price or names);
-- every other row of the affected buckets whose position, rank or index moved, updated (the server
-  compares; unchanged rows are not written);
-- the affected buckets' summaries, matrix cells and today's history points, and the affected
-  provinces' basket costs, replaced;
-- the run's counts, `revision + 1` and `updated_at`, so the run says it was patched.
+- the bucket's stored rows, narrowly (tier, plan, position, ranks, indexes, price, data, validity,
+  flags, province, operator: one COPY, no join through plans and branches): the stored rows stand
+  for the tiers they were computed from (analytics.patching), so `analytics.benchmark_table_compute`
+  over them and the plans' new tiers gives the bucket exactly as a full run over its tiers would;
+- every tier of the pairs the plans were or are in (a few thousand), for their matrix cells and
+  basket costs (`province_comparison_compute`, `basket_costs_compute`: a cell and a cost depend on
+  their pair's tiers only).
+
+It writes, in one transaction: the plans' rows deleted and inserted again; the rows between an
+edited tier's old and new place, whose positions and ranks shift alike, with one UPDATE of position
+ranges (`analytics.patching.shift_runs`); the rows whose index moved (only when the median did)
+through `storage.rows_rerank`; the bucket's summary and today's history points; the pairs' cells
+and costs; the run's counts, `revision + 1` and `updated_at`.
 
 The result equals what a full recompute would store (tests/competition/benchmarks/test_incremental.py
 checks it on random edit sequences). A run that cannot be patched (none yet, computed on another
