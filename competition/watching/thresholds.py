@@ -136,9 +136,8 @@ def threshold_crossings(run: BenchmarkRun) -> ThresholdCheck:
     ranks: dict[int, RankOnes] = {}
     for watch_id, user_id, condition, bucket, province, operator, threshold, last in watches:
         slice_: Slice = (bucket, province, operator)
-        earlier_revision = (last or {}).get("run") == run.pk and (last or {}).get(
-            "revision", run.revision
-        ) < run.revision
+        last = last or {}
+        earlier_revision = last.get("run") == run.pk and last.get("revision", run.revision) < run.revision
         common: dict[str, Any] = {
             "bucket": bucket,
             "province": province,
