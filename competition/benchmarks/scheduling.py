@@ -300,6 +300,7 @@ def benchmarks_recompute(
     if only_if_pending and not _recompute_owed():
         return None
     run = None
+    patched: frozenset[int] = frozenset()
     try:
         with benchmark_lease(wait_seconds=wait_seconds) as abandoned:
             owed = _pending_clear()
@@ -313,12 +314,17 @@ def benchmarks_recompute(
                     run = incremental.benchmark_run_patch_latest(plan_ids=owed.plan_ids)
                     if run is None:
                         run = _full(trigger=trigger, requested_by_id=requested_by_id, parameters=parameters)
+                    else:
+                        patched = owed.plan_ids
             else:
                 run = _full(trigger=trigger, requested_by_id=requested_by_id, parameters=parameters)
             if run is not None:
-                # The run recorded today; a backdated price may have added a past change day.
+                # The run recorded today; a backdated price may have added a past change day. After a
+                # patch only its plans' dates can have: when those are recorded, the fill (which reads
+                # every tier's dates, seconds at a million) has nothing to add and is skipped.
                 try:
-                    history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
+                    if not (patched and history_services.benchmark_history_owes_nothing_new(plan_ids=sorted(patched))):
+                        history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
                 except Exception:  # the run is published either way; the next run (or the backfill) fills it
                     logger.exception("filling the benchmark history after run %s failed", run.pk)
     except BenchmarkBusy:

@@ -2,7 +2,7 @@
 
 Watching is a per-user preference, not domain data: any logged-in user (a viewer too) keeps their
 own. Uniqueness is what makes delivery exactly-once: a notification is unique per (user, change
-event) and per (watch, benchmark run), so a retried task inserts nothing twice.
+event) and per (watch, benchmark run, run revision), so a retried task inserts nothing twice.
 """
 
 from __future__ import annotations
@@ -89,6 +89,10 @@ class Watch(models.Model):
         _("threshold (CNY per GB)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # What a threshold watch last compared: {"run", "revision", and "value" or "tiers"}. A patched run
+    # (a new revision of the same run) is compared with this, the state of its earlier revision, which
+    # the run itself no longer holds; a new run with the run before it.
+    threshold_seen = models.JSONField(_("last compared"), default=dict, blank=True)
 
     class Meta:
         ordering = ["user_id", "-created_at", "-id"]
@@ -154,6 +158,9 @@ class Notification(models.Model):
     )
     # A plain id: benchmark runs are pruned, the notification stays.
     run_id = models.BigIntegerField(_("benchmark run"), null=True, blank=True)
+    # The run's revision the threshold was crossed in (a patched run may cross, and cross back, again).
+    # A database default too: change notifications are inserted by raw SQL (watching.matching).
+    run_revision = models.PositiveIntegerField(_("benchmark run revision"), default=0, db_default=0)
     condition = models.CharField(_("condition"), max_length=20, choices=Watch.Condition.choices)
     # What the threshold compared (bucket, province, operator, before, after, threshold); empty for a change.
     payload = models.JSONField(_("details"), default=dict, blank=True)
@@ -170,7 +177,9 @@ class Notification(models.Model):
                 fields=["user", "change"], condition=Q(change__isnull=False), name="notification_once_per_change"
             ),
             models.UniqueConstraint(
-                fields=["watch", "run_id"], condition=Q(run_id__isnull=False), name="notification_once_per_run"
+                fields=["watch", "run_id", "run_revision"],
+                condition=Q(run_id__isnull=False),
+                name="notification_once_per_run_revision",
             ),
         ]
         indexes = [

@@ -105,20 +105,33 @@ def notifications_for_changes(*, event_ids: Iterable[int] | None = None, limit: 
 
 
 def notifications_for_run(*, run_id: int) -> None:
-    """Notify the threshold watches a benchmark run crosses (once per watch and run)."""
+    """Notify the threshold watches a benchmark run crosses (once per watch, run and revision).
+
+    A patched run is published again with a higher revision; each watch is compared with the state
+    it saw at the run's earlier revision (Watch.threshold_seen), so a crossing between two revisions
+    of one run fires too.
+    """
     run = BenchmarkRun.objects.filter(pk=run_id, status=BenchmarkRun.Status.COMPLETE).first()
     if run is None:
         return
     now = timezone.now()
+    check = threshold_crossings(run)
     notifications = [
         Notification(
             user_id=crossing.user_id,
             watch_id=crossing.watch_id,
             run_id=run.pk,
+            run_revision=run.revision,
             condition=crossing.condition,
             payload=crossing.payload,
             created_at=now,
         )
-        for crossing in threshold_crossings(run)
+        for crossing in check.crossings
     ]
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=NOTIFY_BATCH)
+    with transaction.atomic():
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=NOTIFY_BATCH)
+        Watch.objects.bulk_update(
+            [Watch(pk=watch_id, threshold_seen=state) for watch_id, state in check.seen.items()],
+            ["threshold_seen"],
+            batch_size=NOTIFY_BATCH,
+        )

@@ -21,6 +21,7 @@ from competition.benchmarks.models import BenchmarkMatrixCell, BenchmarkRow, Ben
 from competition.watching.models import Watch
 
 Slice = tuple[str, str | None, str | None]  # bucket, province code, operator code
+Cells = list[tuple[str, str, str, Decimal]]  # a run's per-GB cells: bucket, province, operator, value
 
 
 @dataclass(frozen=True)
@@ -99,52 +100,97 @@ class RankOnes:
         return frozenset(tier_id for rank, tier_id in top if rank == best)
 
 
-def threshold_crossings(run: BenchmarkRun) -> list[Crossing]:
-    """Every threshold watch that `run` crosses compared with the run before it (none without one)."""
+@dataclass(frozen=True)
+class ThresholdCheck:
+    """The crossings of one run's check, and what each threshold watch compared (its next `threshold_seen`)."""
+
+    crossings: list[Crossing]
+    seen: dict[int, dict[str, Any]]
+
+
+def threshold_crossings(run: BenchmarkRun) -> ThresholdCheck:
+    """Every threshold watch that `run` crosses, compared with what it stood at before.
+
+    Before = the watch's `threshold_seen` when that was an earlier revision of this same run (a patch
+    rewrote the run in place, so its previous state is only there), else the run before it (none
+    without one: nothing fires, but the state is kept for the next revision).
+    """
     before = previous_run(run)
-    if before is None:
-        return []
     watches = list(
         Watch.objects.exclude(condition=Watch.Condition.ANY_CHANGE).values_list(
-            "id", "user_id", "condition", "bucket", "province__code", "operator__code", "threshold_cny"
+            "id",
+            "user_id",
+            "condition",
+            "bucket",
+            "province__code",
+            "operator__code",
+            "threshold_cny",
+            "threshold_seen",
         )
     )
-    if not watches:
-        return []
     crossings: list[Crossing] = []
-    cells_before: list[tuple[str, str, str, Decimal]] | None = None
-    cells_after: list[tuple[str, str, str, Decimal]] | None = None
+    seen: dict[int, dict[str, Any]] = {}
+    if not watches:
+        return ThresholdCheck(crossings, seen)
+    cells: dict[int, Cells] = {}
     ranks: dict[int, RankOnes] = {}
-    cheapest: dict[tuple[int, Slice], Decimal | None] = {}  # per run and slice: watches share slices
-    for watch_id, user_id, condition, bucket, province, operator, threshold in watches:
+    for watch_id, user_id, condition, bucket, province, operator, threshold, last in watches:
         slice_: Slice = (bucket, province, operator)
-        common = {
+        last = last or {}
+        earlier_revision = last.get("run") == run.pk and last.get("revision", run.revision) < run.revision
+        common: dict[str, Any] = {
             "bucket": bucket,
             "province": province,
             "operator": operator,
             "run": run.pk,
-            "previous_run": before.pk,
+            "revision": run.revision,
+            "previous_run": run.pk if earlier_revision else (before.pk if before else None),
         }
+        if earlier_revision:
+            common["previous_revision"] = last["revision"]
+        state: dict[str, Any] = {"run": run.pk, "revision": run.revision}
         if condition == Watch.Condition.CHEAPEST_BELOW:
-            if cells_before is None:
-                cells_before, cells_after = _cells(before), _cells(run)
-            assert cells_after is not None
-            if (run.pk, slice_) not in cheapest:
-                cheapest[(before.pk, slice_)] = cheapest_per_gb(cells_before, slice_=slice_)
-                cheapest[(run.pk, slice_)] = cheapest_per_gb(cells_after, slice_=slice_)
-            old, new = cheapest[(before.pk, slice_)], cheapest[(run.pk, slice_)]
+            new = cheapest_per_gb(_cells_of(run, cells), slice_=slice_)
+            state["value"] = _text(new)
+            if earlier_revision:
+                old = None if last.get("value") is None else Decimal(last["value"])
+            elif before is not None:
+                old = cheapest_per_gb(_cells_of(before, cells), slice_=slice_)
+            else:
+                seen[watch_id] = state
+                continue
             if threshold is not None and new is not None and new < threshold and (old is None or old >= threshold):
                 payload = {**common, "threshold": str(threshold), "before": _text(old), "after": str(new)}
                 crossings.append(Crossing(watch_id, user_id, condition, payload))
         elif condition == Watch.Condition.RANK_ONE_CHANGES:
-            for which in (before, run):
-                if which.pk not in ranks:
-                    ranks[which.pk] = RankOnes(which)
-            old_ids, new_ids = ranks[before.pk].of(slice_), ranks[run.pk].of(slice_)
+            new_ids = _ranks_of(run, ranks).of(slice_)
+            state["tiers"] = sorted(new_ids)
+            if earlier_revision:
+                old_ids = frozenset(last.get("tiers") or [])
+            elif before is not None:
+                old_ids = _ranks_of(before, ranks).of(slice_)
+            else:
+                seen[watch_id] = state
+                continue
             if old_ids and new_ids and old_ids != new_ids:
                 payload = {**common, "before_tiers": sorted(old_ids), "after_tiers": sorted(new_ids)}
                 crossings.append(Crossing(watch_id, user_id, condition, payload))
-    return crossings
+        seen[watch_id] = state
+    return ThresholdCheck(crossings, seen)
+
+
+def _cells_of(
+    run: BenchmarkRun, cache: dict[int, list[tuple[str, str, str, Decimal]]]
+) -> list[tuple[str, str, str, Decimal]]:
+    if run.pk not in cache:
+        cache[run.pk] = _cells(run)
+    return cache[run.pk]
+
+
+def _ranks_of(run: BenchmarkRun, cache: dict[int, RankOnes]) -> RankOnes:
+    if run.pk not in cache:
+        cache[run.pk] = RankOnes(run)
+    return cache[run.pk]
 
 
 def _text(value: Decimal | None) -> str | None:

@@ -31,9 +31,12 @@ from plans.models import Tier
 logger = logging.getLogger(__name__)
 
 
-def benchmark_history_change_days(*, until: datetime.date) -> list[datetime.date]:
-    """The days up to `until` on which a benchmarked tier started or stopped being in effect (four queries)."""
+def benchmark_history_change_days(*, until: datetime.date, plan_ids: list[int] | None = None) -> list[datetime.date]:
+    """The days up to `until` on which a benchmarked tier (of `plan_ids`, when given) started or stopped being
+    in effect (four queries)."""
     tiers = Tier.objects.filter(plan__segment__in=inputs.BENCHMARK_SEGMENTS)
+    if plan_ids is not None:
+        tiers = tiers.filter(plan_id__in=plan_ids)
     days: set[datetime.date] = set()
     for field in ("effective_from", "effective_to", "plan__launched_on", "plan__withdrawn_on"):
         dates = (
@@ -64,6 +67,22 @@ def benchmark_history_days(*, until: datetime.date) -> dict[datetime.date, str]:
         days[day] = BenchmarkHistoryDay.Reason.CHANGE
     days.setdefault(until, BenchmarkHistoryDay.Reason.LATEST)
     return dict(sorted(days.items()))
+
+
+def benchmark_history_owes_nothing_new(*, plan_ids: list[int], until: datetime.date | None = None) -> bool:
+    """Whether the days recorded already include every day these plans' tiers add (after a patch of them).
+
+    True when each of their change days is recorded and none is before the market's first change
+    (the recorded eve of it), so the days owed are the ones owed before the edit: the fill, which
+    reads every tier's dates, can be skipped. False sends the caller to `benchmark_history_fill`.
+    """
+    until = until or timezone.localdate()
+    recorded = dict(BenchmarkHistoryDay.objects.filter(day__lte=until).values_list("day", "reason"))
+    eves = [day for day, reason in recorded.items() if reason == BenchmarkHistoryDay.Reason.BEFORE]
+    if until not in recorded or not eves:
+        return False
+    days = benchmark_history_change_days(until=until, plan_ids=plan_ids)
+    return all(day in recorded and day > min(eves) for day in days)
 
 
 def benchmark_history_record(

@@ -18,6 +18,7 @@ from tests.competition.benchmarks.dated_changes import (
     SECOND_CHANGE,
     first_change,
     on,
+    price_change,
     second_change,
 )
 
@@ -203,3 +204,26 @@ def test_the_backfill_command_refuses_a_malformed_since(seed) -> None:
 
     with pytest.raises(CommandError, match=r"^--since: Enter the date as YYYY-MM-DD, e.g. 2025-05-01.$"):
         call_command("backfill_benchmark_history", since="2027-02-30")
+
+
+def test_a_patch_owes_no_new_day_when_its_plans_change_days_are_recorded(seed) -> None:
+    changed = first_change()
+    second_change()
+    backfill()
+
+    with on(LATER):
+        assert history_services.benchmark_history_owes_nothing_new(plan_ids=[changed.plan_id])
+
+
+def test_a_patch_owes_the_day_its_plans_backdated_change_adds(seed) -> None:
+    changed = first_change()
+    backfill()
+    # A day no recorded day is (not a month start either).
+    backdated = price_change(plan_zh="畅行卡", validity_days=7, price="110.00", day=datetime.date(2027, 2, 10))
+
+    with on(LATER):
+        owes_nothing = history_services.benchmark_history_owes_nothing_new(
+            plan_ids=[changed.plan_id, backdated.plan_id]
+        )
+
+    assert not owes_nothing

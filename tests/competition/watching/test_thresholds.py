@@ -10,6 +10,7 @@ from competition.benchmarks import scheduling
 from competition.watching import services
 from competition.watching.models import Notification, Watch
 from competition.watching.tasks import watching_check_thresholds_task
+from plans import services as plan_services
 from plans.models import Tier
 from tests.factories import BranchFactory, OperatorFactory, PlanFactory, ProvinceFactory, TierFactory
 
@@ -110,3 +111,30 @@ def test_running_the_threshold_task_twice_notifies_once(shanghai, viewer):
     crossed = run_with(tiers["cmcc"], "60.00")
     watching_check_thresholds_task.apply(kwargs={"run_id": crossed})
     assert Notification.objects.filter(user=viewer).count() == 1
+
+
+def test_a_crossing_between_two_revisions_of_a_patched_run_fires(shanghai, viewer, django_capture_on_commit_callbacks):
+    province, tiers = shanghai
+    watch = services.watch_create(
+        user=viewer,
+        condition=Watch.Condition.CHEAPEST_BELOW,
+        bucket="1-7",
+        province=province,
+        threshold_cny=Decimal("2.50"),
+    )
+    run_with(tiers["cmcc"], "60.00")  # 2.00, the first run: nothing to compare with
+    run_id = run_with()  # 2.00 again: below, as the run before it
+    for price in ("90.00", "60.00"):  # patched: 3.00 at revision 1, 2.00 at revision 2
+        with django_capture_on_commit_callbacks(execute=True):
+            plan_services.tier_correct(
+                tier=Tier.objects.get(pk=tiers["cmcc"].pk),
+                changes={"price_cny": Decimal(price)},
+                actor=None,
+                reason="x",
+            )
+
+    notifications = list(Notification.objects.filter(watch=watch))
+    assert [(n.run_id, n.run_revision, n.payload["before"], n.payload["after"]) for n in notifications] == [
+        (run_id, 2, "3.00", "2.00")
+    ]
+    assert notifications[0].payload["previous_revision"] == 1
