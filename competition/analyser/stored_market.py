@@ -19,14 +19,15 @@ analytics.drafts; `analytics.drafts_position_compute` over the tiers stays the r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, Min, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from competition.benchmarks import analytics, selectors
@@ -38,6 +39,7 @@ from competition.benchmarks.analytics.drafts import (
     bands_beside,
     metric_market_from_bands,
 )
+from competition.benchmarks.analytics.exact import fraction_round_half_up
 from competition.benchmarks.models import BenchmarkBasketCost, BenchmarkBucketSummary, BenchmarkRow, BenchmarkRun
 
 # Per metric: the stored rounded value (its partial index) and the column its exact value divides the price by.
@@ -56,21 +58,22 @@ def stored_market_run(
     the analyser reads the tiers.
     """
     if as_of >= timezone.localdate():
-        run = selectors.benchmark_run_latest()
+        runs = selectors.benchmark_runs_latest_first()
     else:
-        run = (
-            BenchmarkRun.objects.filter(as_of=as_of, status=BenchmarkRun.Status.COMPLETE)
-            .order_by("-computed_at", "-id")
-            .first()
+        runs = BenchmarkRun.objects.filter(as_of=as_of, status=BenchmarkRun.Status.COMPLETE).order_by(
+            "-computed_at", "-id"
         )
-    parameters = analytics.BenchmarkParameters(include_promotional=include_promotional, baskets=profiles)
-    if (
-        run is None
-        or run.methodology_version != analytics.METHODOLOGY_VERSION
-        or run.parameters != parameters.as_dict()
-    ):
+    # The run with its summaries in one query.
+    summaries = {
+        summary.bucket: summary
+        for summary in BenchmarkBucketSummary.objects.select_related("run").filter(run=Subquery(runs.values("id")[:1]))
+    }
+    if not summaries:
         return None
-    summaries = {summary.bucket: summary for summary in BenchmarkBucketSummary.objects.filter(run=run)}
+    run = next(iter(summaries.values())).run
+    parameters = analytics.BenchmarkParameters(include_promotional=include_promotional, baskets=profiles)
+    if run.methodology_version != analytics.METHODOLOGY_VERSION or run.parameters != parameters.as_dict():
+        return None
     if any(summary.day_sample_count is None for summary in summaries.values()):
         return None  # stored before the medians were
     return run, summaries
@@ -83,7 +86,7 @@ def metric_markets(
     drafts: Sequence[DraftValues],
     include_promotional: bool,
 ) -> list[tuple[MetricMarket, MetricMarket]]:
-    """Each draft's (per GB, per day) market in the run: two queries whatever the number of drafts or tiers."""
+    """Each draft's (per GB, per day) market in the run: three queries whatever the number of drafts or tiers."""
     per_gb_bands: list[tuple[str, Any, Any]] = []
     for draft in drafts:
         if draft.per_gb_cents is None:
@@ -130,7 +133,7 @@ def metric_markets(
             band=_band(per_day_rows, draft.bucket, draft.per_day_cents),
         )
         markets.append((per_gb, per_day))
-    return markets
+    return _with_tier_fields(run, markets, drafts, include_promotional)
 
 
 def _eligible(run: BenchmarkRun, bucket: str, include_promotional: bool | None) -> Q:
@@ -160,16 +163,11 @@ def _band_rows(
         )
     if not where:
         return {}
-    pair = [F("bucket"), F("price_cny"), F(denominator)]
     rows = (
         BenchmarkRow.objects.filter(where)
-        .annotate(
-            pair_count=Window(Count("id"), partition_by=pair),
-            pair_place=Window(RowNumber(), partition_by=pair, order_by=[F("tier_id").asc()]),
-        )
-        .filter(pair_place=1)
+        .values("bucket", column, "price_cny", denominator)
+        .annotate(pair_count=Count("id"), first_tier=Min("tier_id"), pair_rank=Min("rank"))
         .order_by()
-        .values("bucket", column, "price_cny", denominator, "rank", "pair_count", *NEIGHBOUR_COLUMNS)
     )
     bands: dict[str, list[tuple[Decimal, MarketValue]]] = {}
     for row in rows:
@@ -178,10 +176,51 @@ def _band_rows(
             value = Fraction(price_cents * 10, int(row["data_gb"] * 1000))
         else:
             value = Fraction(price_cents, int(row["validity_days"]) * 100)
-        tier = {name: row[name] for name in NEIGHBOUR_COLUMNS}
-        item = MarketValue(value, price_cents, tier, int(row["pair_count"]), row["rank"])
+        # The pair's lowest tier id stands for it (one price: the neighbours' rule); its fields come later.
+        tier = {"tier_id": int(row["first_tier"])}
+        item = MarketValue(value, price_cents, tier, int(row["pair_count"]), row["pair_rank"])
         bands.setdefault(str(row["bucket"]), []).append((row[column], item))
     return bands
+
+
+def _with_tier_fields(
+    run: BenchmarkRun,
+    markets: list[tuple[MetricMarket, MetricMarket]],
+    drafts: Sequence[DraftValues],
+    include_promotional: bool,
+) -> list[tuple[MetricMarket, MetricMarket]]:
+    """The markets with their neighbours' tier fields, read in one query (only the neighbours' rows)."""
+    wanted = Q()
+    modes = ((_PER_GB[0], None), (_PER_DAY[0], include_promotional))
+    for draft, pair in zip(drafts, markets, strict=True):
+        for (column, promotional), market in zip(modes, pair, strict=True):
+            for neighbour in (market.cheaper, market.dearer):
+                if neighbour is not None:
+                    rounded = _cny(fraction_round_half_up(neighbour.value))
+                    # gte/lte rather than an equality: see _band_rows.
+                    wanted |= _eligible(run, draft.bucket, promotional) & Q(
+                        **{f"{column}__gte": rounded, f"{column}__lte": rounded},
+                        tier_id=neighbour.tier["tier_id"],
+                    )
+    if not wanted:
+        return markets
+    fields = {
+        (row["bucket"], row["tier_id"]): {name: row[name] for name in NEIGHBOUR_COLUMNS}
+        for row in BenchmarkRow.objects.filter(wanted).order_by().values("bucket", *NEIGHBOUR_COLUMNS)
+    }
+
+    def filled(market: MetricMarket, bucket: str) -> MetricMarket:
+        def tier(neighbour: MarketValue | None) -> MarketValue | None:
+            if neighbour is None:
+                return None
+            return dataclasses.replace(neighbour, tier=fields[bucket, neighbour.tier["tier_id"]])
+
+        return dataclasses.replace(market, cheaper=tier(market.cheaper), dearer=tier(market.dearer))
+
+    return [
+        (filled(per_gb, draft.bucket), filled(per_day, draft.bucket))
+        for draft, (per_gb, per_day) in zip(drafts, markets, strict=True)
+    ]
 
 
 def _band(rows: dict[str, list[tuple[Decimal, MarketValue]]], bucket: str, cents: int | None) -> list[MarketValue]:

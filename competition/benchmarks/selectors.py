@@ -40,10 +40,13 @@ def bucket_validate(bucket: str) -> str:
 
 def benchmark_run_latest() -> BenchmarkRun | None:
     """The latest complete run, or None before the first one has finished."""
-    return (
-        BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE, as_of__isnull=True)
-        .order_by("-computed_at", "-id")
-        .first()
+    return benchmark_runs_latest_first().first()
+
+
+def benchmark_runs_latest_first() -> QuerySet[BenchmarkRun]:
+    """The complete regular runs, latest first (a subquery for readers that fetch the run with its rows)."""
+    return BenchmarkRun.objects.filter(status=BenchmarkRun.Status.COMPLETE, as_of__isnull=True).order_by(
+        "-computed_at", "-id"
     )
 
 
