@@ -169,7 +169,7 @@ def _band_rows(
         .annotate(pair_count=Count("id"), first_tier=Min("tier_id"), pair_rank=Min("rank"))
         .order_by()
     )
-    bands: dict[str, list[tuple[Decimal, MarketValue]]] = {}
+    found: dict[str, list[tuple[Decimal, MarketValue]]] = {}
     for row in rows:
         price_cents = int(row["price_cny"] * 100)
         if denominator == "data_gb":
@@ -179,8 +179,8 @@ def _band_rows(
         # The pair's lowest tier id stands for it (one price: the neighbours' rule); its fields come later.
         tier = {"tier_id": int(row["first_tier"])}
         item = MarketValue(value, price_cents, tier, int(row["pair_count"]), row["pair_rank"])
-        bands.setdefault(str(row["bucket"]), []).append((row[column], item))
-    return bands
+        found.setdefault(str(row["bucket"]), []).append((row[column], item))
+    return found
 
 
 def _with_tier_fields(
