@@ -13,12 +13,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
+import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
-from competition.analyser import sensitivity
+from competition.analyser import sensitivity, stored_market
 from competition.analyser.models import BenchmarkSensitivityBucket, BenchmarkSensitivityRow, DraftSet
 from competition.analyser.validation import AnalyserInput, Draft
 from competition.benchmarks import analytics, inputs, selectors
@@ -63,15 +64,63 @@ def drafts_analyse(*, analyser_input: AnalyserInput) -> AnalyserResult:
     as_of = analyser_input.as_of or timezone.localdate()
     drafts = analyser_input.drafts
     basket_provinces = [analyser_input.province or draft.province or None for draft in drafts]
+    frame = _drafts_frame(drafts)
+    profiles = basket_profiles()
+    stored = stored_market.stored_market_run(as_of=as_of, include_promotional=include_promotional(), profiles=profiles)
+    if stored is not None:
+        # The run holds the day's market: a few index reads (stored_market), the same answers.
+        run, summaries = stored
+        positions = analytics.drafts_position_from_markets(
+            frame,
+            stored_market.metric_markets(
+                run=run,
+                summaries=summaries,
+                drafts=analytics.drafts_values(frame),
+                include_promotional=include_promotional(),
+            ),
+            basket_provinces=basket_provinces,
+            basket_options=stored_market.basket_options(run=run, provinces=basket_provinces, profiles=profiles),
+            profiles=profiles,
+        )
+    else:
+        positions = _drafts_position_from_tiers(as_of, frame, basket_provinces, profiles)
+    return AnalyserResult(
+        as_of=as_of,
+        province=analyser_input.province,
+        answers=[
+            DraftAnswer(draft=draft, position=position) for draft, position in zip(drafts, positions, strict=True)
+        ],
+        profiles=profiles,
+    )
+
+
+def _drafts_position_from_tiers(
+    as_of: datetime.date,
+    frame: pd.DataFrame,
+    basket_provinces: list[str | None],
+    profiles: tuple[analytics.BasketProfile, ...],
+) -> list[dict[str, Any]]:
+    """The reference: the drafts against the tiers in effect on `as_of`, read and computed whole."""
     where = Q()
-    for label in sorted({pricing.validity_bucket(draft.validity_days) for draft in drafts}):
+    for label in sorted({pricing.validity_bucket(int(days)) for days in frame["validity_days"].tolist()}):
         where |= inputs.bucket_where(label)
     if None in basket_provinces:
         where = Q()  # a basket against the whole market needs every tier in effect
     else:
         where |= Q(plan__branch__province__code__in=sorted({code for code in basket_provinces if code}))
     market = inputs.benchmark_input_frame(on=as_of, where=where or None)
-    frame = analytics.tiers_frame(
+    return analytics.drafts_position_compute(
+        market,
+        frame,
+        basket_provinces=basket_provinces,
+        profiles=profiles,
+        include_promotional=include_promotional(),
+    )
+
+
+def _drafts_frame(drafts: list[Draft]) -> pd.DataFrame:
+    """The drafts as an input frame, numbered 1..n by tier id."""
+    return analytics.tiers_frame(
         {
             "tier_id": number,
             "price_cny": draft.price_cny,
@@ -84,22 +133,6 @@ def drafts_analyse(*, analyser_input: AnalyserInput) -> AnalyserResult:
             "operator_code": draft.operator,
         }
         for number, draft in enumerate(drafts, start=1)
-    )
-    profiles = basket_profiles()
-    positions = analytics.drafts_position_compute(
-        market,
-        frame,
-        basket_provinces=basket_provinces,
-        profiles=profiles,
-        include_promotional=include_promotional(),
-    )
-    return AnalyserResult(
-        as_of=as_of,
-        province=analyser_input.province,
-        answers=[
-            DraftAnswer(draft=draft, position=position) for draft, position in zip(drafts, positions, strict=True)
-        ],
-        profiles=profiles,
     )
 
 

@@ -143,6 +143,19 @@ class BenchmarkRow(models.Model):
                 fields=["run", "province_code", "operator_code", "bucket", "is_promotional"],
                 name="benchmarkrow_run_pair",
             ),
+            # The draft analyser's reads (analyser.stored_market): a bucket's ranked rows by per-GB value
+            # and its exact-priced rows by per-day value, so the tiers beside a draft are an index range.
+            models.Index(
+                fields=["run", "bucket", "price_per_gb_cny"],
+                condition=models.Q(rank__isnull=False),
+                name="benchmarkrow_bucket_per_gb",
+            ),
+            models.Index(
+                fields=["run", "bucket", "price_per_day_cny"],
+                include=["is_promotional"],
+                condition=models.Q(price_qualifier="exact"),
+                name="benchmarkrow_bucket_per_day",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,6 +183,16 @@ class BenchmarkBucketSummary(models.Model):
     max_per_gb_with_from_cny = models.DecimalField(
         _("maximum per GB, from prices included (CNY)"), max_digits=14, decimal_places=2, null=True
     )
+    # What the draft analyser reads instead of the bucket's rows (analyser.selectors): the exact medians
+    # it divides by, as "numerator/denominator" in CNY ("" for none), and the per-day sample count
+    # (every price that counts: exact, not promotional unless included) with its tiers per rounded
+    # per-day value (a draft's per-day rank counts those below it). Null: a run from before
+    # they were stored, which the analyser answers from the tiers instead.
+    median_per_gb_exact = models.CharField(_("exact median per GB (CNY, a fraction)"), max_length=64, blank=True)
+    day_sample_count = models.PositiveIntegerField(_("tiers priced per day"), null=True, blank=True)
+    median_per_day_exact = models.CharField(_("exact median per day (CNY, a fraction)"), max_length=64, blank=True)
+    # [[cents, tiers], ...]: how many of those tiers round to each per-day value, ascending.
+    day_value_counts = models.JSONField(_("tiers per rounded per-day value"), default=list, blank=True)
 
     class Meta:
         ordering = ["run_id", "id"]

@@ -161,9 +161,18 @@ def summaries_store(*, run: BenchmarkRun, summaries: pd.DataFrame) -> None:
             median_per_gb_with_from_cny=analytics.minor_to_decimal(summary["median_per_gb_cents_with_from"]),
             min_per_gb_with_from_cny=analytics.minor_to_decimal(summary["min_per_gb_cents_with_from"]),
             max_per_gb_with_from_cny=analytics.minor_to_decimal(summary["max_per_gb_cents_with_from"]),
+            median_per_gb_exact=_fraction_text(summary["median_per_gb_exact"]),
+            day_sample_count=summary["day_sample_count"],
+            median_per_day_exact=_fraction_text(summary["median_per_day_exact"]),
+            day_value_counts=summary["day_value_counts"],
         )
         for summary in summaries.to_dict("records")
     )
+
+
+def _fraction_text(value: Any) -> str:
+    """An exact median as "numerator/denominator" (Fraction's own text), "" for none."""
+    return "" if value is None or value is pd.NA else f"{value.numerator}/{value.denominator}"
 
 
 def matrix_store(*, run: BenchmarkRun, matrix: pd.DataFrame) -> None:

@@ -28,7 +28,7 @@ from competition.benchmarks.analytics.contract import (
     BenchmarkParameters,
     BenchmarkResult,
 )
-from competition.benchmarks.analytics.drafts import drafts_position_compute
+from competition.benchmarks.analytics.drafts import drafts_position_compute, drafts_position_from_markets, drafts_values
 from competition.benchmarks.analytics.exact import exact_order_key, fraction_round_half_up, minor_to_decimal
 from competition.benchmarks.analytics.frames import input_fingerprint, normalise_input, tiers_frame
 from competition.benchmarks.analytics.history import HISTORY_COLUMNS, history_points_compute
@@ -61,6 +61,8 @@ __all__ = [
     "benchmarks_compute",
     "cheapest_operators",
     "drafts_position_compute",
+    "drafts_position_from_markets",
+    "drafts_values",
     "exact_order_key",
     "fraction_round_half_up",
     "history_compute",

@@ -83,3 +83,33 @@ def exact_order_key(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarra
     key = np.empty(count, dtype=np.int64)
     key[order] = np.cumsum(new_pair) - 1
     return key
+
+
+def fraction_median(numerators: np.ndarray, denominators: np.ndarray) -> Fraction | None:
+    """The exact median of the fractions numerators/denominators (denominators > 0), without a sort.
+
+    Float division is correctly rounded, so it never reverses an exact order: values whose floats
+    differ are ordered by them, and only the few values sharing a middle float are ordered exactly.
+    Runs store it for the analyser (bucket summaries), so it costs a partition, not a sort.
+    """
+    count = len(numerators)
+    if count == 0:
+        return None
+    nums = np.asarray(numerators, dtype=np.int64)
+    dens = np.asarray(denominators, dtype=np.int64)
+    approx = nums / dens
+    middle = sorted({(count - 1) // 2, count // 2})
+    picked = np.partition(approx, middle)
+    values = []
+    for place in middle:
+        same = approx == picked[place]
+        offset = place - int(np.count_nonzero(approx < picked[place]))
+        pairs, repeats = np.unique(np.stack([nums[same], dens[same]], axis=1), axis=0, return_counts=True)
+        # The distinct fractions sharing that float, in exact order, each as often as it occurs.
+        ordered = sorted(zip((Fraction(int(n), int(d)) for n, d in pairs), repeats.tolist(), strict=True))
+        for value, times in ordered:
+            if offset < times:
+                values.append(value)
+                break
+            offset -= times
+    return values[0] if len(values) == 1 else (values[0] + values[1]) / 2

@@ -9,9 +9,18 @@ import numpy as np
 import pandas as pd
 
 from competition.benchmarks.analytics.eligibility import price_counts
-from competition.benchmarks.analytics.exact import div_round_half_up, exact_order_key, fraction_round_half_up, scale
+from competition.benchmarks.analytics.exact import (
+    div_round_half_up,
+    exact_order_key,
+    fraction_median,
+    fraction_round_half_up,
+    scale,
+)
 from competition.benchmarks.analytics.unit_prices import unit_prices
 from plans.pricing import BUCKET_LABELS
+
+# Summary figures that have no "from prices included" twin (what the analyser alone reads).
+_NOT_WITH_FROM = frozenset({"bucket", "median_per_gb_exact"})
 
 
 def benchmark_table_compute(
@@ -26,7 +35,11 @@ def benchmark_table_compute(
     `include_promotional`, not promotional.
 
     Summaries: one row per bucket (always all four) with tier_count, sample_count (ranked tiers)
-    and the median/min/max per-GB in cents (null for an empty bucket).
+    and the median/min/max per-GB in cents (null for an empty bucket); for the draft analyser, which
+    divides by them, the exact medians as Fractions in CNY (`median_per_gb_exact`, and
+    `median_per_day_exact` over the `day_sample_count` tiers whose price counts per day: exact, not
+    promotional unless included; None for none) and those tiers' count per rounded per-day cents
+    (`day_value_counts`, [[cents, tiers], ...] ascending).
 
     The same ranks, indexes and summaries with "from" prices counted as prices (the analytics.eligibility
     rule with include_from) come beside them: `rank_with_from`, `index_with_from_hundredths` and the
@@ -55,7 +68,14 @@ def benchmark_table_compute(
         rows, "ranked_with_from"
     )
     for summary, other in zip(summaries, with_from, strict=True):
-        summary.update({f"{name}_with_from": value for name, value in other.items() if name != "bucket"})
+        summary.update(
+            {
+                f"{name}_with_from": value
+                for name, value in other.items()
+                if name not in {"bucket", "median_per_gb_exact"}
+            }
+        )
+    _day_medians(rows, summaries, include_promotional=include_promotional)
     rows = rows.drop(columns=["_undefined_last"])
     summary_frame = pd.DataFrame(summaries).astype(
         {
@@ -100,6 +120,7 @@ def _ranks_and_summaries(rows: pd.DataFrame, ranked_column: str) -> tuple[pd.arr
                 "tier_count": int(in_bucket.sum()),
                 "sample_count": int(ranked_here.sum()),
                 "median_per_gb_cents": None if median is None else fraction_round_half_up(median),
+                "median_per_gb_exact": median,
                 "min_per_gb_cents": None
                 if empty
                 else fraction_round_half_up(Fraction(int(ranked_nums[0]), int(ranked_dens[0]))),
@@ -121,6 +142,31 @@ def _ranks_and_summaries(rows: pd.DataFrame, ranked_column: str) -> tuple[pd.arr
     index_array = pd.array(index, dtype="Int64")
     index_array[~has_index] = pd.NA
     return rank, index_array, summaries
+
+
+def _day_medians(rows: pd.DataFrame, summaries: list[dict[str, Any]], *, include_promotional: bool) -> None:
+    """Add each bucket's per-day sample count, exact median (price / validity, CNY) and value counts to its summary.
+
+    Per day needs no data volume: every price that counts (the matrix's and the baskets' rule). Per
+    30 days is 30 x per day, so its median is 30 x this one.
+    """
+    counts = price_counts(
+        rows["is_promotional"].to_numpy(dtype=bool),
+        rows["is_from_price"].to_numpy(dtype=bool),
+        include_promotional=include_promotional,
+    )
+    bucket_codes = rows["bucket"].cat.codes.to_numpy()
+    prices = rows["price_cents"].to_numpy(dtype=np.int64)
+    days = rows["validity_days"].to_numpy(dtype=np.int64)
+    per_day_cents = rows["price_per_day_cents"].to_numpy(dtype=np.int64)
+    for code, summary in enumerate(summaries):
+        chosen = counts & (bucket_codes == code)
+        summary["day_sample_count"] = int(chosen.sum())
+        summary["median_per_day_exact"] = fraction_median(prices[chosen], days[chosen] * 100)
+        # How many tiers at each rounded per-day value (a market holds a few thousand at most): what a
+        # draft's per-day rank counts below its own cents without counting the bucket's rows.
+        cents, tiers = np.unique(per_day_cents[chosen], return_counts=True)
+        summary["day_value_counts"] = [[int(value), int(count)] for value, count in zip(cents, tiers, strict=True)]
 
 
 def median_of_sorted(nums: np.ndarray, dens: np.ndarray) -> Fraction | None:

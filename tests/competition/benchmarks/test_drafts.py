@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from competition.benchmarks import analytics
 from competition.benchmarks.analytics.contract import BasketProfile
+from competition.benchmarks.analytics.exact import fraction_median
+from competition.benchmarks.analytics.positions import exact_median, order_keys
 
 
 def market() -> object:
@@ -104,3 +111,26 @@ def test_drafts_are_measured_alone_not_against_each_other():
     )
     assert [answer["rank"] for answer in both] == [1, 4]
     assert both[1]["market_sample_count"] == 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10**11), st.integers(1, 10**10)) | st.tuples(st.integers(0, 500), st.integers(1, 7)),
+        max_size=30,
+    )
+)
+def test_the_stored_median_is_the_exact_median(pairs):
+    nums = np.array([num for num, _ in pairs], dtype=np.int64)
+    dens = np.array([den for _, den in pairs], dtype=np.int64)
+    assert fraction_median(nums, dens) == exact_median(nums, dens, order_keys(nums, dens))
+
+
+def test_a_runs_summaries_hold_the_exact_medians_and_per_day_value_counts():
+    _, summaries = analytics.benchmark_table_compute(market())
+    first = summaries.set_index("bucket").loc["1-7"]
+    assert first["median_per_gb_exact"] == Fraction(2)  # (2.00 + 2.00) / 2 of the four ranked tiers
+    # Per day: the four exact, non-promotional 1-7 day prices 10/7, 20/7, 20/5, 40/7 (the "from" one is out).
+    assert first["day_sample_count"] == 4
+    assert first["median_per_day_exact"] == (Fraction(20, 7) + Fraction(4)) / 2
+    assert first["day_value_counts"] == [[143, 1], [286, 1], [400, 1], [571, 1]]

@@ -1,4 +1,4 @@
-"""The draft-tariff analyser: where hypothetical tiers would land in a market they never join.
+"""The draft-tariff analyser, the reference: where hypothetical tiers would land in a market they never join.
 
 For each draft, per GB / per day / per 30 days: the rank it would take in its validity bucket
 (1 + the number of market tiers strictly cheaper; ties share), its index against the market's
@@ -11,7 +11,7 @@ that is not promotional (unless included), as the matrix and the baskets do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -77,6 +77,7 @@ def drafts_position_compute(
     profiles = tuple(profiles)
     market_rows, _ = benchmark_table_compute(market, include_promotional=include_promotional)
     draft_rows = unit_prices(drafts).sort_values("tier_id", kind="stable").reset_index(drop=True)
+    values = drafts_values(drafts)
     basket_markets: dict[str | None, dict[str, dict[str, Any] | None]] = {}
     metric_markets: dict[tuple[str, str], pd.DataFrame] = {}
     answers = []
@@ -102,30 +103,74 @@ def drafts_position_compute(
             basket_markets[province] = _cheapest_options(
                 scope, profiles=profiles, include_promotional=include_promotional
             )
-        per_gb = metrics["per_gb"]
         answers.append(
-            {
-                "bucket": bucket,
-                "price_per_gb_cny": per_gb["value_cny"],
-                "per_gb_undefined_reason": None
-                if bool(draft["per_gb_defined"].iloc[0])
-                else str(draft["per_gb_undefined"].iloc[0]),
-                "price_per_day_cny": metrics["per_day"]["value_cny"],
-                "price_per_30_days_cny": metrics["per_30_days"]["value_cny"],
-                "rank": per_gb["rank"],
-                "index": per_gb["index"],
-                "market_median_per_gb_cny": per_gb["market_median_cny"],
-                "market_sample_count": per_gb["market_sample_count"],
-                "cheaper_neighbour": per_gb["cheaper_neighbour"],
-                "dearer_neighbour": per_gb["dearer_neighbour"],
-                "metrics": metrics,
-                "basket_province": province,
-                "baskets": [
-                    _basket_answer(draft, profile, basket_markets[province][profile.slug]) for profile in profiles
-                ],
-            }
+            draft_answer(draft, values[position], metrics, province, basket_markets[province], profiles=profiles)
         )
     return answers
+
+
+@dataclass(frozen=True)
+class DraftValues:
+    """A draft's bucket and exact values (CNY), what the selector looks the market up by."""
+
+    bucket: str
+    per_gb: Fraction | None
+    per_gb_undefined_reason: str | None
+    per_day: Fraction
+
+    @property
+    def per_gb_cents(self) -> int | None:
+        return None if self.per_gb is None else fraction_round_half_up(self.per_gb)
+
+    @property
+    def per_day_cents(self) -> int:
+        return fraction_round_half_up(self.per_day)
+
+
+def drafts_values(drafts: pd.DataFrame) -> list[DraftValues]:
+    """Each draft's bucket, per-GB value (None when undefined, with why) and per-day value, by tier id."""
+    rows = unit_prices(drafts).sort_values("tier_id", kind="stable").reset_index(drop=True)
+    values = []
+    for record in rows.to_dict("records"):
+        defined = bool(record["per_gb_defined"])
+        values.append(
+            DraftValues(
+                bucket=str(record["bucket"]),
+                per_gb=Fraction(int(record["per_gb_num"]), int(record["per_gb_den"])) if defined else None,
+                per_gb_undefined_reason=None if defined else str(record["per_gb_undefined"]),
+                per_day=Fraction(int(record["price_cents"]), int(record["validity_days"]) * 100),
+            )
+        )
+    return values
+
+
+def draft_answer(
+    draft: pd.DataFrame,
+    values: DraftValues,
+    metrics: dict[str, dict[str, Any]],
+    province: str | None,
+    options: Mapping[str, dict[str, Any] | None],
+    *,
+    profiles: tuple[BasketProfile, ...],
+) -> dict[str, Any]:
+    """One draft's answer from its metrics and basket options: what both paths return, built in one place."""
+    per_gb = metrics["per_gb"]
+    return {
+        "bucket": values.bucket,
+        "price_per_gb_cny": per_gb["value_cny"],
+        "per_gb_undefined_reason": values.per_gb_undefined_reason,
+        "price_per_day_cny": metrics["per_day"]["value_cny"],
+        "price_per_30_days_cny": metrics["per_30_days"]["value_cny"],
+        "rank": per_gb["rank"],
+        "index": per_gb["index"],
+        "market_median_per_gb_cny": per_gb["market_median_cny"],
+        "market_sample_count": per_gb["market_sample_count"],
+        "cheaper_neighbour": per_gb["cheaper_neighbour"],
+        "dearer_neighbour": per_gb["dearer_neighbour"],
+        "metrics": metrics,
+        "basket_province": province,
+        "baskets": [_basket_answer(draft, profile, options[profile.slug]) for profile in profiles],
+    }
 
 
 def _metric_position(metric: _Metric, draft: pd.DataFrame, market: pd.DataFrame, *, defined: bool) -> dict[str, Any]:
