@@ -24,7 +24,7 @@ import io
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, BinaryIO, Protocol
@@ -179,11 +179,12 @@ def xlsx_write(target: BinaryIO, sheets: Sequence[Sheet]) -> None:
         write = cells.writer(worksheet)
         for column, name in enumerate(sheet.header):
             write(0, column, name, None)
-        formats = [sheet.number_formats.get(index) for index in range(len(sheet.header))]
+        formats = [cells.number_format(sheet.number_formats.get(index)) for index in range(len(sheet.header))]
         count = 0
         for count, row in enumerate(itertools.chain(sample, rows), start=1):
             for column, value in enumerate(row):
-                write(count, column, value, formats[column] if column < len(formats) else None)
+                if value is not None:
+                    write(count, column, value, formats[column] if column < len(formats) else None)
         if sheet.autofilter and sheet.header:
             worksheet.autofilter(0, 0, count, len(sheet.header) - 1)
     workbook.close()
@@ -216,33 +217,41 @@ class _XlsxCells:
             self.formats[number_format] = self.workbook.add_format({"num_format": number_format})
         return self.formats[number_format]
 
-    def writer(self, worksheet: Any) -> Any:
-        number_format = self.number_format
-        quoted = self.quoted
+    def writer(self, worksheet: Any) -> Callable[[int, int, Any, Any], None]:
+        """write(row, column, value, format): one cell by the type of its value (format: number_format's)."""
+        write_string, write_number = worksheet.write_string, worksheet.write_number
+        quoted, number_format = self.quoted, self.number_format
 
-        def write(row: int, column: int, value: Any, cell_format: str | None) -> None:
+        def write(row: int, column: int, value: Any, cell_format: Any) -> None:
             kind = type(value)
-            if value is None or value == "":
-                return
             if kind is str:
+                if not value:
+                    return
                 text = _ILLEGAL_CHARACTERS.sub("", value)[:XLSX_MAX_CELL]
-                if is_formula_like(text):
-                    worksheet.write_string(row, column, text, quoted)
+                write_string(row, column, text, quoted if is_formula_like(text) else cell_format)
+            elif kind is int or kind is Decimal or kind is float:
+                if kind is int or value.is_finite():
+                    write_number(row, column, value, cell_format)
                 else:
-                    worksheet.write_string(row, column, text, number_format(cell_format))
+                    write_string(row, column, csv_cell(value), cell_format)
+            elif value is None:
+                return
             elif kind is bool:
-                worksheet.write_boolean(row, column, value, number_format(cell_format))
-            elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                if isinstance(value, float | Decimal) and not value.is_finite():
-                    worksheet.write_string(row, column, csv_cell(value), number_format(cell_format))
-                else:
-                    worksheet.write_number(row, column, value, number_format(cell_format))
+                worksheet.write_boolean(row, column, value, cell_format)
             elif isinstance(value, datetime.date | datetime.time | datetime.timedelta):
                 if isinstance(value, datetime.datetime) and timezone.is_aware(value):
                     # Excel has no time zones: write the local wall-clock time.
                     value = timezone.localtime(value).replace(tzinfo=None)
-                default = next(format for kind, format in _DEFAULT_FORMATS.items() if isinstance(value, kind))
-                worksheet.write_datetime(row, column, value, number_format(cell_format or default))
+                if cell_format is None:
+                    default = next(format for kind, format in _DEFAULT_FORMATS.items() if isinstance(value, kind))
+                    cell_format = number_format(default)
+                worksheet.write_datetime(row, column, value, cell_format)
+            elif isinstance(value, Decimal):
+                write_number(row, column, value, cell_format) if value.is_finite() else write(
+                    row, column, str(value), cell_format
+                )
+            elif isinstance(value, int | float):  # a subclass (an IntEnum): its plain number
+                write(row, column, float(value) if isinstance(value, float) else int(value), cell_format)
             else:
                 write(row, column, str(value), cell_format)
 
