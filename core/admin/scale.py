@@ -27,6 +27,7 @@ from core.counting import ESTIMATE_FROM_ROWS, EstimatedCountPaginator, table_row
 
 __all__ = ["ESTIMATE_FROM_ROWS", "EstimatedCountPaginator", "LargeTableAdmin", "table_row_estimate"]
 
+
 class LargeTableAdmin(admin.ModelAdmin):
     """What every admin of this project gets: one count per changelist, estimated when unfiltered and big.
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
-from django.core.paginator import InvalidPage
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
