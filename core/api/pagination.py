@@ -107,7 +107,8 @@ class StandardPagination(PageNumberPagination):
         try:
             self.page = paginator.page(page_number)
         except InvalidPage as exc:
-            raise exceptions.NotFound(self.invalid_page_message.format(page_number=page_number, message=str(exc)))
+            message = self.invalid_page_message.format(page_number=page_number, message=str(exc))
+            raise exceptions.NotFound(message) from exc
         return list(self.page)
 
     def get_page_size(self, request: Request) -> int:

@@ -219,23 +219,23 @@ def test_the_inbox_reads_rows_with_their_change_in_the_same_queries_at_one_and_a
     )
 
 
-CHANGE = dict(
-    kind="new_tier",
-    changed_on="2025-01-01",
-    recorded_at="2025-01-01T08:00:00Z",
-    history_model="plans.historicaltier",
-    object_id=1,
-    operator_code="cmcc",
-    province_code="31",
-    who_zh="上海移动",
-    who_en="China Mobile Shanghai",
-    subject_zh="熊猫卡",
-    subject_en="Panda card",
-    validity_days=7,
-    price_after_cny="90.00",
-    data_after_gb="30.000",
-    per_gb_after_cny="3.00",
-)
+CHANGE = {
+    "kind": "new_tier",
+    "changed_on": "2025-01-01",
+    "recorded_at": "2025-01-01T08:00:00Z",
+    "history_model": "plans.historicaltier",
+    "object_id": 1,
+    "operator_code": "cmcc",
+    "province_code": "31",
+    "who_zh": "上海移动",
+    "who_en": "China Mobile Shanghai",
+    "subject_zh": "熊猫卡",
+    "subject_en": "Panda card",
+    "validity_days": 7,
+    "price_after_cny": "90.00",
+    "data_after_gb": "30.000",
+    "per_gb_after_cny": "3.00",
+}
 
 
 def test_a_notification_without_a_change_has_a_null_change(viewer_client, viewer):
