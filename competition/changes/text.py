@@ -32,7 +32,15 @@ def change_event_kind_label(kind: str) -> str:
 
 def change_event_title(event: Event) -> str:
     """ "上海移动 熊猫卡 (7 days): price change" and the like."""
-    event = _readable(event)
+    return _title(_readable(event))
+
+
+def change_event_detail(event: Event) -> str:
+    """What moved, with the figures before and after where there are figures."""
+    return _detail(_readable(event))
+
+
+def _title(event: Any) -> str:
     subject = loc(event, "subject")
     if event.validity_days:
         subject = _("%(subject)s (%(days)s days)") % {"subject": subject, "days": event.validity_days}
@@ -43,9 +51,7 @@ def change_event_title(event: Event) -> str:
     return f"{who} {subject}: {kind}" if who else f"{subject}: {kind}"
 
 
-def change_event_detail(event: Event) -> str:
-    """What moved, with the figures before and after where there are figures."""
-    event = _readable(event)
+def _detail(event: Any) -> str:
     if event.kind in (ChangeEvent.Kind.PRICE_CHANGE, ChangeEvent.Kind.ALLOWANCE_CHANGE):
         return _(
             "Price ¥%(before)s → ¥%(after)s; data %(data_before)s → %(data_after)s GB; "

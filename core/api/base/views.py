@@ -127,6 +127,7 @@ class ListCreateApi(ExportMixin, BaseApi):
                 return export_stream(view=self, request=request, rows=rows, extension=request.accepted_renderer.format)
             return Response(self.export_rows(queryset))
         # Counted before `.values()` adds its columns' joins (StandardPagination's `counted`).
+        assert isinstance(self.paginator, StandardPagination)  # pagination_class, or a subclass of it
         page = self.paginator.paginate_queryset(
             self.output_rows(queryset), request, view=self, counted=queryset, estimate=self.estimated_count
         )
