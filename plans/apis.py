@@ -197,6 +197,7 @@ class TierListApi(TierWrites, ListCreateApi):
     filterset_class = TierFilter
     export_basename = "tiers"
     stream_exports = True  # a whole market's tiers: streamed, never built in memory
+    estimated_count = True  # a million tiers unfiltered: counted from the statistics
 
     def get_queryset(self) -> QuerySet[Tier]:
         return selectors.tier_list()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import F, FilteredRelation, FloatField, Q, QuerySet
+from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
 
-from plans.models import Perk, Plan, Tier
+from plans.models import Perk, Plan, Tier, TierReview
 
 
 def tier_list() -> QuerySet[Tier]:
@@ -26,12 +26,14 @@ def tier_list() -> QuerySet[Tier]:
     """
     price = Cast(F("price_cny"), FloatField())
     per_day = price / F("validity_days")
+    # Subqueries, not a join: a page probes the one-in-force unique index for its rows only, and the
+    # page's COUNT(*) drops them (a LEFT JOIN to a reverse relation it must keep, at a million tiers).
+    in_force = TierReview.objects.in_force().filter(tier=OuterRef("pk")).order_by()
     return (
         Tier.objects.select_related("plan__branch__operator", "plan__branch__province", "source")
         .annotate(
-            review_in_force=FilteredRelation("reviews", condition=Q(reviews__voided_at__isnull=True)),
-            reviewed_by_username=F(f"review_in_force__reviewer__{get_user_model().USERNAME_FIELD}"),
-            review_reviewed_at=F("review_in_force__reviewed_at"),
+            reviewed_by_username=Subquery(in_force.values(f"reviewer__{get_user_model().USERNAME_FIELD}")),
+            review_reviewed_at=Subquery(in_force.values("reviewed_at")),
             per_gb_sort=price / Cast(F("data_gb"), FloatField()),
             per_day_sort=per_day,
             per_30_days_sort=per_day * 30,

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rest_framework import serializers
 
 from competition.changes.models import ChangeEvent
-from competition.changes.text import change_event_detail, change_event_title
+from competition.changes.text import change_event_detail, change_event_kind_label, change_event_title
+from core.api.rows import ComputedCharField, RowSerializer
 
 
-class ChangeEventOutputSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+class ChangeEventOutputSerializer(RowSerializer, serializers.ModelSerializer):
+    # Rows are `.values()` dicts (core.api.rows); the words come from competition.changes.text,
+    # which reads a row as it reads an event.
+    kind_label = ComputedCharField(
+        columns={"kind": "kind"}, compute=lambda row: change_event_kind_label(row["kind"]), help_text="Kind, in words."
+    )
     title = serializers.SerializerMethodField(help_text="The change in words, in the request's language.")
     detail = serializers.SerializerMethodField(help_text="The figures before and after, in words.")
     operator = serializers.CharField(source="operator_code", help_text="Operator code; empty when none.")
@@ -52,8 +60,8 @@ class ChangeEventOutputSerializer(serializers.ModelSerializer):
             "detail",
         ]
 
-    def get_title(self, event: ChangeEvent) -> str:
+    def get_title(self, event: Mapping[str, Any]) -> str:
         return change_event_title(event)
 
-    def get_detail(self, event: ChangeEvent) -> str:
+    def get_detail(self, event: Mapping[str, Any]) -> str:
         return change_event_detail(event)

@@ -2,26 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from competition.changes.models import ChangeEvent
 from competition.templatetags.compare import amount, cny, loc
 
+# An event or its `.values()` row (the API's lists read rows): the same words for both.
+Event = ChangeEvent | Mapping[str, Any]
 
-def change_event_title(event: ChangeEvent) -> str:
+
+class _Row:
+    """Attribute reads of a `.values()` row, so the wording below reads rows and events alike."""
+
+    def __init__(self, row: Mapping[str, Any]) -> None:
+        self.__dict__.update(row)
+
+
+def _readable(event: Event) -> Any:
+    return _Row(event) if isinstance(event, Mapping) else event
+
+
+def change_event_kind_label(kind: str) -> str:
+    """The kind in words (as the model's get_kind_display)."""
+    return str(dict(ChangeEvent.Kind.choices).get(kind, kind))
+
+
+def change_event_title(event: Event) -> str:
     """ "上海移动 熊猫卡 (7 days): price change" and the like."""
+    return _title(_readable(event))
+
+
+def change_event_detail(event: Event) -> str:
+    """What moved, with the figures before and after where there are figures."""
+    return _detail(_readable(event))
+
+
+def _title(event: Any) -> str:
     subject = loc(event, "subject")
     if event.validity_days:
         subject = _("%(subject)s (%(days)s days)") % {"subject": subject, "days": event.validity_days}
     who = loc(event, "who")
-    kind = event.get_kind_display()
+    kind = change_event_kind_label(event.kind)
     if event.correction:
         kind = _("%(kind)s (correction)") % {"kind": kind}
     return f"{who} {subject}: {kind}" if who else f"{subject}: {kind}"
 
 
-def change_event_detail(event: ChangeEvent) -> str:
-    """What moved, with the figures before and after where there are figures."""
+def _detail(event: Any) -> str:
     if event.kind in (ChangeEvent.Kind.PRICE_CHANGE, ChangeEvent.Kind.ALLOWANCE_CHANGE):
         return _(
             "Price ¥%(before)s → ¥%(after)s; data %(data_before)s → %(data_after)s GB; "

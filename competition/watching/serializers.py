@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -11,13 +12,15 @@ from rest_framework import serializers
 from competition.changes.serializers import ChangeEventOutputSerializer
 from competition.watching.models import Notification, Watch, WatchingSettings
 from competition.watching.text import notification_detail, notification_title
+from core.api.rows import RowSerializer
 from core.api.serializers import CodeRelatedField
 from operators.models import Branch, Operator, Province
 from plans.models import Plan
 from plans.pricing import BUCKET_LABELS
 
 
-class WatchOutputSerializer(serializers.ModelSerializer):
+class WatchOutputSerializer(RowSerializer, serializers.ModelSerializer):
+    # Rows are `.values()` dicts (core.api.rows): codes and ids read from the joined columns.
     operator: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True
     )
@@ -160,7 +163,9 @@ WATCH_INPUT_SCHEMA = PolymorphicProxySerializer(
 )
 
 
-class NotificationOutputSerializer(serializers.ModelSerializer):
+class NotificationOutputSerializer(RowSerializer, serializers.ModelSerializer):
+    # Rows are `.values()` dicts (core.api.rows); the change is joined into the same row, and the
+    # words come from competition.watching.text, which reads a row as it reads a notification.
     title = serializers.SerializerMethodField(help_text="The notification in words, in the request's language.")
     detail = serializers.SerializerMethodField()
     change = ChangeEventOutputSerializer(read_only=True, allow_null=True)
@@ -182,14 +187,14 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "unread",
         ]
 
-    def get_title(self, notification: Notification) -> str:
+    def get_title(self, notification: Mapping[str, Any]) -> str:
         return notification_title(notification)
 
-    def get_detail(self, notification: Notification) -> str:
+    def get_detail(self, notification: Mapping[str, Any]) -> str:
         return notification_detail(notification)
 
-    def get_unread(self, notification: Notification) -> bool:
-        return notification.read_at is None
+    def get_unread(self, notification: Mapping[str, Any]) -> bool:
+        return notification["read_at"] is None
 
 
 class MarkReadInputSerializer(serializers.Serializer):

@@ -3,8 +3,8 @@
 Django's changelist counts the filtered list (for the pages) and, unless told otherwise, the whole
 table again (for "N of M"): at a million tiers that is two identical sequential scans per page view.
 `LargeTableAdmin` turns the second count off, and its paginator reads an unfiltered count of a big
-PostgreSQL table from the planner's statistics (`pg_class.reltuples`, kept fresh by autovacuum's
-ANALYZE) instead of scanning it. The page then says "about N". A filtered list is counted exactly:
+PostgreSQL table from the planner's statistics instead of scanning it (core.counting, the rule the
+API's pages share). The page then says "about N". A filtered list is counted exactly:
 its filters (operator, province, bucket ...) run on indexes and the analyst wants the real number.
 
 Libraries considered: django-fast-count (keeps a table of cached counts refreshed by a forked
@@ -18,52 +18,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin import helpers
-from django.core.paginator import Paginator
-from django.db import connections
-from django.db.models import QuerySet
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-# Below this many rows an exact COUNT(*) costs a few milliseconds: count exactly.
-ESTIMATE_FROM_ROWS = 50_000
+# The counting rule is core.counting's, shared with the API's pages.
+from core.counting import ESTIMATE_FROM_ROWS, EstimatedCountPaginator, table_row_estimate
 
-
-def table_row_estimate(queryset: QuerySet[Any]) -> int | None:
-    """The planner's row estimate of the queryset's table when the queryset is the whole table, else None.
-
-    None also on a database other than PostgreSQL, for a table never analysed, or one small enough
-    to count exactly.
-    """
-    query = queryset.query
-    if query.where or query.distinct or query.combinator or query.is_sliced or query.group_by:
-        return None
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        # to_regclass: NULL rather than an error should the table name not resolve on the search path.
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [queryset.model._meta.db_table])
-        row = cursor.fetchone()
-    if row is None or row[0] is None or row[0] < ESTIMATE_FROM_ROWS:
-        return None
-    return int(row[0])
-
-
-class EstimatedCountPaginator(Paginator):
-    """A paginator that estimates the count of an unfiltered big table (see table_row_estimate)."""
-
-    estimated = False
-
-    @cached_property
-    def count(self) -> int:
-        if isinstance(self.object_list, QuerySet):
-            estimate = table_row_estimate(self.object_list)
-            if estimate is not None:
-                self.estimated = True
-                return estimate
-        return super().count
+__all__ = ["ESTIMATE_FROM_ROWS", "EstimatedCountPaginator", "LargeTableAdmin", "table_row_estimate"]
 
 
 class LargeTableAdmin(admin.ModelAdmin):

@@ -8,6 +8,9 @@ SerializerMethodField gets the row; the extra columns it reads are named in `row
 `ComputedField` (a citation, a label) names its columns and the pure function that makes its
 value from them.
 
+A nested RowSerializer of a forward foreign key (a notification's change) reads its columns
+through the join in the same query (`change__kind`, ...); it is null when the key is.
+
 Many-to-many lists (a plan's perk ids and names) and nested lists of another RowSerializer (a
 strategy's milestones) are read for a whole page at once: one query per relation, whatever the
 page size, in the related model's default order (what a prefetch gives). The list serializer
@@ -93,6 +96,11 @@ def related_lists(
     return grouped
 
 
+def _one_key(name: str, key: str | None = None) -> str:
+    """The row key of a nested row's foreign key (key None) or of one of its columns."""
+    return f"{ROW_ALIAS}{name}__key" if key is None else f"{ROW_ALIAS}{name}__col__{key}"
+
+
 class RowListSerializer(serializers.ListSerializer):
     """Many rows of a RowSerializer: the page's related lists are read once, then each row is written."""
 
@@ -135,6 +143,10 @@ class RowSerializer(serializers.Serializer):
                     plan.append((name, "many", field))
                 elif isinstance(field, serializers.ListSerializer) and isinstance(field.child, RowSerializer):
                     plan.append((name, "nested", field))
+                elif isinstance(field, RowSerializer):
+                    if any(kind in ("many", "nested") for _name, kind, _field in field._plan()):
+                        raise TypeError(f"{cls.__name__}.{name}: a nested row reads no related lists of its own")
+                    plan.append((name, "one", field))
                 elif isinstance(field, serializers.BaseSerializer):
                     raise TypeError(f"{cls.__name__}.{name}: a nested field must be a RowSerializer to read rows")
                 elif isinstance(field, PLAIN_FIELDS):
@@ -155,6 +167,12 @@ class RowSerializer(serializers.Serializer):
                 continue
             if kind == "computed":
                 paths.update(field.row_columns(name))
+                continue
+            if kind == "one":
+                source = str(field.source).replace(".", "__")
+                paths[_one_key(name)] = source  # the key: null when there is no related row
+                for key, path in field.values_paths().items():
+                    paths[_one_key(name, key.removeprefix(ROW_ALIAS))] = f"{source}__{path}"
                 continue
             path = str(field.source).replace(".", "__")
             if isinstance(field, SlugRelatedField):
@@ -222,9 +240,18 @@ class RowSerializer(serializers.Serializer):
             single = dict(instance)
             self.attach_related([single])
             row = {key.removeprefix(ROW_ALIAS): value for key, value in single.items()}
+        for name, kind, _field in self._plan():
+            if kind == "one":
+                # The related row's own columns (raw), as the method fields and the nested serializer read them.
+                prefix = _one_key(name, "").removeprefix(ROW_ALIAS)
+                columns = {key.removeprefix(prefix): row.pop(key) for key in list(row) if key.startswith(prefix)}
+                key = row.pop(_one_key(name).removeprefix(ROW_ALIAS))
+                row[name] = None if key is None else columns
         data: dict[str, Any] = {}
         for name, kind, field in self._plan():
-            if kind == "method":
+            if kind == "one":
+                data[name] = None if row[name] is None else field.to_representation(row[name])
+            elif kind == "method":
                 data[name] = getattr(self, field)(row)
             elif kind == "computed":
                 data[name] = field.from_row(name, row)

@@ -24,6 +24,7 @@ from rest_framework.authtoken.models import Token
 
 from competition.benchmarks.models import BenchmarkRun
 from competition.market.models import Launch
+from core import counting
 from core.admin import scale
 from core.models import Job
 from operators.models import Branch, Operator, Source
@@ -312,7 +313,7 @@ def test_a_big_unfiltered_list_is_counted_from_the_planner_statistics(admin_clie
         TierFactory()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE plans_tier")
-    monkeypatch.setattr(scale, "ESTIMATE_FROM_ROWS", 1)
+    monkeypatch.setattr(counting, "ESTIMATE_FROM_ROWS", 1)
 
     with CaptureQueriesContext(connection) as queries:
         response = admin_client.get(admin_url(Tier, "changelist"))
@@ -324,7 +325,7 @@ def test_a_big_unfiltered_list_is_counted_from_the_planner_statistics(admin_clie
 
 @pytest.mark.django_db
 def test_a_filtered_list_is_counted_exactly(admin_client, monkeypatch):
-    monkeypatch.setattr(scale, "ESTIMATE_FROM_ROWS", 1)
+    monkeypatch.setattr(counting, "ESTIMATE_FROM_ROWS", 1)
     TierFactory(validity_days=7)
     TierFactory(validity_days=30)
 
@@ -338,7 +339,7 @@ def test_the_paginator_counts_a_list_exactly_off_postgresql(monkeypatch):
     class Vendor:
         vendor = "sqlite"
 
-    monkeypatch.setattr(scale, "connections", {"default": Vendor()})
+    monkeypatch.setattr(counting, "connections", {"default": Vendor()})
 
     assert scale.table_row_estimate(Tier.objects.all()) is None
 

@@ -127,3 +127,31 @@ def test_xlsx_widths_look_at_a_sample_only_and_every_row_is_still_written():
     (sheet,) = _workbook([exports.Sheet(title="t", header=["v"], rows=iter(rows))]).worksheets
 
     assert (sheet.column_dimensions["A"].width, sheet.max_row) == (exports.MIN_WIDTH, exports.WIDTH_SAMPLE_ROWS + 2)
+
+
+def test_xlsx_text_that_looks_like_a_number_or_a_link_stays_text():
+    cells = _xlsx_cells(
+        exports.xlsx_bytes([exports.Sheet(title="t", header=["a", "b"], rows=[["0012", "https://example.org/x"]])])
+    )
+
+    assert [(cell.value, cell.data_type, cell.hyperlink) for cell in cells[1]] == [
+        ("0012", "s", None),
+        ("https://example.org/x", "s", None),
+    ]
+
+
+def test_xlsx_dates_without_a_number_format_show_as_dates():
+    rows = [[datetime.date(2026, 12, 1), datetime.datetime(2026, 12, 1, 9, 30)]]
+
+    cells = _xlsx_cells(exports.xlsx_bytes([exports.Sheet(title="t", header=["day", "at"], rows=rows)]))
+
+    assert [(cell.value, cell.number_format) for cell in cells[1]] == [
+        (datetime.datetime(2026, 12, 1), "yyyy-mm-dd"),
+        (datetime.datetime(2026, 12, 1, 9, 30), "yyyy-mm-dd h:mm:ss"),
+    ]
+
+
+def test_xlsx_sheets_of_one_title_are_numbered():
+    sheets = [exports.Sheet(title="data", header=["a"], rows=[]), exports.Sheet(title="Data", header=["a"], rows=[])]
+
+    assert _workbook(sheets).sheetnames == ["data", "Data1"]

@@ -601,7 +601,7 @@ def test_it_lists_5_or_50_tiers_in_the_same_number_of_queries(
     five = list_queries(viewer_client, "/api/v1/tiers/", 5)
     with django_assert_max_num_queries(five):
         viewer_client.get("/api/v1/tiers/", {"page_size": 50})
-    assert five <= 3  # count, the page (everything joined); the session user is forced
+    assert five <= 3  # the size estimate, count, the page (everything joined); the session user is forced
 
 
 # --------------------------------------------------------------------------- review

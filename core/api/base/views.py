@@ -113,6 +113,9 @@ class ListCreateApi(ExportMixin, BaseApi):
     export_basename: ClassVar[str] = ""
     # Large exports (the tier list) stream: rows are read and written a chunk at a time.
     stream_exports: ClassVar[bool] = False
+    # A list of a table that grows to a million rows (the tiers): its unfiltered `count` is the
+    # planner's estimate (core.counting), not a scan of every row per request.
+    estimated_count: ClassVar[bool] = False
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response | StreamingHttpResponse:
         queryset = self.filter_queryset(self.get_queryset())
@@ -123,7 +126,11 @@ class ListCreateApi(ExportMixin, BaseApi):
                 rows = self.export_rows(queryset, stream=True)
                 return export_stream(view=self, request=request, rows=rows, extension=request.accepted_renderer.format)
             return Response(self.export_rows(queryset))
-        page = self.paginate_queryset(self.output_rows(queryset))
+        # Counted before `.values()` adds its columns' joins (StandardPagination's `counted`).
+        assert isinstance(self.paginator, StandardPagination)  # pagination_class, or a subclass of it
+        page = self.paginator.paginate_queryset(
+            self.output_rows(queryset), request, view=self, counted=queryset, estimate=self.estimated_count
+        )
         data = self.output_serializer_class(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 

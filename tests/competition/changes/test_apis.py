@@ -117,3 +117,26 @@ def test_the_page_costs_a_fixed_number_of_queries(every_kind, viewer, client, dj
     with django_assert_max_num_queries(10):
         response = client.get("/compare/changes/")
     assert response.content.decode().count('<tr id="change-') == 6
+
+
+@pytest.mark.parametrize("page_size", [1, 6])
+def test_the_api_page_reads_rows_in_the_same_queries_at_one_row_and_at_six(
+    every_kind, viewer_client, django_assert_num_queries, page_size
+):
+    # The page's rows (page_size + 1, for `next`) as `.values()` rows; the user is forced.
+    with django_assert_num_queries(1):
+        response = viewer_client.get("/api/v1/changes/", {"page_size": page_size})
+    assert len(response.json()["results"]) == page_size
+
+
+def test_the_api_row_of_a_price_change_says_it_in_words(every_kind, viewer_client):
+    (row,) = viewer_client.get("/api/v1/changes/", {"kind": "price_change"}).json()["results"]
+
+    assert (row["kind"], row["kind_label"], row["operator"], row["province"]) == (
+        "price_change",
+        "Price change",
+        "cmcc",
+        "31",
+    )
+    assert row["title"].endswith(": Price change")
+    assert row["detail"].startswith("Price ¥")

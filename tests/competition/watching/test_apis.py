@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from competition.changes.models import ChangeEvent
 from competition.watching import services
 from competition.watching.models import Notification, Watch
 from tests.factories import BranchFactory, OperatorFactory, PlanFactory, ProvinceFactory
@@ -167,3 +168,79 @@ def test_its_schema_documents_one_shape_per_condition(viewer_client):
     ]
     assert any_change["properties"]["threshold_cny"]["not"] == {}
     assert shapes["CheapestBelowWatchInputRequest"]["required"] == ["bucket", "condition", "threshold_cny"]
+
+
+@pytest.mark.parametrize("watches", [1, 20])
+def test_the_watch_list_reads_rows_in_the_same_queries_at_one_and_at_twenty(
+    viewer_client, viewer, django_assert_num_queries, watches
+):
+    plan = PlanFactory(branch=BranchFactory(operator=OperatorFactory(code="cmcc")))
+    for _ in range(watches):
+        services.watch_create(user=viewer, plan=plan)
+    # COUNT and the page (codes joined); the user is forced.
+    with django_assert_num_queries(2):
+        response = viewer_client.get("/api/v1/watches/", {"page_size": 1000})
+    rows = response.json()["results"]
+    assert (len(rows), rows[0]["plan"], rows[0]["condition"], rows[0]["operator"]) == (
+        watches,
+        plan.pk,
+        "any_change",
+        None,
+    )
+
+
+@pytest.mark.parametrize("notifications", [1, 20])
+def test_the_inbox_reads_rows_with_their_change_in_the_same_queries_at_one_and_at_twenty(
+    viewer_client, viewer, django_assert_num_queries, notifications
+):
+    def change_made(number: int) -> ChangeEvent:
+        return ChangeEvent.objects.create(
+            history_id=number,
+            **CHANGE,
+        )
+
+    changes = [change_made(number) for number in range(notifications)]
+    for run, change in enumerate(changes):
+        Notification.objects.create(user=viewer, condition="any_change", change=change, run_id=run, payload={})
+    # COUNT and the page, the change joined into each row; the user is forced.
+    with django_assert_num_queries(2):
+        response = viewer_client.get("/api/v1/notifications/", {"page_size": 1000})
+    rows = response.json()["results"]
+    assert len(rows) == notifications
+    assert (rows[0]["title"], rows[0]["detail"], rows[0]["unread"]) == (
+        "China Mobile Shanghai Panda card (7 days): New tier",
+        "Price ¥90.00; data 30 GB; per GB 3.00",
+        True,
+    )
+    assert (rows[0]["change"]["id"], rows[0]["change"]["kind_label"], rows[0]["change"]["price_after_cny"]) == (
+        changes[-1].pk,
+        "New tier",
+        "90.00",
+    )
+
+
+CHANGE = {
+    "kind": "new_tier",
+    "changed_on": "2025-01-01",
+    "recorded_at": "2025-01-01T08:00:00Z",
+    "history_model": "plans.historicaltier",
+    "object_id": 1,
+    "operator_code": "cmcc",
+    "province_code": "31",
+    "who_zh": "上海移动",
+    "who_en": "China Mobile Shanghai",
+    "subject_zh": "熊猫卡",
+    "subject_en": "Panda card",
+    "validity_days": 7,
+    "price_after_cny": "90.00",
+    "data_after_gb": "30.000",
+    "per_gb_after_cny": "3.00",
+}
+
+
+def test_a_notification_without_a_change_has_a_null_change(viewer_client, viewer):
+    Notification.objects.create(user=viewer, condition="rank_one_changes", run_id=1, payload={"bucket": "1-7"})
+
+    (row,) = viewer_client.get("/api/v1/notifications/").json()["results"]
+
+    assert (row["change"], row["title"], row["payload"]) == (None, "Rank 1 changed (1-7 days)", {"bucket": "1-7"})
