@@ -15,6 +15,8 @@ from core.api.base.versions import if_match_parameter
 from core.api.renderers import XLSX_MEDIA_TYPE
 
 NO_NUL_PATTERN = "^[^\\u0000]*$"
+# Text that may not be blank: DRF strips whitespace (Unicode spaces too) before its blank check.
+NOT_BLANK_PATTERN = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 
 
 def _views() -> Any:
@@ -123,7 +125,9 @@ class ApiAutoSchema(AutoSchema):
             # drf-spectacular adds a RegexValidator's pattern (a slug, a province code) after this
             and not any(isinstance(validator, RegexValidator) for validator in field.validators)
         ):
-            schema["pattern"] = NO_NUL_PATTERN  # DRF's CharField refuses a NUL byte in any text
+            # DRF's CharField refuses a NUL byte in any text, and whitespace alone where it may not be blank.
+            refuses_blank = not field.allow_blank and field.trim_whitespace
+            schema["pattern"] = NOT_BLANK_PATTERN if refuses_blank else NO_NUL_PATTERN
         return schema
 
     def _map_basic_serializer(self, serializer: Any, direction: Any) -> Any:
