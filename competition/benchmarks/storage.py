@@ -311,8 +311,8 @@ def _text_series(pl: Any, name: str, series: pd.Series) -> Any:
 def copy_rows(frame: pd.DataFrame) -> None:
     """Store the rows on PostgreSQL with one COPY ... FROM STDIN (CSV) straight into the row table.
 
-    Polars writes the CSV (multi-threaded, in Rust): minor units become exact decimal text with
-    integer arithmetic (never a float), so the server only parses. No staging table, no INSERT ...
+    Polars writes the CSV (multi-threaded, in Rust): minor units become Polars decimals (exact integer
+    arithmetic, never a float) written as decimal text, so the server only parses. No staging table, no INSERT ...
     SELECT: at a million rows those cost more than the computation.
     """
     if frame.empty:
@@ -349,11 +349,9 @@ def rows_csv(frame: pd.DataFrame) -> bytes:
     for column in ROW_COLUMNS:
         places = _MINOR_PLACES.get(column)
         if places:
-            unit = 10**places
-            value = pl.col(column)
-            expressions.append(
-                ((value // unit).cast(pl.String) + "." + (value % unit).cast(pl.String).str.zfill(places)).alias(column)
-            )
+            # Integer minor units as a decimal with `places` places, divided by 10**places: the quotient has
+            # exactly `places` places, so the division is exact (integer arithmetic in Polars, never a float).
+            expressions.append((pl.col(column).cast(pl.Decimal(38, places)) / 10**places).alias(column))
         else:
             expressions.append(pl.col(column))
     buffer = io.BytesIO()
