@@ -90,7 +90,7 @@ def text_category(series: pd.Series) -> pd.Series:
     missing = len(categories)
     codes = np.where(codes < 0, missing, codes)
     used = np.bincount(codes, minlength=missing + 1) > 0
-    labels = pd.Index(categories.astype(str).tolist() + [""], dtype="str")
+    labels = pd.Index([*categories.astype(str).tolist(), ""], dtype="str")
     if not used[missing] and used[:missing].all() and labels[:missing].is_monotonic_increasing and labels.is_unique:
         # Already the contract's categorical (the selector's frame is): keep it.
         if categories.dtype == labels.dtype:

@@ -38,9 +38,7 @@ def unit_prices(tiers: pd.DataFrame) -> pd.DataFrame:
     defined = reason < 0
     # The reasons that occur, as a categorical by codes (no string per row); missing where per-GB is defined.
     undefined = pd.Categorical.from_codes(reason, categories=pd.Index(reasons, dtype="str")).remove_unused_categories()
-    out["per_gb_undefined"] = pd.Series(undefined, index=out.index).cat.reorder_categories(
-        sorted(undefined.categories)
-    )
+    out["per_gb_undefined"] = pd.Series(undefined, index=out.index).cat.reorder_categories(sorted(undefined.categories))
     out["per_gb_defined"] = defined
     # price_cents fits numeric(10, 2), so 10x it stays far inside int64.
     num = np.where(defined, price * 10, 0)
