@@ -142,7 +142,7 @@ def rows_csv(frame: pd.DataFrame) -> bytes:
     return b"".join(rows_csv_chunks(frame))
 
 
-def rows_csv_chunks(frame: pd.DataFrame, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
+def rows_csv_chunks(frame: pd.DataFrame, *, chunk_rows: int | None = None) -> Iterator[bytes]:
     """`row_frame` rows as headerless CSV in ROW_COLUMNS order, `chunk_rows` rows at a time.
 
     Decimals as exact text, "" for an empty text, an empty field for NULL.
@@ -171,6 +171,7 @@ def rows_csv_chunks(frame: pd.DataFrame, *, chunk_rows: int = CHUNK_ROWS) -> Ite
         else:
             expressions.append(pl.col(column))
     table = pl.DataFrame(data)
+    chunk_rows = chunk_rows or CHUNK_ROWS
     for offset in range(0, table.height, chunk_rows):
         buffer = io.BytesIO()
         table.slice(offset, chunk_rows).select(expressions).write_csv(buffer, include_header=False)
