@@ -75,26 +75,50 @@ def benchmark_input_frame(*, on: datetime.date | None = None, where: Q | None = 
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({statement}) TO STDOUT WITH CSV") as copy:
             for block in copy:
                 buffer.write(block)
-        buffer.seek(0)
-        dtypes = {
-            column: ("float64" if dtype in {"Int64", "bool"} else dtype)
-            for column, dtype in analytics.INPUT_DTYPES.items()
-        }
-        frame = pd.read_csv(
-            buffer,
-            names=list(analytics.INPUT_COLUMNS),
-            header=None,
-            dtype={**dtypes, "data_unlimited": "str", "is_promotional": "str", "is_from_price": "str"},
-            keep_default_na=False,
-            na_values={column: [""] for column, dtype in analytics.INPUT_DTYPES.items() if dtype == "Int64"},
-        )
-        for column in ("data_unlimited", "is_promotional", "is_from_price"):
-            frame[column] = frame[column] == "t"
+        frame = frame_from_csv(buffer.getvalue())
     else:
         frame = pd.DataFrame.from_records(
             queryset.values_list(*analytics.INPUT_COLUMNS), columns=list(analytics.INPUT_COLUMNS)
         )
     return analytics.normalise_input(frame)
+
+
+def frame_from_csv(payload: bytes) -> pd.DataFrame:
+    """The input frame (`analytics.INPUT_DTYPES`, in tier order) from the selector's headerless COPY CSV.
+
+    Polars parses it (multi-threaded) and sorts it by tier id; each column then becomes its pandas
+    dtype from arrays: text as a categorical by its codes, never a Python string per row. So
+    `normalise_input` finds the frame already normalised and keeps it.
+    """
+    import polars as pl
+
+    if not payload:
+        return analytics.normalise_input(pd.DataFrame(columns=list(analytics.INPUT_COLUMNS)))
+    integers = {"int64", "Int64"}
+    table = pl.read_csv(
+        io.BytesIO(payload),
+        has_header=False,
+        new_columns=list(analytics.INPUT_COLUMNS),
+        schema_overrides={
+            column: pl.Int64 if dtype in integers else pl.String for column, dtype in analytics.INPUT_DTYPES.items()
+        },
+    ).sort("tier_id")
+    columns: dict[str, Any] = {}
+    for column, dtype in analytics.INPUT_DTYPES.items():
+        series = table.get_column(column)
+        if dtype == "int64":
+            columns[column] = series.to_numpy()
+        elif dtype == "Int64":
+            columns[column] = pd.arrays.IntegerArray(series.fill_null(0).to_numpy(), series.is_null().to_numpy())
+        elif dtype == "bool":
+            columns[column] = (series == "t").to_numpy()
+        else:
+            # NULL and "" both become "" (normalise_input's rule); categories sorted, as astype("category") sorts.
+            series = series.fill_null("")
+            categories = series.unique().sort()
+            codes = series.cast(pl.Enum(categories)).to_physical().to_numpy()
+            columns[column] = pd.Categorical.from_codes(codes, categories=pd.Index(categories.to_list(), dtype="str"))
+    return pd.DataFrame(columns, columns=list(analytics.INPUT_COLUMNS))
 
 
 def bucket_where(bucket: str) -> Q:

@@ -1,11 +1,12 @@
 """Where a run's results go: the row table (COPY on PostgreSQL, a portable insert elsewhere), summaries, cells, costs.
 
+The row table's columns and the COPY that writes them are `competition.benchmarks.copying`.
+
 Called by `services.benchmark_run_compute` inside the transaction that publishes the run.
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import numpy as np
@@ -13,41 +14,15 @@ import pandas as pd
 from django.db import connection
 
 from competition.benchmarks import analytics
+from competition.benchmarks.copying import MINOR_PLACES as _MINOR_PLACES
+from competition.benchmarks.copying import NULLABLE_COLUMNS as _NULLABLE_COLUMNS
+from competition.benchmarks.copying import ROW_COLUMNS, copy_rows
 from competition.benchmarks.models import (
     BenchmarkBasketCost,
     BenchmarkBucketSummary,
     BenchmarkMatrixCell,
     BenchmarkRow,
     BenchmarkRun,
-)
-
-ROW_COLUMNS: tuple[str, ...] = (
-    "run_id",
-    "bucket",
-    "position",
-    "tier_id",
-    "plan_id",
-    "branch_id",
-    "operator_code",
-    "province_code",
-    "branch_name_zh",
-    "plan_name_zh",
-    "plan_name_en",
-    "validity_days",
-    "price_cny",
-    "data_gb",
-    "data_unlimited",
-    "price_per_gb_cny",
-    "per_gb_undefined_reason",
-    "price_per_day_cny",
-    "price_per_30_days_cny",
-    "rank",
-    "per_gb_index",
-    "rank_with_from",
-    "per_gb_index_with_from",
-    "is_promotional",
-    "price_qualifier",
-    "confidence",
 )
 
 
@@ -279,95 +254,6 @@ def _blank_for_missing(series: pd.Series) -> pd.Series:
     if "" not in categorical.cat.categories:
         categorical = categorical.cat.add_categories([""])
     return categorical.fillna("")
-
-
-# Columns held in integer minor units, and how many decimal places each has in the database.
-_MINOR_PLACES = {
-    "price_cny": 2,
-    "data_gb": 3,
-    "price_per_gb_cny": 2,
-    "price_per_day_cny": 2,
-    "price_per_30_days_cny": 2,
-    "per_gb_index": 2,
-    "per_gb_index_with_from": 2,
-}
-
-
-_BOOL_COLUMNS = ("data_unlimited", "is_promotional")
-_NULLABLE_COLUMNS = ("data_gb", "price_per_gb_cny", "rank", "per_gb_index", "rank_with_from", "per_gb_index_with_from")
-_TEXT_COLUMNS = (
-    "bucket",
-    "operator_code",
-    "province_code",
-    "branch_name_zh",
-    "plan_name_zh",
-    "plan_name_en",
-    "per_gb_undefined_reason",
-    "price_qualifier",
-    "confidence",
-)
-
-
-def _text_series(pl: Any, name: str, series: pd.Series) -> Any:
-    """A text column for polars; a categorical by its codes (no Python string per row)."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        categories = pl.Series([str(value) for value in series.cat.categories], dtype=pl.String)
-        codes = series.cat.codes.to_numpy()
-        return categories.gather(np.where(codes < 0, 0, codes)).alias(name)
-    return pl.Series(name, series.to_numpy(dtype=object), dtype=pl.String)
-
-
-def copy_rows(frame: pd.DataFrame) -> None:
-    """Store the rows on PostgreSQL with one COPY ... FROM STDIN (CSV) straight into the row table.
-
-    Polars writes the CSV (multi-threaded, in Rust): minor units become exact decimal text with
-    integer arithmetic (never a float), so the server only parses. No staging table, no INSERT ...
-    SELECT: at a million rows those cost more than the computation.
-    """
-    if frame.empty:
-        return
-    table = connection.ops.quote_name(BenchmarkRow._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in ROW_COLUMNS)
-    payload = rows_csv(frame)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-        view = memoryview(payload)
-        for start in range(0, len(payload), 1 << 22):
-            copy.write(view[start : start + (1 << 22)])
-
-
-def rows_csv(frame: pd.DataFrame) -> bytes:
-    """`row_frame` rows as headerless CSV in ROW_COLUMNS order.
-
-    Decimals as exact text, "" for an empty text, an empty field for NULL.
-    """
-    import polars as pl
-
-    data: dict[str, Any] = {}
-    for column in ROW_COLUMNS:
-        series = frame[column]
-        if column in _TEXT_COLUMNS:
-            data[column] = _text_series(pl, column, series)
-        elif column in _BOOL_COLUMNS:
-            data[column] = pl.Series(column, series.to_numpy(dtype=bool))
-        else:
-            values = series.astype("Int64")
-            data[column] = pl.Series(column, values.to_numpy(dtype=np.int64, na_value=0), dtype=pl.Int64).scatter(
-                np.flatnonzero(values.isna().to_numpy()), None
-            )
-    expressions = []
-    for column in ROW_COLUMNS:
-        places = _MINOR_PLACES.get(column)
-        if places:
-            unit = 10**places
-            value = pl.col(column)
-            expressions.append(
-                ((value // unit).cast(pl.String) + "." + (value % unit).cast(pl.String).str.zfill(places)).alias(column)
-            )
-        else:
-            expressions.append(pl.col(column))
-    buffer = io.BytesIO()
-    pl.DataFrame(data).select(expressions).write_csv(buffer, include_header=False)
-    return buffer.getvalue()
 
 
 def insert_rows(frame: pd.DataFrame) -> None:

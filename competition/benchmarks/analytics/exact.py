@@ -69,7 +69,9 @@ def exact_order_key(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarra
     num = numerator // gcd
     den = denominator // gcd
     approx = num / den
-    order = np.lexsort((den, num, approx))
+    # Sorting by the float alone is enough: equal floats are then adjacent, and if any run of them
+    # holds two different reduced fractions, some neighbours in it differ (the collision check below).
+    order = np.argsort(approx)
     s_num, s_den, s_approx = num[order], den[order], approx[order]
     new_pair = np.ones(count, dtype=bool)
     new_pair[1:] = (s_num[1:] != s_num[:-1]) | (s_den[1:] != s_den[:-1])
@@ -81,7 +83,7 @@ def exact_order_key(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarra
         ranks = pd.Series(exact, dtype=object).rank(method="dense").to_numpy()
         return ranks.astype(np.int64) - 1
     key = np.empty(count, dtype=np.int64)
-    key[order] = np.cumsum(new_pair) - 1
+    key[order] = np.cumsum(new_float) - 1
     return key
 
 

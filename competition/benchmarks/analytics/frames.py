@@ -64,14 +64,44 @@ def normalise_input(frame: pd.DataFrame) -> pd.DataFrame:
     for column, dtype in INPUT_DTYPES.items():
         series = frame[column]
         if dtype == "category":
-            series = series.fillna("").astype(str).astype("category")
+            series = text_category(series)
         elif dtype == "bool":
             series = series.fillna(False).astype(bool)
         else:
             series = series.astype(dtype)
         converted[column] = series
     out = pd.DataFrame(converted)
+    if out["tier_id"].is_monotonic_increasing:
+        # Already in tier order (the selector's frame is): a stable sort would only copy every column.
+        return out.reset_index(drop=True)
     return out.sort_values("tier_id", kind="stable").reset_index(drop=True)
+
+
+def text_category(series: pd.Series) -> pd.Series:
+    """A text column as the contract's categorical: "" for missing, only the values that occur, sorted.
+
+    A categorical input is recoded through its few categories (no Python string per row); anything
+    else goes through str. Both give what `series.fillna("").astype(str).astype("category")` gives.
+    """
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        return series.fillna("").astype(str).astype("category")
+    codes = series.cat.codes.to_numpy()
+    categories = series.cat.categories
+    missing = len(categories)
+    codes = np.where(codes < 0, missing, codes)
+    used = np.bincount(codes, minlength=missing + 1) > 0
+    labels = pd.Index([*categories.astype(str).tolist(), ""], dtype="str")
+    if not used[missing] and used[:missing].all() and labels[:missing].is_monotonic_increasing and labels.is_unique:
+        # Already the contract's categorical (the selector's frame is): keep it.
+        if categories.dtype == labels.dtype:
+            return series
+        return pd.Series(pd.Categorical.from_codes(codes, categories=labels[:missing]), index=series.index)
+    # Two categories may print alike (1 and "1"): np.unique merges them as astype(str) would.
+    uniques, inverse = np.unique(labels[used].to_numpy(dtype=object).astype(str), return_inverse=True)
+    recode = np.full(missing + 1, -1, dtype=np.int64)
+    recode[np.flatnonzero(used)] = inverse
+    dtype = pd.CategoricalDtype(pd.Index(uniques.tolist(), dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(recode[codes], dtype=dtype), index=series.index)
 
 
 def input_fingerprint(tiers: pd.DataFrame) -> str:

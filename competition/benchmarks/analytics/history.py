@@ -13,7 +13,7 @@ import pandas as pd
 
 from competition.benchmarks.analytics.contract import METRICS
 from competition.benchmarks.analytics.exact import fraction_round_half_up
-from competition.benchmarks.analytics.metrics import metric_candidates_all
+from competition.benchmarks.analytics.metrics import candidate_order, metric_candidates_all
 from competition.benchmarks.analytics.tables import median_of_sorted
 
 # The empty code stands for "every province" / "every operator".
@@ -65,7 +65,7 @@ def history_points_compute(rows: pd.DataFrame, *, include_promotional: bool = Fa
         # per_day and per_30_days compare the same tiers in the same order: sort once for both.
         shared = "per_gb" if metric == "per_gb" else "per_day"
         if shared not in orders:
-            orders[shared] = np.lexsort((tier, price, candidate.key))
+            orders[shared] = candidate_order(bucket[mask], candidate.key, price, tier)
         order = orders[shared]
         codes = (bucket[mask][order], province[mask][order], operator[mask][order])
         num, den, value, tier = candidate.num[order], candidate.den[order], value[order], tier[order]

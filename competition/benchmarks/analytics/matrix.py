@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from competition.benchmarks.analytics.contract import METRICS
-from competition.benchmarks.analytics.metrics import metric_candidates_all
+from competition.benchmarks.analytics.metrics import candidate_order, metric_candidates_all, scope_starts
 
 # What a matrix cell and a basket cost carry of the tier they chose.
 CHOSEN_TIER_COLUMNS = [
@@ -30,34 +30,36 @@ def province_comparison_compute(rows: pd.DataFrame, *, include_promotional: bool
     Ties go to the lower price, then the lower tier id.
     """
     frames = []
-    # Work on the few columns a cell needs, with the group keys as integer codes: sorting a million
-    # rows by categoricals and carrying every column along would dominate the run.
-    base = pd.DataFrame(
-        {
-            "bucket_code": rows["bucket"].cat.codes.to_numpy(),
-            "province_code_id": rows["province_code"].cat.codes.to_numpy(),
-            "operator_code_id": rows["operator_code"].cat.codes.to_numpy(),
-            "row": np.arange(len(rows)),
-        }
-    )
-    group = ["bucket_code", "province_code_id", "operator_code_id"]
+    # Work on integer codes and index arrays: sorting a million rows by categoricals and carrying every
+    # column along would dominate the run.
+    bucket = rows["bucket"].cat.codes.to_numpy().astype(np.int64)
+    province = rows["province_code"].cat.codes.to_numpy().astype(np.int64)
+    operator = rows["operator_code"].cat.codes.to_numpy().astype(np.int64)
+    group = (bucket * (province.max(initial=0) + 1) + province) * (operator.max(initial=0) + 1) + operator
+    price = rows["price_cents"].to_numpy(dtype=np.int64)
+    tier = rows["tier_id"].to_numpy(dtype=np.int64)
     by_metric = metric_candidates_all(rows, include_promotional=include_promotional)
+    # per_day and per_30_days compare the same tiers in the same order: their cells are found once.
+    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for metric in METRICS:
         candidate = by_metric[metric]
         mask, key, value_column = candidate.mask, candidate.key, candidate.value_column
         if not mask.any():
             continue
-        candidates = base.loc[mask].assign(
-            _key=key, _price=rows["price_cents"].to_numpy()[mask], _tier=rows["tier_id"].to_numpy()[mask]
-        )
-        candidates = candidates.sort_values([*group, "_key", "_price", "_tier"], kind="stable")
-        sizes = candidates.groupby(group, sort=False).size().rename("sample_count")
-        cheapest = candidates.drop_duplicates(group, keep="first").join(sizes, on=group)
-        picked = rows.iloc[cheapest["row"].to_numpy()]
+        shared = "per_gb" if metric == "per_gb" else "per_day"
+        if shared not in found:
+            row = np.flatnonzero(mask)
+            order = candidate_order(bucket[row], key, price[row], tier[row])
+            # A stable sort by cell keeps the cheapest-first order inside each cell.
+            ordered = row[order][np.argsort(group[row][order], kind="stable")]
+            starts, ends = scope_starts(group[ordered])
+            found[shared] = (ordered[starts], ends - starts)
+        chosen, sample_count = found[shared]
+        picked = rows.iloc[chosen]
         cell = picked[["bucket", *CHOSEN_TIER_COLUMNS]].copy()
         cell["metric"] = metric
         cell["value_cents"] = picked[value_column].to_numpy(dtype=np.int64)
-        cell["sample_count"] = cheapest["sample_count"].to_numpy()
+        cell["sample_count"] = sample_count
         frames.append(cell[_CELL_COLUMNS])
     if not frames:
         return pd.DataFrame(columns=_CELL_COLUMNS)

@@ -75,3 +75,30 @@ def metric_candidates_all(rows: pd.DataFrame, *, include_promotional: bool = Fal
         "per_day": per_day,
         "per_30_days": replace(per_day, num=per_day.num * 30, value_column=VALUE_COLUMNS["per_30_days"]),
     }
+
+
+def candidate_order(bucket: np.ndarray, key: np.ndarray, price: np.ndarray, tier: np.ndarray) -> np.ndarray:
+    """Indices that put candidates in bucket order, then cheapest (exact key) first, ties to the lower price,
+    then the lower tier id: the order in which the matrix and the history pick a scope's cheapest tier.
+
+    Every scope lies inside one bucket, so a stable sort by scope after this gives each scope's tiers in
+    exact value order. The per-GB candidates of `benchmark_table_compute`'s rows are in this order already
+    (its display order): checked in one pass, and then no sort is needed.
+    """
+    count = len(key)
+    if count < 2:
+        return np.arange(count)
+    # Bucket and key in one integer: keys are dense, below the number of candidates.
+    major = bucket.astype(np.int64) * (int(key.max()) + 1) + key
+    d_major, d_price, d_tier = np.diff(major), np.diff(price), np.diff(tier)
+    if np.all((d_major > 0) | ((d_major == 0) & ((d_price > 0) | ((d_price == 0) & (d_tier > 0))))):
+        return np.arange(count)
+    return np.lexsort((tier, price, major))
+
+
+def scope_starts(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values of a sorted group array starts, and where it ends (exclusive)."""
+    if not len(group):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    return starts, np.append(starts[1:], len(group))

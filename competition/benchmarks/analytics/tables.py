@@ -57,11 +57,16 @@ def benchmark_table_compute(
     if defined.any():
         key[defined] = exact_order_key(rows["per_gb_num"].to_numpy()[defined], rows["per_gb_den"].to_numpy()[defined])
     rows["per_gb_key"] = key
-    rows["_undefined_last"] = ~defined
-    rows = rows.sort_values(
-        ["bucket", "_undefined_last", "per_gb_key", "price_cents", "tier_id"], kind="stable"
-    ).reset_index(drop=True)
-    rows["position"] = rows.groupby("bucket", observed=True).cumcount().to_numpy() + 1
+    # Display order: by bucket, defined per-GB first and cheapest first, then price, then tier id (unique,
+    # so the order is total). Bucket, undefined-last and key go into one integer to sort on fewer keys.
+    bucket_codes = rows["bucket"].cat.codes.to_numpy().astype(np.int64)
+    major = (bucket_codes * 2 + ~defined) * (len(rows) + 1) + key + 1
+    order = np.lexsort((rows["tier_id"].to_numpy(), rows["price_cents"].to_numpy(), major))
+    rows = rows.take(order).reset_index(drop=True)
+    sorted_buckets = bucket_codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]])
+    # position = 1 + the row's offset from the first row of its bucket.
+    rows["position"] = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)])) + 1
 
     rows["rank"], rows["index_hundredths"], summaries = _ranks_and_summaries(rows, "ranked")
     rows["rank_with_from"], rows["index_with_from_hundredths"], with_from = _ranks_and_summaries(
@@ -76,7 +81,6 @@ def benchmark_table_compute(
             }
         )
     _day_medians(rows, summaries, include_promotional=include_promotional)
-    rows = rows.drop(columns=["_undefined_last"])
     summary_frame = pd.DataFrame(summaries).astype(
         {
             column: "Int64"

@@ -12,14 +12,13 @@ from plans.pricing import BUCKET_LABELS, VALIDITY_BUCKETS, PerGbUndefined
 def validity_buckets(validity_days: pd.Series) -> pd.Series:
     """Each validity's bucket label (1-7, 8-14, 15-29, 30+) as an ordered categorical."""
     days = validity_days.to_numpy()
-    conditions = [
-        (days >= first) & (days <= (last if last is not None else np.iinfo(np.int64).max))
-        for _, first, last in VALIDITY_BUCKETS
-    ]
-    labels = np.select(conditions, list(BUCKET_LABELS), default="")
-    if (labels == "").any():
+    if len(days) and int(days.min()) < VALIDITY_BUCKETS[0][1]:
         raise ValueError("validity_days must be at least 1")
-    return pd.Series(pd.Categorical(labels, categories=list(BUCKET_LABELS), ordered=True), index=validity_days.index)
+    # The buckets are contiguous from day 1, so a bucket's code is how many buckets start on or before the day.
+    firsts = np.array([first for _, first, _ in VALIDITY_BUCKETS], dtype=np.int64)
+    codes = np.searchsorted(firsts, days, side="right") - 1
+    categories = pd.CategoricalDtype(pd.Index(list(BUCKET_LABELS), dtype="str"), ordered=True)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=categories), index=validity_days.index)
 
 
 def unit_prices(tiers: pd.DataFrame) -> pd.DataFrame:
@@ -34,13 +33,12 @@ def unit_prices(tiers: pd.DataFrame) -> pd.DataFrame:
     data_values = data.fillna(0).to_numpy(dtype=np.int64)
     zero = ~unknown & (data_values == 0)
     # The order of the checks follows pricing.price_per_gb: unlimited, then unknown, then zero.
-    reason = np.select(
-        [unlimited, unknown, zero],
-        [PerGbUndefined.DATA_UNLIMITED.value, PerGbUndefined.DATA_UNKNOWN.value, PerGbUndefined.DATA_ZERO.value],
-        default="",
-    )
-    defined = reason == ""
-    out["per_gb_undefined"] = pd.Series(reason, index=out.index).replace("", None).astype("category")
+    reasons = [PerGbUndefined.DATA_UNLIMITED.value, PerGbUndefined.DATA_UNKNOWN.value, PerGbUndefined.DATA_ZERO.value]
+    reason = np.select([unlimited, unknown, zero], [0, 1, 2], default=-1)
+    defined = reason < 0
+    # The reasons that occur, as a categorical by codes (no string per row); missing where per-GB is defined.
+    undefined = pd.Categorical.from_codes(reason, categories=pd.Index(reasons, dtype="str")).remove_unused_categories()
+    out["per_gb_undefined"] = pd.Series(undefined, index=out.index).cat.reorder_categories(sorted(undefined.categories))
     out["per_gb_defined"] = defined
     # price_cents fits numeric(10, 2), so 10x it stays far inside int64.
     num = np.where(defined, price * 10, 0)
@@ -50,8 +48,7 @@ def unit_prices(tiers: pd.DataFrame) -> pd.DataFrame:
     per_gb = np.zeros(len(out), dtype=np.int64)
     if defined.any():
         per_gb[defined] = div_round_half_up(scale(price[defined], 1000), data_values[defined])
-    out["price_per_gb_cents"] = pd.array(np.where(defined, per_gb, 0), dtype="Int64")
-    out.loc[~defined, "price_per_gb_cents"] = pd.NA
+    out["price_per_gb_cents"] = pd.arrays.IntegerArray(per_gb, ~defined)
     out["price_per_day_cents"] = div_round_half_up(price, days)
     out["price_per_30_days_cents"] = div_round_half_up(scale(price, 30), days)
     return out

@@ -401,3 +401,23 @@ def test_the_median_tier_has_an_index_of_100(draw):
     ]
     assert at_median and all(value == 10000 for value in at_median)
     assert summary(summaries, "1-7")["median_per_gb_cents"] == analytics.fraction_round_half_up(median)
+
+
+def test_a_categorical_input_normalises_as_its_text_would():
+    from competition.benchmarks.analytics.frames import text_category
+
+    series = pd.Series(pd.Categorical(["b", "a", "", "b"], categories=["z", "b", "a", ""]))
+    normalised = text_category(series)
+    assert normalised.tolist() == ["b", "a", "", "b"]
+    assert normalised.cat.categories.tolist() == ["", "a", "b"]  # only those that occur, sorted
+    pd.testing.assert_series_equal(normalised, series.astype(str).astype("category"))
+
+
+def test_candidates_already_in_exact_order_are_not_sorted_again():
+    from competition.benchmarks.analytics.metrics import candidate_order
+
+    bucket, key = np.array([0, 0, 0, 1]), np.array([0, 1, 1, 0])
+    price, tier = np.array([5, 3, 4, 9]), np.array([9, 2, 1, 3])
+    assert candidate_order(bucket, key, price, tier).tolist() == [0, 1, 2, 3]
+    # Same key and price: the lower tier id first.
+    assert candidate_order(bucket, key, np.array([5, 3, 3, 9]), tier).tolist() == [0, 2, 1, 3]
