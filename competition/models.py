@@ -4,6 +4,7 @@ from competition.analyser.models import DraftSet
 from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
 from competition.benchmarks.models import (
     BenchmarkBasketCost,
+    BenchmarkBasketInput,
     BenchmarkBucketSummary,
     BenchmarkMatrixCell,
     BenchmarkPendingPlan,
@@ -18,6 +19,7 @@ from competition.watching.models import Notification, Watch, WatchingSettings
 
 __all__ = [
     "BenchmarkBasketCost",
+    "BenchmarkBasketInput",
     "BenchmarkBucketSummary",
     "BenchmarkHistoryDay",
     "BenchmarkHistoryPoint",

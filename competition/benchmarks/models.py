@@ -66,6 +66,9 @@ class BenchmarkRun(models.Model):
         _("revision"), default=0, help_text=_("How many edits were patched into the run since it was computed.")
     )
     updated_at = models.DateTimeField(_("patched at"), null=True, blank=True)
+    # The revision its compact basket input (BenchmarkBasketInput) was last brought up to; empty until a
+    # follow-up of the publish has stored it. Any other value than `revision` = not ready, cost from the tiers.
+    basket_input_revision = models.PositiveIntegerField(_("basket input revision"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -238,6 +241,37 @@ class BenchmarkBasketCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile} {self.province_code}/{self.operator_code}: {self.cost_cny}"
+
+
+class BenchmarkBasketInput(models.Model):
+    """One row of a run's compact basket input (analytics.basket_input_compact): the cheapest tier of a
+    province, operator, validity and cover keys, standing for `tier_count` tiers. Costing any visitor
+    profile over these rows gives what costing it over every tier gives, from a few thousand rows."""
+
+    run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="basket_inputs", verbose_name=_("run"))
+    province_code = models.CharField(_("province"), max_length=2)
+    operator_code = models.CharField(_("operator"), max_length=16)
+    tier_id = models.BigIntegerField(_("tier id"))
+    plan_id = models.BigIntegerField(_("plan id"))
+    branch_name_zh = models.CharField(_("branch"), max_length=64)
+    plan_name_zh = models.CharField(_("plan"), max_length=150)
+    validity_days = models.PositiveIntegerField(_("validity (days)"))
+    price_cents = models.BigIntegerField(_("price (CNY cents)"))
+    data_mgb = models.BigIntegerField(_("data (MB)"), null=True)
+    data_unlimited = models.BooleanField(_("unlimited data"), default=False)
+    domestic_voice_min = models.IntegerField(_("domestic minutes"), null=True)
+    intl_voice_min = models.IntegerField(_("international minutes"), null=True)
+    is_promotional = models.BooleanField(_("promotional"), default=False)
+    tier_count = models.PositiveIntegerField(_("tiers"), help_text=_("How many tiers this row stands for."))
+
+    class Meta:
+        ordering = ["run_id", "tier_id"]
+        verbose_name = _("benchmark basket input")
+        verbose_name_plural = _("benchmark basket inputs")
+        indexes = [models.Index(fields=["run", "province_code"], name="benchmarkbasketin_run_prov")]
+
+    def __str__(self) -> str:
+        return f"{self.province_code}/{self.operator_code} tier {self.tier_id} x{self.tier_count}"
 
 
 class BenchmarkSchedule(models.Model):

@@ -16,7 +16,7 @@ The entry point is `benchmarks_compute(tiers, parameters=...)` (compute.py); the
 selector's frame and stores the `BenchmarkResult`.
 """
 
-from competition.benchmarks.analytics.baskets import basket_costs_compute
+from competition.benchmarks.analytics.baskets import BASKET_INPUT_COLUMNS, basket_costs_compute, basket_input_compact
 from competition.benchmarks.analytics.compute import benchmarks_compute, history_compute
 from competition.benchmarks.analytics.contract import (
     DEFAULT_BASKETS,
@@ -45,6 +45,7 @@ from competition.benchmarks.analytics.tables import benchmark_table_compute
 from competition.benchmarks.analytics.unit_prices import unit_prices, validity_buckets
 
 __all__ = [
+    "BASKET_INPUT_COLUMNS",
     "CHEAPEST_NEEDS_OPERATORS",
     "DEFAULT_BASKETS",
     "HISTORY_COLUMNS",
@@ -57,6 +58,7 @@ __all__ = [
     "BenchmarkParameters",
     "BenchmarkResult",
     "basket_costs_compute",
+    "basket_input_compact",
     "benchmark_table_compute",
     "benchmarks_compute",
     "cheapest_operators",
