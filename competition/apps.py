@@ -26,3 +26,8 @@ class CompetitionConfig(AppConfig):
         from competition.watching.receivers import watching_on_benchmark_run_published
 
         benchmark_run_published.connect(watching_on_benchmark_run_published, dispatch_uid="competition_watching_run")
+
+        # Any visitor profile is costed from a compact input stored after each publish (a worker's task).
+        from competition.benchmarks.receivers import basket_input_on_run_published
+
+        benchmark_run_published.connect(basket_input_on_run_published, dispatch_uid="competition_basket_input")

@@ -4,6 +4,7 @@ from competition.analyser.models import DraftSet
 from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
 from competition.benchmarks.models import (
     BenchmarkBasketCost,
+    BenchmarkBasketCover,
     BenchmarkBasketInput,
     BenchmarkBucketSummary,
     BenchmarkMatrixCell,
@@ -19,6 +20,7 @@ from competition.watching.models import Notification, Watch, WatchingSettings
 
 __all__ = [
     "BenchmarkBasketCost",
+    "BenchmarkBasketCover",
     "BenchmarkBasketInput",
     "BenchmarkBucketSummary",
     "BenchmarkHistoryDay",

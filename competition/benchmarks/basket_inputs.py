@@ -16,19 +16,26 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Any
+import zlib
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 
 from competition.benchmarks import analytics, inputs, selectors
-from competition.benchmarks.models import BenchmarkBasketInput, BenchmarkRun
+from competition.benchmarks.models import BenchmarkBasketCover, BenchmarkBasketInput, BenchmarkRun
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
 logger = logging.getLogger(__name__)
 
-# The stored columns, in the table's and the frame's order (`is_from_price` is not stored: always false).
-_STORED = [column for column in analytics.BASKET_INPUT_COLUMNS if column != "is_from_price"]
+# The stored columns of the frame (`is_from_price` is not stored: always false in a basket input).
+_FRAME = [column for column in analytics.BASKET_INPUT_COLUMNS if column != "is_from_price"]
+_NAMES = ("branch_name_zh", "plan_name_zh")
+# A province's packed cover classes: one int64 array per column, the operator as an index into operator_codes.
+COVER_COLUMNS = ("operator", "validity_days", "data_key", "domestic_key", "intl_key", "tier_count")
 
 
 def basket_input_include_promotional(run: BenchmarkRun) -> bool:
@@ -60,10 +67,9 @@ def basket_input_store(*, run_id: int) -> bool:
         if locked is None or locked.revision != revision:
             logger.info("basket input of run %s skipped: patched while it was computed", run_id)
             return False
-        _rows_delete(run_id=run_id, provinces=None)
-        _rows_insert(run_id=run_id, compact=compact)
+        _replace(run_id=run_id, compact=compact, provinces=None)
         BenchmarkRun.objects.filter(pk=run_id).update(basket_input_revision=revision)
-    logger.info("basket input of run %s stored: %d rows", run_id, len(compact))
+    logger.info("basket input of run %s stored: %d cover classes", run_id, len(compact))
     return True
 
 
@@ -74,81 +80,169 @@ def basket_input_patch(*, run: BenchmarkRun, provinces: list[str], tiers: pd.Dat
     if not basket_input_ready(run):
         return
     compact = analytics.basket_input_compact(tiers, include_promotional=basket_input_include_promotional(run))
-    _rows_delete(run_id=run.pk, provinces=provinces)
-    _rows_insert(run_id=run.pk, compact=compact.loc[compact["province_code"].astype(str).isin(provinces)])
+    compact = compact.loc[compact["province_code"].astype(str).isin(provinces)].reset_index(drop=True)
+    _replace(run_id=run.pk, compact=compact, provinces=provinces)
     run.basket_input_revision = run.revision + 1
     BenchmarkRun.objects.filter(pk=run.pk).update(basket_input_revision=run.basket_input_revision)
 
 
-def basket_input_frame(run: BenchmarkRun) -> pd.DataFrame:
-    """The run's stored compact input as a basket frame (`analytics.BASKET_INPUT_COLUMNS`), in tier order.
+def basket_input_choosable_frame(run: BenchmarkRun) -> pd.DataFrame:
+    """The run's stored tiers that some profile can choose, as a basket frame (`analytics.BASKET_INPUT_COLUMNS`)
+    without their names (empty: `basket_input_names` gives those of the few chosen).
 
-    One COPY on PostgreSQL (no Python object per value), `.values_list()` elsewhere.
+    `analytics.basket_costs_compute` on it chooses what it chooses on every tier (the covering-tier
+    counts come from `basket_input_cover_classes`). One COPY on PostgreSQL, `.values_list()` elsewhere.
     """
-    rows = BenchmarkBasketInput.objects.filter(run_id=run.pk).order_by("tier_id").values_list(*_STORED)
+    read = [column for column in _FRAME if column not in _NAMES]
+    rows = BenchmarkBasketInput.objects.filter(run_id=run.pk).order_by().values_list(*read)
     if connection.vendor == "postgresql":
         sql, params = rows.query.sql_with_params()
+        statement = cast("PostgresOperations", connection.ops).compose_sql(sql, params)
         buffer = io.BytesIO()
-        with connection.cursor() as cursor:
-            statement = cursor.mogrify(sql, params)
-            statement = statement.decode() if isinstance(statement, bytes) else statement
-            with cursor.cursor.copy(f"COPY ({statement}) TO STDOUT WITH CSV") as copy:
-                for block in copy:
-                    buffer.write(block)
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({statement}) TO STDOUT WITH CSV") as copy:
+            for block in copy:
+                buffer.write(block)
         buffer.seek(0)
+        nullable = ("data_mgb", "domestic_voice_min", "intl_voice_min")
         frame = pd.read_csv(
             buffer,
-            names=_STORED,
+            names=read,
             header=None,
             dtype={
-                **{column: "str" for column in ("province_code", "operator_code", "branch_name_zh", "plan_name_zh")},
+                "province_code": "str",
+                "operator_code": "str",
                 "data_unlimited": "str",
                 "is_promotional": "str",
-                **{column: "float64" for column in ("data_mgb", "domestic_voice_min", "intl_voice_min")},
+                **dict.fromkeys(nullable, "float64"),
             },
             keep_default_na=False,
-            na_values={column: [""] for column in ("data_mgb", "domestic_voice_min", "intl_voice_min")},
+            na_values={column: [""] for column in nullable},
         )
         for column in ("data_unlimited", "is_promotional"):
             frame[column] = frame[column] == "t"
     else:
-        frame = pd.DataFrame.from_records(list(rows), columns=_STORED)
-    return _typed(frame)
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """The input contract's dtypes for the basket columns (what `normalise_input` gives the full input)."""
+        frame = pd.DataFrame.from_records(list(rows), columns=read)
     typed: dict[str, Any] = {}
     for column in analytics.BASKET_INPUT_COLUMNS:
         if column == "is_from_price":
             typed[column] = np.zeros(len(frame), dtype=bool)
             continue
+        if column in _NAMES:
+            typed[column] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int64), categories=[""])
+            continue
         dtype = analytics.INPUT_DTYPES.get(column, "int64")
         series = frame[column]
         if dtype == "category":
-            series = series.fillna("").astype(str).astype("category")
+            series = series.astype(str).astype("category")
         elif dtype == "bool":
-            series = series.fillna(False).astype(bool)
+            series = series.astype(bool)
         else:
             series = series.astype(dtype)
         typed[column] = series
-    return pd.DataFrame(typed)
+    return pd.DataFrame(typed).sort_values("tier_id", kind="stable").reset_index(drop=True)
 
 
-def _rows_delete(*, run_id: int, provinces: list[str] | None) -> None:
-    rows = BenchmarkBasketInput.objects.filter(run_id=run_id)
-    if provinces is not None:
-        rows = rows.filter(province_code__in=provinces)
-    rows._raw_delete(rows.db)
+def basket_input_names(run: BenchmarkRun, tier_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The branch and plan names the run's stored choosable tiers carry (those of the input), by tier id."""
+    rows = BenchmarkBasketInput.objects.filter(run_id=run.pk, tier_id__in=tier_ids)
+    return {tier_id: (branch, plan) for tier_id, branch, plan in rows.values_list("tier_id", *_NAMES)}
 
 
-def _rows_insert(*, run_id: int, compact: pd.DataFrame) -> None:
-    """Insert compact rows (at most some tens of thousands at a million tiers: one bulk insert suffices)."""
+def basket_input_cover_classes(run: BenchmarkRun) -> pd.DataFrame:
+    """The run's stored cover classes (`analytics.basket_cover_classes`' columns), unpacked from one row per
+    province; province and operator codes as categoricals."""
+    packed = list(
+        BenchmarkBasketCover.objects.filter(run_id=run.pk).values_list("province_code", "operator_codes", "classes")
+    )
+    operators = sorted({code for _, codes, _ in packed for code in codes})
+    provinces = sorted(province for province, _, _ in packed)
+    parts: dict[str, list[np.ndarray]] = {column: [] for column in ("province", *COVER_COLUMNS)}
+    for province, operator_codes, classes in packed:
+        matrix = _unpack(bytes(classes))
+        renumber = np.array([operators.index(code) for code in operator_codes], dtype=np.int64)
+        parts["province"].append(np.full(matrix.shape[1], provinces.index(province), dtype=np.int64))
+        for column, values in zip(COVER_COLUMNS, matrix, strict=True):
+            parts[column].append(renumber[values] if column == "operator" and len(renumber) else values)
+    joined = {
+        column: np.concatenate(values) if values else np.empty(0, dtype=np.int64) for column, values in parts.items()
+    }
+    return pd.DataFrame(
+        {
+            "province_code": pd.Categorical.from_codes(joined.pop("province"), categories=provinces),
+            "operator_code": pd.Categorical.from_codes(joined.pop("operator"), categories=operators),
+            **joined,
+        }
+    )
+
+
+# Packed as int32 (allowances and counts fit; the keys' "covers all" and "covers none" become int32's
+# extremes) and zlib: a million tiers' classes are about a megabyte to read.
+_PACKED_ALL, _PACKED_NONE = np.iinfo(np.int32).max, np.iinfo(np.int32).min
+_KEY_ROWS = (COVER_COLUMNS.index("data_key"), COVER_COLUMNS.index("domestic_key"), COVER_COLUMNS.index("intl_key"))
+
+
+def _pack(matrix: np.ndarray) -> bytes:
+    packed = matrix.copy()
+    for row in _KEY_ROWS:
+        packed[row] = np.where(matrix[row] == analytics.COVERS_ALL, _PACKED_ALL, packed[row])
+        packed[row] = np.where(matrix[row] == analytics.COVERS_NONE, _PACKED_NONE, packed[row])
+    inner = (packed > _PACKED_NONE) & (packed < _PACKED_ALL)
+    if not np.all(inner | np.isin(np.arange(len(packed))[:, None], _KEY_ROWS)):
+        raise ValueError("a basket cover value does not fit 32 bits")
+    return zlib.compress(packed.astype("<i4").tobytes(), 1)
+
+
+def _unpack(data: bytes) -> np.ndarray:
+    matrix = np.frombuffer(zlib.decompress(data), dtype="<i4").astype(np.int64).reshape(len(COVER_COLUMNS), -1)
+    for row in _KEY_ROWS:
+        matrix[row] = np.where(matrix[row] == _PACKED_ALL, analytics.COVERS_ALL, matrix[row])
+        matrix[row] = np.where(matrix[row] == _PACKED_NONE, analytics.COVERS_NONE, matrix[row])
+    return matrix
+
+
+def _replace(*, run_id: int, compact: pd.DataFrame, provinces: list[str] | None) -> None:
+    """Replace the run's choosable tiers and cover classes (of `provinces`, or all) with those of `compact`."""
+    for model in (BenchmarkBasketInput, BenchmarkBasketCover):
+        rows = model.objects.filter(run_id=run_id)
+        if provinces is not None:
+            rows = rows.filter(province_code__in=provinces)
+        rows._raw_delete(rows.db)
     if not len(compact):
         return
-    columns = {column: compact[column].astype(object).where(compact[column].notna(), None) for column in _STORED}
-    records = zip(*(columns[column].tolist() for column in _STORED), strict=True)
+    _choosable_insert(run_id=run_id, rows=compact.loc[analytics.basket_input_choosable(compact)])
+    classes = analytics.basket_cover_classes(compact)
+    covers = []
+    for province, part in classes.groupby("province_code", sort=True):
+        operator_codes = sorted(set(part["operator_code"]))
+        index = {code: number for number, code in enumerate(operator_codes)}
+        matrix = np.stack(
+            [part["operator_code"].map(index).to_numpy(dtype=np.int64)]
+            + [part[column].to_numpy(dtype=np.int64) for column in COVER_COLUMNS[1:]]
+        )
+        covers.append(
+            BenchmarkBasketCover(
+                run_id=run_id, province_code=str(province), operator_codes=operator_codes, classes=_pack(matrix)
+            )
+        )
+    BenchmarkBasketCover.objects.bulk_create(covers)
+
+
+def _choosable_insert(*, run_id: int, rows: pd.DataFrame) -> None:
+    """Insert the choosable tiers (COPY on PostgreSQL, one bulk insert elsewhere)."""
+    columns: dict[str, list[Any]] = {"run_id": [run_id] * len(rows)}
+    for column in _FRAME:
+        series = rows[column]
+        columns[column] = series.astype(object).where(series.notna(), None).tolist()
+    names = ["run_id", *_FRAME]
+    records = list(zip(*(columns[column] for column in names), strict=True))
+    if not records:
+        return
+    if connection.vendor == "postgresql":
+        table = BenchmarkBasketInput._meta.db_table
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row(record)
+        return
     BenchmarkBasketInput.objects.bulk_create(
-        [BenchmarkBasketInput(run_id=run_id, **dict(zip(_STORED, record, strict=True))) for record in records],
-        batch_size=5000,
+        [BenchmarkBasketInput(**dict(zip(names, record, strict=True))) for record in records], batch_size=2000
     )

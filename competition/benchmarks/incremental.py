@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from competition.benchmarks import analytics, inputs, selectors, services, storage
+from competition.benchmarks import analytics, basket_inputs, inputs, selectors, services, storage
 from competition.benchmarks.history import services as history_services
 from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
 from competition.benchmarks.models import (
@@ -171,6 +171,7 @@ def _baskets_patch(*, run: BenchmarkRun, provinces: list[str], parameters: analy
     )
     BenchmarkBasketCost.objects.filter(run=run, province_code__in=provinces).delete()
     storage.baskets_store(run=run, baskets=costs)
+    basket_inputs.basket_input_patch(run=run, provinces=provinces, tiers=tiers)
 
 
 def _chained_fingerprint(run: BenchmarkRun, edited: pd.DataFrame) -> str:

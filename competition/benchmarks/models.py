@@ -244,9 +244,9 @@ class BenchmarkBasketCost(models.Model):
 
 
 class BenchmarkBasketInput(models.Model):
-    """One row of a run's compact basket input (analytics.basket_input_compact): the cheapest tier of a
-    province, operator, validity and cover keys, standing for `tier_count` tiers. Costing any visitor
-    profile over these rows gives what costing it over every tier gives, from a few thousand rows."""
+    """A tier some visitor profile can choose (analytics.basket_input_choosable): costing any profile
+    over a run's rows chooses the tiers, at the costs, that costing it over every tier chooses.
+    `tier_count`: the tiers of its province, operator, validity and cover keys it stands for."""
 
     run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="basket_inputs", verbose_name=_("run"))
     province_code = models.CharField(_("province"), max_length=2)
@@ -272,6 +272,26 @@ class BenchmarkBasketInput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_code}/{self.operator_code} tier {self.tier_id} x{self.tier_count}"
+
+
+class BenchmarkBasketCover(models.Model):
+    """A province's cover classes in a run (analytics.basket_input_compact's rows, by cover keys): what
+    the covering-tier count of any profile needs (analytics.basket_covering_counts), packed as one
+    int64 array (columns `basket_inputs.COVER_COLUMNS`) so a request reads a few rows, not 100,000s."""
+
+    run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="basket_covers", verbose_name=_("run"))
+    province_code = models.CharField(_("province"), max_length=2)
+    operator_codes = models.JSONField(_("operators"), default=list, help_text=_("The operators the classes index."))
+    classes = models.BinaryField(_("cover classes"))
+
+    class Meta:
+        ordering = ["run_id", "province_code"]
+        verbose_name = _("benchmark basket cover")
+        verbose_name_plural = _("benchmark basket covers")
+        constraints = [models.UniqueConstraint(fields=["run", "province_code"], name="benchmarkbasketcover_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.province_code}: {len(self.classes) // 48} cover classes"
 
 
 class BenchmarkSchedule(models.Model):

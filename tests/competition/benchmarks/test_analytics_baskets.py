@@ -158,3 +158,53 @@ def test_compacting_a_compact_input_changes_nothing(draw):
     again = analytics.basket_input_compact(compact)
 
     assert _records(again) == _records(compact)
+
+
+def test_a_tier_another_covers_more_cheaply_or_first_cannot_be_chosen():
+    frame = analytics.tiers_frame(
+        [
+            _tier(1, "11", "cmcc", 7, 3000, 10_000, 100, 0),
+            _tier(2, "11", "cmcc", 7, 3000, 5_000, 100, 0),  # same price, less data, later id
+            _tier(3, "11", "cmcc", 7, 2000, 5_000, 100, 0),  # cheaper: stays
+            _tier(4, "11", "cmcc", 7, 4000, 10_000, 200, 0),  # more minutes: stays
+            _tier(5, "11", "cmcc", 7, 5000, 10_000, 200, 0),  # dearer, no more of anything
+            _tier(6, "11", "cmcc", 7, 9000, 1_000, data_unlimited=True),  # unlimited: stays
+            _tier(7, "11", "cmcc", 30, 9000, 1_000, 100, 0),  # another validity: stays
+        ]
+    )
+    compact = analytics.basket_input_compact(frame)
+
+    choosable = analytics.basket_input_choosable(compact)
+
+    assert list(compact.loc[choosable, "tier_id"]) == [1, 3, 4, 6, 7]
+
+
+@settings(max_examples=200, deadline=None)
+@given(markets, st.lists(profiles, min_size=1, max_size=4), st.booleans())
+def test_the_choosable_rows_choose_the_same_tiers_at_the_same_costs(draw, drawn_profiles, include_promotional):
+    frame = _market(draw)
+    slugged = [
+        analytics.BasketProfile(**{**profile.__dict__, "slug": f"p{number}"})
+        for number, profile in enumerate(drawn_profiles)
+    ]
+    compact = analytics.basket_input_compact(frame, include_promotional=include_promotional)
+    choosable = compact.loc[analytics.basket_input_choosable(compact)]
+
+    full = analytics.basket_costs_compute(frame, profiles=slugged, include_promotional=include_promotional)
+    small = analytics.basket_costs_compute(choosable, profiles=slugged, include_promotional=include_promotional)
+
+    assert _records(small.drop(columns="candidate_count")) == _records(full.drop(columns="candidate_count"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(markets, profiles, st.booleans())
+def test_the_cover_classes_count_the_covering_tiers_of_every_pair(draw, profile, include_promotional):
+    frame = _market(draw)
+    compact = analytics.basket_input_compact(frame, include_promotional=include_promotional)
+
+    counts = analytics.basket_covering_counts(analytics.basket_cover_classes(compact), profile)
+
+    full = analytics.basket_costs_compute(frame, profiles=[profile], include_promotional=include_promotional)
+    assert counts == {
+        (row["province_code"], row["operator_code"]): row["candidate_count"] for row in full.to_dict("records")
+    }
