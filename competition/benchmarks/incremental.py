@@ -28,10 +28,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from competition.benchmarks import analytics, basket_inputs, inputs, selectors, services, storage
+from competition.benchmarks import analytics, basket_inputs, inputs, run_counts, selectors, services, storage
 from competition.benchmarks.history import services as history_services
 from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
 from competition.benchmarks.models import (
@@ -81,12 +81,16 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
     edited = inputs.benchmark_input_frame(on=day, where=Q(plan_id__in=plans))
     if len(edited) > PATCH_MAX_TIERS:
         return None
-    before = set(
+    stored = list(
         BenchmarkRow.objects.filter(run=run, plan_id__in=plans)
-        .values_list("bucket", "province_code")
+        .values_list("bucket", "province_code", "operator_code")
+        .annotate(rows=Count("id"))
         .order_by()
-        .distinct()
     )
+    before = {(bucket, province) for bucket, province, _, _ in stored}
+    removed: dict[str, int] = {}
+    for _, _, operator, count in stored:
+        removed[operator] = removed.get(operator, 0) + count
     buckets = {bucket for bucket, _ in before} | set(analytics.validity_buckets(edited["validity_days"]).astype(str))
     provinces = {province for _, province in before} | set(edited["province_code"].astype(str))
     with transaction.atomic():
@@ -105,6 +109,9 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
         run.matrix_cell_count = BenchmarkMatrixCell.objects.filter(run=run).count()
         run.basket_cost_count = BenchmarkBasketCost.objects.filter(run=run).count()
         run.input_fingerprint = _chained_fingerprint(run, edited)
+        run.operator_row_counts = run_counts.operator_row_counts(
+            rows=edited, counts=run.operator_row_counts, removed=removed
+        )
         run.save(
             update_fields=[
                 "revision",
@@ -115,6 +122,7 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
                 "matrix_cell_count",
                 "basket_cost_count",
                 "input_fingerprint",
+                "operator_row_counts",
             ]
         )
         if history_day is not None:

@@ -69,6 +69,8 @@ class BenchmarkRun(models.Model):
     # The revision its compact basket input (BenchmarkBasketInput) was last brought up to; empty until a
     # follow-up of the publish has stored it. Any other value than `revision` = not ready, cost from the tiers.
     basket_input_revision = models.PositiveIntegerField(_("basket input revision"), null=True, blank=True)
+    # Per operator, the run's rows (every bucket): the comparison matrix's column order (run_counts).
+    operator_row_counts = models.JSONField(_("rows per operator"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
