@@ -14,10 +14,9 @@ equals the run's `revision` and cost from the tiers otherwise.
 
 from __future__ import annotations
 
-import io
 import logging
 import zlib
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,13 +26,27 @@ from competition.benchmarks import analytics, inputs, selectors
 from competition.benchmarks.models import BenchmarkBasketCover, BenchmarkBasketInput, BenchmarkRun
 
 if TYPE_CHECKING:
-    from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
+    pass
 
 logger = logging.getLogger(__name__)
 
 # The stored columns of the frame (`is_from_price` is not stored: always false in a basket input).
 _FRAME = [column for column in analytics.BASKET_INPUT_COLUMNS if column != "is_from_price"]
 _NAMES = ("branch_name_zh", "plan_name_zh")
+# A province's packed choosable tiers: int64 columns, an unknown allowance as COVERS_NONE.
+CHOOSABLE_COLUMNS = (
+    "operator",
+    "tier_id",
+    "plan_id",
+    "validity_days",
+    "price_cents",
+    "data_mgb",
+    "data_unlimited",
+    "domestic_voice_min",
+    "intl_voice_min",
+    "is_promotional",
+    "tier_count",
+)
 # A province's packed cover classes: one int64 array per column, the operator as an index into operator_codes.
 COVER_COLUMNS = ("operator", "validity_days", "data_key", "domestic_key", "intl_key", "tier_count")
 
@@ -91,55 +104,51 @@ def basket_input_choosable_frame(run: BenchmarkRun) -> pd.DataFrame:
     without their names (empty: `basket_input_names` gives those of the few chosen).
 
     `analytics.basket_costs_compute` on it chooses what it chooses on every tier (the covering-tier
-    counts come from `basket_input_cover_classes`). One COPY on PostgreSQL, `.values_list()` elsewhere.
+    counts come from `basket_input_cover_classes`). Read from one packed row per province.
     """
-    read = [column for column in _FRAME if column not in _NAMES]
-    rows = BenchmarkBasketInput.objects.filter(run_id=run.pk).order_by().values_list(*read)
-    if connection.vendor == "postgresql":
-        sql, params = rows.query.sql_with_params()
-        statement = cast("PostgresOperations", connection.ops).compose_sql(sql, params)
-        buffer = io.BytesIO()
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({statement}) TO STDOUT WITH CSV") as copy:
-            for block in copy:
-                buffer.write(block)
-        buffer.seek(0)
-        nullable = ("data_mgb", "domestic_voice_min", "intl_voice_min")
-        frame = pd.read_csv(
-            buffer,
-            names=read,
-            header=None,
-            dtype={
-                "province_code": "str",
-                "operator_code": "str",
-                "data_unlimited": "str",
-                "is_promotional": "str",
-                **dict.fromkeys(nullable, "float64"),
-            },
-            keep_default_na=False,
-            na_values={column: [""] for column in nullable},
+    packed = list(
+        BenchmarkBasketCover.objects.filter(run_id=run.pk).values_list("province_code", "operator_codes", "choosable")
+    )
+    operators = sorted({code for _, codes, _ in packed for code in codes})
+    provinces = sorted(province for province, _, _ in packed)
+    parts: dict[str, list[np.ndarray]] = {column: [] for column in ("province", *CHOOSABLE_COLUMNS)}
+    for province, operator_codes, choosable in packed:
+        matrix = np.frombuffer(zlib.decompress(bytes(choosable)), dtype="<i8").reshape(len(CHOOSABLE_COLUMNS), -1)
+        renumber = np.array([operators.index(code) for code in operator_codes], dtype=np.int64)
+        parts["province"].append(np.full(matrix.shape[1], provinces.index(province), dtype=np.int64))
+        for column, values in zip(CHOOSABLE_COLUMNS, matrix, strict=True):
+            parts[column].append(renumber[values] if column == "operator" and len(renumber) else values)
+    joined = {
+        column: np.concatenate(values) if values else np.empty(0, dtype=np.int64) for column, values in parts.items()
+    }
+    size = len(joined["tier_id"])
+
+    def nullable(column: str) -> pd.arrays.IntegerArray:
+        values = joined[column]
+        return pd.arrays.IntegerArray(
+            np.where(values == analytics.COVERS_NONE, 0, values), values == analytics.COVERS_NONE
         )
-        for column in ("data_unlimited", "is_promotional"):
-            frame[column] = frame[column] == "t"
-    else:
-        frame = pd.DataFrame.from_records(list(rows), columns=read)
-    typed: dict[str, Any] = {}
-    for column in analytics.BASKET_INPUT_COLUMNS:
-        if column == "is_from_price":
-            typed[column] = np.zeros(len(frame), dtype=bool)
-            continue
-        if column in _NAMES:
-            typed[column] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int64), categories=[""])
-            continue
-        dtype = analytics.INPUT_DTYPES.get(column, "int64")
-        series = frame[column]
-        if dtype == "category":
-            series = series.astype(str).astype("category")
-        elif dtype == "bool":
-            series = series.astype(bool)
-        else:
-            series = series.astype(dtype)
-        typed[column] = series
-    return pd.DataFrame(typed).sort_values("tier_id", kind="stable").reset_index(drop=True)
+
+    frame = pd.DataFrame(
+        {
+            "province_code": pd.Categorical.from_codes(joined["province"], categories=provinces),
+            "operator_code": pd.Categorical.from_codes(joined["operator"], categories=operators),
+            "tier_id": joined["tier_id"],
+            "plan_id": joined["plan_id"],
+            "branch_name_zh": pd.Categorical.from_codes(np.zeros(size, dtype=np.int64), categories=[""]),
+            "plan_name_zh": pd.Categorical.from_codes(np.zeros(size, dtype=np.int64), categories=[""]),
+            "validity_days": joined["validity_days"],
+            "price_cents": joined["price_cents"],
+            "data_mgb": nullable("data_mgb"),
+            "data_unlimited": joined["data_unlimited"].astype(bool),
+            "domestic_voice_min": nullable("domestic_voice_min"),
+            "intl_voice_min": nullable("intl_voice_min"),
+            "is_promotional": joined["is_promotional"].astype(bool),
+            "is_from_price": np.zeros(size, dtype=bool),
+            "tier_count": joined["tier_count"],
+        }
+    )
+    return frame.sort_values("tier_id", kind="stable").reset_index(drop=True)
 
 
 def basket_input_names(run: BenchmarkRun, tier_ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -209,8 +218,10 @@ def _replace(*, run_id: int, compact: pd.DataFrame, provinces: list[str] | None)
         rows._raw_delete(rows.db)
     if not len(compact):
         return
-    _choosable_insert(run_id=run_id, rows=compact.loc[analytics.basket_input_choosable(compact)])
+    choosable = compact.loc[analytics.basket_input_choosable(compact)]
+    _choosable_insert(run_id=run_id, rows=choosable)
     classes = analytics.basket_cover_classes(compact)
+    chosen_by_province = {str(code): part for code, part in choosable.groupby("province_code", observed=True)}
     covers = []
     for province, part in classes.groupby("province_code", sort=True):
         operator_codes = sorted(set(part["operator_code"]))
@@ -221,10 +232,25 @@ def _replace(*, run_id: int, compact: pd.DataFrame, provinces: list[str] | None)
         )
         covers.append(
             BenchmarkBasketCover(
-                run_id=run_id, province_code=str(province), operator_codes=operator_codes, classes=_pack(matrix)
+                run_id=run_id,
+                province_code=str(province),
+                operator_codes=operator_codes,
+                classes=_pack(matrix),
+                choosable=_pack_choosable(chosen_by_province[str(province)], index),
             )
         )
     BenchmarkBasketCover.objects.bulk_create(covers)
+
+
+def _pack_choosable(rows: pd.DataFrame, operator_index: dict[str, int]) -> bytes:
+    columns = [rows["operator_code"].astype(str).map(operator_index).to_numpy(dtype=np.int64)]
+    for column in CHOOSABLE_COLUMNS[1:]:
+        series = rows[column]
+        if column in {"data_mgb", "domestic_voice_min", "intl_voice_min"}:
+            columns.append(series.fillna(analytics.COVERS_NONE).to_numpy(dtype=np.int64))
+        else:
+            columns.append(series.to_numpy(dtype=np.int64))
+    return zlib.compress(np.stack(columns).astype("<i8").tobytes(), 1)
 
 
 def _choosable_insert(*, run_id: int, rows: pd.DataFrame) -> None:

@@ -285,6 +285,9 @@ class BenchmarkBasketCover(models.Model):
     province_code = models.CharField(_("province"), max_length=2)
     operator_codes = models.JSONField(_("operators"), default=list, help_text=_("The operators the classes index."))
     classes = models.BinaryField(_("cover classes"))
+    # The province's choosable tiers' numbers (`basket_inputs.CHOOSABLE_COLUMNS`), packed the same way: the
+    # request reads them here in one row per province; their names stay in BenchmarkBasketInput.
+    choosable = models.BinaryField(_("choosable tiers"), default=b"")
 
     class Meta:
         ordering = ["run_id", "province_code"]
