@@ -99,21 +99,30 @@ def basket_input_patch(*, run: BenchmarkRun, provinces: list[str], tiers: pd.Dat
     BenchmarkRun.objects.filter(pk=run.pk).update(basket_input_revision=run.basket_input_revision)
 
 
-def basket_input_choosable_frame(run: BenchmarkRun) -> pd.DataFrame:
+Packed = list[tuple[str, list[str], bytes, bytes]]
+
+
+def basket_input_packed(run: BenchmarkRun) -> Packed:
+    """The run's packed rows (province, operators, cover classes, choosable tiers): one query for both readers."""
+    rows = BenchmarkBasketCover.objects.filter(run_id=run.pk).values_list(
+        "province_code", "operator_codes", "classes", "choosable"
+    )
+    return [(province, list(codes), bytes(classes), bytes(choosable)) for province, codes, classes, choosable in rows]
+
+
+def basket_input_choosable_frame(run: BenchmarkRun, packed: Packed | None = None) -> pd.DataFrame:
     """The run's stored tiers that some profile can choose, as a basket frame (`analytics.BASKET_INPUT_COLUMNS`)
     without their names (empty: `basket_input_names` gives those of the few chosen).
 
     `analytics.basket_costs_compute` on it chooses what it chooses on every tier (the covering-tier
     counts come from `basket_input_cover_classes`). Read from one packed row per province.
     """
-    packed = list(
-        BenchmarkBasketCover.objects.filter(run_id=run.pk).values_list("province_code", "operator_codes", "choosable")
-    )
-    operators = sorted({code for _, codes, _ in packed for code in codes})
-    provinces = sorted(province for province, _, _ in packed)
+    packed = basket_input_packed(run) if packed is None else packed
+    operators = sorted({code for _, codes, _, _ in packed for code in codes})
+    provinces = sorted(province for province, _, _, _ in packed)
     parts: dict[str, list[np.ndarray]] = {column: [] for column in ("province", *CHOOSABLE_COLUMNS)}
-    for province, operator_codes, choosable in packed:
-        matrix = np.frombuffer(zlib.decompress(bytes(choosable)), dtype="<i8").reshape(len(CHOOSABLE_COLUMNS), -1)
+    for province, operator_codes, _, choosable in packed:
+        matrix = np.frombuffer(zlib.decompress(choosable), dtype="<i8").reshape(len(CHOOSABLE_COLUMNS), -1)
         renumber = np.array([operators.index(code) for code in operator_codes], dtype=np.int64)
         parts["province"].append(np.full(matrix.shape[1], provinces.index(province), dtype=np.int64))
         for column, values in zip(CHOOSABLE_COLUMNS, matrix, strict=True):
@@ -157,17 +166,15 @@ def basket_input_names(run: BenchmarkRun, tier_ids: list[int]) -> dict[int, tupl
     return {tier_id: (branch, plan) for tier_id, branch, plan in rows.values_list("tier_id", *_NAMES)}
 
 
-def basket_input_cover_classes(run: BenchmarkRun) -> pd.DataFrame:
+def basket_input_cover_classes(run: BenchmarkRun, packed: Packed | None = None) -> pd.DataFrame:
     """The run's stored cover classes (`analytics.basket_cover_classes`' columns), unpacked from one row per
     province; province and operator codes as categoricals."""
-    packed = list(
-        BenchmarkBasketCover.objects.filter(run_id=run.pk).values_list("province_code", "operator_codes", "classes")
-    )
-    operators = sorted({code for _, codes, _ in packed for code in codes})
-    provinces = sorted(province for province, _, _ in packed)
+    packed = basket_input_packed(run) if packed is None else packed
+    operators = sorted({code for _, codes, _, _ in packed for code in codes})
+    provinces = sorted(province for province, _, _, _ in packed)
     parts: dict[str, list[np.ndarray]] = {column: [] for column in ("province", *COVER_COLUMNS)}
-    for province, operator_codes, classes in packed:
-        matrix = _unpack(bytes(classes))
+    for province, operator_codes, classes, _ in packed:
+        matrix = _unpack(classes)
         renumber = np.array([operators.index(code) for code in operator_codes], dtype=np.int64)
         parts["province"].append(np.full(matrix.shape[1], provinces.index(province), dtype=np.int64))
         for column, values in zip(COVER_COLUMNS, matrix, strict=True):

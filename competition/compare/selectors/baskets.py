@@ -155,9 +155,10 @@ def basket_answer_compact(*, run: BenchmarkRun, profile: analytics.BasketProfile
     `basket_answer_computed` gives, in a fraction of the time (docs/benchmarks.md).
     """
     include_promotional = basket_inputs.basket_input_include_promotional(run)
-    frame = basket_inputs.basket_input_choosable_frame(run)
+    packed = basket_inputs.basket_input_packed(run)
+    frame = basket_inputs.basket_input_choosable_frame(run, packed)
     costs = analytics.basket_costs_compute(frame, profiles=[profile], include_promotional=include_promotional)
-    counts = analytics.basket_covering_counts(basket_inputs.basket_input_cover_classes(run), profile)
+    counts = analytics.basket_covering_counts(basket_inputs.basket_input_cover_classes(run, packed), profile)
     operators = list(operator_list())
     provinces, sold = pairs_sold(run=run, include_promotional=include_promotional, operators=operators)
     rows = _cost_rows(costs)
