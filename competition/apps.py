@@ -33,3 +33,8 @@ class CompetitionConfig(AppConfig):
         benchmark_run_published.connect(
             sensitivity_on_benchmark_run_published, dispatch_uid="competition_analyser_sensitivity"
         )
+
+        # Any visitor profile is costed from a compact input stored after each publish (a worker's task).
+        from competition.benchmarks.receivers import basket_input_on_run_published
+
+        benchmark_run_published.connect(basket_input_on_run_published, dispatch_uid="competition_basket_input")

@@ -4,6 +4,8 @@ from competition.analyser.models import BenchmarkSensitivityBucket, BenchmarkSen
 from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
 from competition.benchmarks.models import (
     BenchmarkBasketCost,
+    BenchmarkBasketCover,
+    BenchmarkBasketInput,
     BenchmarkBucketSummary,
     BenchmarkMatrixCell,
     BenchmarkPendingPlan,
@@ -18,6 +20,8 @@ from competition.watching.models import Notification, Watch, WatchingSettings
 
 __all__ = [
     "BenchmarkBasketCost",
+    "BenchmarkBasketCover",
+    "BenchmarkBasketInput",
     "BenchmarkBucketSummary",
     "BenchmarkHistoryDay",
     "BenchmarkHistoryPoint",

@@ -50,5 +50,6 @@ def test_tasks_are_routed_by_name_to_their_queue():
     assert queue("core.jobs.run") == "default"
     # The stored rank sensitivity follows a published run without holding up the next patch.
     assert queue("competition.analyser_sensitivity_store") == "default"
+    assert queue("competition.benchmarks_basket_input") == "default"
     assert queue("competition.watching.notify_watchers") == "default"  # notifications (another branch's tasks)
     assert queue("plans.anything_new") == "default"

@@ -176,3 +176,18 @@ def rows_csv_chunks(frame: pd.DataFrame, *, chunk_rows: int | None = None) -> It
         buffer = io.BytesIO()
         table.slice(offset, chunk_rows).select(expressions).write_csv(buffer, include_header=False)
         yield buffer.getvalue()
+
+
+def rows_analyze() -> None:
+    """Planner statistics for the row table once a run's rows are in (PostgreSQL; nothing elsewhere).
+
+    COPY leaves the new run's hundreds of thousands of rows without statistics until autovacuum
+    comes round: meanwhile the planner takes the run for empty and answers the basket page's EXISTS
+    probes by hashing every row of an operator (seconds instead of milliseconds). ANALYZE samples a
+    fixed number of rows, so it costs about the same whatever the table's size; run in the publishing
+    transaction, its statistics become visible with the run.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(BenchmarkRow._meta.db_table)}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+
 from competition.benchmarks import scheduling, services
 
 logger = logging.getLogger(__name__)
@@ -21,3 +23,21 @@ def benchmarks_on_tiers_changed(sender: Any, plan_ids: list[int] | None = None, 
         # Eager mode computes in this process: a failure must not turn the analyst's saved edit into
         # an error. The recompute stays pending for the next change or an analyst's recompute.
         logger.exception("benchmark recompute after a tier change failed")
+
+
+def basket_input_on_run_published(sender: Any, run_id: int, **kwargs: Any) -> None:
+    """A run was published (computed or patched): store its compact basket input in a worker.
+
+    Without a broker (eager Celery) tasks would run here, in the process that published, and add
+    a second read of every tier to each recompute: then only when BENCHMARK_BASKET_INPUT_INLINE
+    says so (the tests); the basket page costs other profiles from every tier meanwhile.
+    """
+    from competition.benchmarks.tasks import benchmarks_basket_input_task
+
+    if settings.CELERY_TASK_ALWAYS_EAGER and not getattr(settings, "BENCHMARK_BASKET_INPUT_INLINE", False):
+        return
+    try:
+        benchmarks_basket_input_task.delay(run_id)
+    except Exception:
+        # The answer stays right without it (costed from every tier): a failure must not fail the publish.
+        logger.exception("storing the basket input of benchmark run %s failed", run_id)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from competition.benchmarks import analytics, inputs, storage
+from competition.benchmarks import analytics, copying, inputs, run_counts, storage
 from competition.benchmarks.history import services as history_services
 from competition.benchmarks.models import (
     BenchmarkRun,
@@ -78,6 +78,7 @@ def benchmark_run_compute(
         _progress(run, BenchmarkRun.Stage.STORING, 60)
         with transaction.atomic():
             storage.benchmark_result_store(run=run, result=result)
+            copying.rows_analyze()
             run.status = BenchmarkRun.Status.COMPLETE
             run.stage = BenchmarkRun.Stage.DONE
             run.progress = 100
@@ -88,6 +89,7 @@ def benchmark_run_compute(
             run.ranked_count = int(result.rows["ranked"].sum()) if len(result.rows) else 0
             run.matrix_cell_count = len(result.matrix)
             run.basket_cost_count = len(result.baskets)
+            run.operator_row_counts = run_counts.operator_row_counts(rows=result.rows)
             run.duration_ms = int((time.monotonic() - started) * 1000)
             run.save()
             # The history is one series: a run asked for other parameters (--include-promotional) stays out of it.

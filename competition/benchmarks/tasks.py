@@ -8,7 +8,7 @@ from typing import Any
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from competition.benchmarks import scheduling
+from competition.benchmarks import basket_inputs, scheduling
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +44,19 @@ def benchmarks_recompute_task(
         logger.info("benchmark recompute already running; it will run once more for %s", trigger)
         return None
     return run.pk if run is not None else None
+
+
+BASKET_INPUT_TASK = "competition.benchmarks_basket_input"
+
+
+@shared_task(
+    name=BASKET_INPUT_TASK,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+    acks_late=True,
+)
+def benchmarks_basket_input_task(run_id: int) -> bool:
+    """Store a published run's compact basket input (`basket_inputs.basket_input_store`); True when stored."""
+    return basket_inputs.basket_input_store(run_id=run_id)

@@ -282,6 +282,9 @@ LOGGING = {
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES: dict[str, dict[str, Any]] = {"default": {}, "benchmarks": {}}
 CELERY_TASK_ROUTES = {
+    # A published run's follow-ups read every tier for seconds: on the default queue they never hold up
+    # the next patch (an edit's visibility) on the benchmarks queue. An exact name beats the pattern.
+    "competition.benchmarks_basket_input": {"queue": "default"},
     "competition.benchmarks*": {"queue": "benchmarks"},
     "competition.watching.*": {"queue": "default"},
     "core.jobs.*": {"queue": "default"},

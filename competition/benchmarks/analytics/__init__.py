@@ -16,7 +16,18 @@ The entry point is `benchmarks_compute(tiers, parameters=...)` (compute.py); the
 selector's frame and stores the `BenchmarkResult`.
 """
 
-from competition.benchmarks.analytics.baskets import basket_costs_compute
+from competition.benchmarks.analytics.baskets import (
+    BASKET_INPUT_COLUMNS,
+    COVERS_ALL,
+    COVERS_NONE,
+    basket_costs_compute,
+    basket_cover_classes,
+    basket_cover_keys,
+    basket_cover_needs,
+    basket_covering_counts,
+    basket_input_choosable,
+    basket_input_compact,
+)
 from competition.benchmarks.analytics.compute import benchmarks_compute, history_compute
 from competition.benchmarks.analytics.contract import (
     DEFAULT_BASKETS,
@@ -45,7 +56,10 @@ from competition.benchmarks.analytics.tables import benchmark_table_compute
 from competition.benchmarks.analytics.unit_prices import unit_prices, validity_buckets
 
 __all__ = [
+    "BASKET_INPUT_COLUMNS",
     "CHEAPEST_NEEDS_OPERATORS",
+    "COVERS_ALL",
+    "COVERS_NONE",
     "DEFAULT_BASKETS",
     "HISTORY_COLUMNS",
     "INPUT_COLUMNS",
@@ -57,6 +71,12 @@ __all__ = [
     "BenchmarkParameters",
     "BenchmarkResult",
     "basket_costs_compute",
+    "basket_cover_classes",
+    "basket_cover_keys",
+    "basket_cover_needs",
+    "basket_covering_counts",
+    "basket_input_choosable",
+    "basket_input_compact",
     "benchmark_table_compute",
     "benchmarks_compute",
     "cheapest_operators",

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,7 +38,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from competition.benchmarks import analytics, inputs, selectors, services, storage
+from competition.benchmarks import analytics, basket_inputs, inputs, run_counts, selectors, services, storage
 from competition.benchmarks.analytics import patching
 from competition.benchmarks.history import services as history_services
 from competition.benchmarks.history.models import BenchmarkHistoryDay, BenchmarkHistoryPoint
@@ -121,6 +122,14 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
             changed.append(bucket)
             run.row_count += len(new) - len(old)
         _baskets_patch(run=run, pairs=sorted(pairs), tiers=pair_tiers, parameters=parameters)
+        if basket_inputs.basket_input_ready(run):
+            # The compact basket input is kept per province, so its refresh reads the provinces' every tier.
+            provinces = sorted({province for province, _ in pairs})
+            basket_inputs.basket_input_patch(
+                run=run,
+                provinces=provinces,
+                tiers=inputs.benchmark_input_frame(on=day, where=Q(plan__branch__province__code__in=provinces)),
+            )
         run.revision += 1
         run.updated_at = timezone.now()
         run.input_tier_count = run.row_count
@@ -130,6 +139,9 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
         run.matrix_cell_count = BenchmarkMatrixCell.objects.filter(run=run).count()
         run.basket_cost_count = BenchmarkBasketCost.objects.filter(run=run).count()
         run.input_fingerprint = _chained_fingerprint(run, edited)
+        run.operator_row_counts = run_counts.operator_row_counts(
+            rows=edited, counts=run.operator_row_counts, removed=Counter(str(row["operator_code"]) for row in before)
+        )
         run.save(
             update_fields=[
                 "revision",
@@ -140,6 +152,7 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
                 "matrix_cell_count",
                 "basket_cost_count",
                 "input_fingerprint",
+                "operator_row_counts",
             ]
         )
         if history_day is not None:

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from competition.benchmarks import analytics, inputs, selectors
 from competition.compare.forms import MetricChoices
@@ -172,24 +171,11 @@ def unpriced_plans_by_pair(*, pairs: Iterable[tuple[str, str]] | None = None) ->
 def priced_tier_counts(*, run: BenchmarkRun | None) -> dict[str, int]:
     """Per operator, the tiers the run priced (its rows in every bucket): the matrix's column order.
 
-    A run's rows do not change once it is published, so the one GROUP BY over them (an index-only
-    scan, about half a second at 1M tiers) runs once per run and process and is then read from the
-    cache; the key carries the run's row count and completion time, so a rewritten run is counted again.
+    Stored on the run when it is computed or patched (`run_counts.operator_row_counts`): no query.
     """
     if run is None:
         return {}
-    computed = run.computed_at.isoformat() if run.computed_at else ""
-    key = f"compare:matrix:operator-tiers:{run.pk}:{run.row_count}:{computed}"
-    counts = cache.get(key)
-    if counts is None:
-        rows = BenchmarkRow.objects.filter(run=run).values("operator_code").annotate(tiers=Count("id")).order_by()
-        counts = {row["operator_code"]: int(row["tiers"]) for row in rows}
-        cache.set(key, counts, timeout=OPERATOR_COUNTS_TTL)
-    return dict(counts)
-
-
-# A day: long enough that every request after a run's first reads the cache, short enough to stay small.
-OPERATOR_COUNTS_TTL = 24 * 60 * 60
+    return {str(code): int(count) for code, count in (run.operator_row_counts or {}).items()}
 
 
 def operators_by_priced_tiers(operators: Iterable[Operator], counts: Mapping[str, int]) -> list[Operator]:
@@ -217,8 +203,8 @@ def province_operator_matrix(
 
     per_gb / per_day cells are the run's matrix cells; basket cells its stored costs of `profile`.
     Provinces without any benchmarked tier are left out unless `all_provinces`. Fixed query count, none
-    reading the run's rows into Python: latest run, cells, operators and their priced-tier counts (cached
-    per run), provinces with their pairs' facts (EXISTS probes), the chosen tiers' plans and data, and
+    reading the run's rows into Python: latest run, cells, operators (ordered by the priced-tier counts
+    stored on the run), provinces with their pairs' facts (EXISTS probes), the chosen tiers' plans and data, and
     the tierless plans of the empty cells.
     `run` is the run to show (an as-of run, `as_of.benchmark_run_on`); default the latest.
     """

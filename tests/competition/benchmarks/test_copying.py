@@ -8,7 +8,7 @@ import re
 
 import psycopg
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from competition.benchmarks import analytics, copying, inputs, storage
 from competition.models import BenchmarkRow, BenchmarkRun
@@ -59,3 +59,17 @@ def test_a_failing_copy_raises_and_stores_nothing(seed, monkeypatch):
     with pytest.raises(psycopg.errors.CheckViolation), transaction.atomic():
         copying.copy_rows(frame)
     assert not BenchmarkRow.objects.filter(run=run).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
+def test_a_full_run_leaves_the_row_table_with_statistics_that_count_its_rows(seed):
+    from competition.benchmarks import scheduling
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE pg_class SET reltuples = -1 WHERE relname = 'competition_benchmarkrow'")
+    run = scheduling.benchmarks_recompute(trigger="test")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'competition_benchmarkrow'")
+        (estimated,) = cursor.fetchone()
+    assert run.row_count > 0
+    assert estimated == BenchmarkRow.objects.count()

@@ -1,0 +1,61 @@
+"""The per-operator row counts a run stores: set by a full run, kept by a patch, equal to its rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from django.db.models import Count
+
+from competition.benchmarks import run_counts, scheduling
+from competition.models import BenchmarkRow, BenchmarkRun
+from plans import services as plan_services
+from plans.models import Tier
+from tests.competition.benchmarks.test_incremental import _market
+
+pytestmark = pytest.mark.django_db
+
+
+def _counted(run: BenchmarkRun) -> dict[str, int]:
+    rows = BenchmarkRow.objects.filter(run=run).values_list("operator_code").annotate(n=Count("id")).order_by()
+    return dict(sorted(rows))
+
+
+def test_counts_add_the_written_rows_and_drop_the_removed_ones():
+    rows = pd.DataFrame({"operator_code": ["cmcc", "cmcc", "cucc"]})
+
+    counts = run_counts.operator_row_counts(rows=rows, counts={"cmcc": 5, "ctcc": 1}, removed={"ctcc": 1, "cmcc": 2})
+
+    assert counts == {"cmcc": 5, "cucc": 1}
+
+
+def test_a_full_run_stores_its_rows_per_operator(seed):
+    run = scheduling.benchmarks_recompute(trigger="test")
+
+    run.refresh_from_db()
+    assert run.operator_row_counts == _counted(run) == {"cmcc": 9, "ctcc": 3, "cucc": 9}
+
+
+def test_a_patch_keeps_the_counts_equal_to_the_rows(django_capture_on_commit_callbacks):
+    plans = _market()
+    run = scheduling.benchmarks_recompute(trigger="cli")
+    before = dict(run.operator_row_counts)
+    tier = Tier.objects.filter(plan=plans[0]).order_by("pk").first()
+    operator = plans[0].branch.operator.code
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_services.tier_delete(tier=tier, actor=None)
+        plan_services.tier_create(
+            actor=None,
+            plan=plans[-1],
+            validity_days=90,
+            price_cny=Decimal("9"),
+            data_gb=Decimal("3"),
+            source=plans[-1].source,
+        )
+
+    run.refresh_from_db()
+    assert run.revision >= 1
+    assert run.operator_row_counts == _counted(run)
+    assert run.operator_row_counts[operator] == before[operator] - 1 + (plans[-1].branch.operator.code == operator)
