@@ -18,7 +18,7 @@ import pytest
 from competition.benchmarks import analytics
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-import bench_recompute
+import bench_recompute_engines
 
 pytest.importorskip("polars")
 pytest.importorskip("duckdb")
@@ -67,8 +67,8 @@ def _as_copy_csv(frame: pd.DataFrame, path: Path) -> Path:
 def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tiers = _tiers(400)
     source = _as_copy_csv(tiers, tmp_path_factory.mktemp("floor") / "tiers.csv")
-    _, _, duck = bench_recompute.duckdb_engine(source)
-    _, _, polars = bench_recompute.polars_engine(source)
+    _, _, duck = bench_recompute_engines.duckdb_engine(source)
+    _, _, polars = bench_recompute_engines.polars_engine(source)
     return {"expected": analytics.benchmarks_compute(tiers), "duck": duck, "polars": polars}
 
 
