@@ -2,7 +2,8 @@
 """Edit to visible: a tier's new price, through the write service, until the benchmark API shows it.
 
 On an existing database with a benchmark run (`make bench` passes its 1M clone), with a real Celery
-worker (`celery -A config worker -Q benchmarks,default`) on a Redis database of the benchmark's own
+workers as production runs them (`celery -A config worker -Q benchmarks` and `-Q default`, the
+latter for the follow-ups of a publish: stored sensitivity, basket input) on a Redis database of the benchmark's own
 (`--redis-db`, default BENCH_REDIS_DB or 2; flushed first) and gunicorn serving the API: for each of
 `--edits` ranked tiers of one cell (1-7 days, Shanghai, China Mobile), the price is changed through
 `plans.services.tier_update` (the path the admin and the API use) to one far below the market, so
@@ -120,8 +121,9 @@ def render(seconds: list[float | None], targets: list[Target], load: str, redis_
         [
             "## Edit to visible, real worker (`scripts/bench_edit.py`)",
             "",
-            f"{benchlib.measured()}; load average {load} before, {benchlib.load_average()} after. One Celery",
-            f"worker (`-Q benchmarks,default`, concurrency 1, Redis db {redis_db}), gunicorn for the API. Each edit is",
+            f"{benchlib.measured()}; load average {load} before, {benchlib.load_average()} after. Two Celery",
+            f"workers as in production (`-Q benchmarks` and `-Q default`, concurrency 1 each, Redis db {redis_db}),",
+            "gunicorn for the API. Each edit is",
             "a price change through `plans.services.tier_update` (committed; the tier is superseded), then",
             f"`GET /api/v1/benchmarks/per-gb/?{query}` every {POLL_SECONDS} s until the successor's price shows.",
             "",
@@ -152,24 +154,28 @@ def main() -> None:
     token = benchlib.accounts(env)["viewer"]["token"]
     load = benchlib.load_average()
     benchlib.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = benchlib.RESULTS_DIR / "edit-worker.log"
-    with log_path.open("w", encoding="utf-8") as log:
-        worker = subprocess.Popen(
-            [
-                *(str(benchlib.BIN / "celery"), "-A", "config", "worker", "-Q", "benchmarks,default"),
-                *("--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle"),
-            ],
-            cwd=benchlib.ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
+    workers = []
+    try:
+        for queue in ("benchmarks", "default"):
+            log_path = benchlib.RESULTS_DIR / f"edit-worker-{queue}.log"
+            with log_path.open("w", encoding="utf-8") as log:
+                worker = subprocess.Popen(
+                    [
+                        *(str(benchlib.BIN / "celery"), "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h"),
+                        *("--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle"),
+                    ],
+                    cwd=benchlib.ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            workers.append(worker)
             worker_ready(log_path, worker)
-            with benchlib.gunicorn({**env, "LOG_LEVEL": "WARNING"}, port=args.port, workers=2):
-                command = [benchlib.PYTHON, __file__, "measure", str(args.port), token, str(args.edits)]
-                seconds = benchlib.run_json([*command, str(args.timeout)], env)
-        finally:
+        with benchlib.gunicorn({**env, "LOG_LEVEL": "WARNING"}, port=args.port, workers=2):
+            command = [benchlib.PYTHON, __file__, "measure", str(args.port), token, str(args.edits)]
+            seconds = benchlib.run_json([*command, str(args.timeout)], env)
+    finally:
+        for worker in workers:
             benchlib.stop(worker, timeout=30)
     shown = [value for value in seconds if value is not None]
     targets = [
