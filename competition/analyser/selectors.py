@@ -25,15 +25,7 @@ from competition.analyser.validation import AnalyserInput, Draft
 from competition.benchmarks import analytics, inputs, selectors
 from plans import pricing
 
-_TIER_COLUMNS = [
-    "tier_id",
-    "plan_id",
-    "province_code",
-    "operator_code",
-    "branch_name_zh",
-    "plan_name_zh",
-    "validity_days",
-]
+_TIER_COLUMNS = list(analytics.TIER_REFERENCE_COLUMNS)
 
 
 def include_promotional() -> bool:

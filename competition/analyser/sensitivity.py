@@ -38,21 +38,7 @@ from plans.pricing import BUCKET_LABELS
 logger = logging.getLogger(__name__)
 
 # The stored columns, in COPY order (ranks: a JSON list in the marker's metrics order).
-_COLUMNS = [
-    "run_id",
-    "bucket",
-    "position",
-    "tier_id",
-    "plan_id",
-    "province_code",
-    "operator_code",
-    "branch_name_zh",
-    "plan_name_zh",
-    "validity_days",
-    "price_cny",
-    "ranks",
-    "rank_spread",
-]
+_COLUMNS = ["run_id", "bucket", "position", *analytics.TIER_REFERENCE_COLUMNS, "price_cny", "ranks", "rank_spread"]
 
 
 def sensitivity_parameters() -> tuple[tuple[analytics.BasketProfile, ...], bool]:

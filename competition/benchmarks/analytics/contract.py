@@ -12,6 +12,17 @@ import pandas as pd
 # 1.1: "from" prices are left out of ranks and medians; 1.2: unranked tiers have no index.
 METHODOLOGY_VERSION = "1.2"
 
+# Which market tier a figure names (a draft's neighbour, a sensitivity row): its ids, place, names, validity.
+TIER_REFERENCE_COLUMNS: tuple[str, ...] = (
+    "tier_id",
+    "plan_id",
+    "province_code",
+    "operator_code",
+    "branch_name_zh",
+    "plan_name_zh",
+    "validity_days",
+)
+
 # The input contract: one row per current tier. Text columns are categoricals to keep 1M rows small.
 INPUT_DTYPES: dict[str, str] = {
     "tier_id": "int64",

@@ -14,20 +14,11 @@ import numpy as np
 import pandas as pd
 
 from competition.benchmarks.analytics.baskets import basket_cover, basket_eligible
-from competition.benchmarks.analytics.contract import DEFAULT_BASKETS, METRICS, BasketProfile
+from competition.benchmarks.analytics.contract import DEFAULT_BASKETS, METRICS, TIER_REFERENCE_COLUMNS, BasketProfile
 from competition.benchmarks.analytics.positions import order_keys, ranks_among
 from competition.benchmarks.analytics.tables import benchmark_table_compute
 
-SENSITIVITY_TIER_COLUMNS = [
-    "tier_id",
-    "plan_id",
-    "province_code",
-    "operator_code",
-    "branch_name_zh",
-    "plan_name_zh",
-    "validity_days",
-    "price_cents",
-]
+SENSITIVITY_TIER_COLUMNS = [*TIER_REFERENCE_COLUMNS, "price_cents"]
 
 
 def rank_sensitivity_compute(

@@ -20,22 +20,14 @@ import numpy as np
 import pandas as pd
 
 from competition.benchmarks.analytics.baskets import basket_costs_compute, basket_cover, basket_eligible
-from competition.benchmarks.analytics.contract import DEFAULT_BASKETS, METRICS, BasketProfile
+from competition.benchmarks.analytics.contract import DEFAULT_BASKETS, METRICS, TIER_REFERENCE_COLUMNS, BasketProfile
 from competition.benchmarks.analytics.exact import fraction_round_half_up, minor_to_decimal
 from competition.benchmarks.analytics.positions import exact_median, order_keys, ranks_among
 from competition.benchmarks.analytics.tables import benchmark_table_compute
 from competition.benchmarks.analytics.unit_prices import unit_prices
 
 # What a neighbour or a basket's market option says of the market tier behind it.
-NEIGHBOUR_COLUMNS = (
-    "tier_id",
-    "plan_id",
-    "province_code",
-    "operator_code",
-    "branch_name_zh",
-    "plan_name_zh",
-    "validity_days",
-)
+NEIGHBOUR_COLUMNS = TIER_REFERENCE_COLUMNS
 
 
 @dataclass(frozen=True)
