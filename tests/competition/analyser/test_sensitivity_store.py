@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import io
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -23,38 +23,12 @@ from competition.analyser.models import BenchmarkSensitivityBucket, BenchmarkSen
 from competition.benchmarks import incremental, scheduling
 from competition.models import BenchmarkRun
 from plans import services as plan_services
-from plans.models import Plan, Tier
+from plans.models import Tier
 from plans.pricing import BUCKET_LABELS
-from tests.factories import BranchFactory, OperatorFactory, PlanFactory, ProvinceFactory, TierFactory
+from tests.factories import TierFactory
+from tests.markets import market_build
 
 pytestmark = pytest.mark.django_db
-
-VALIDITIES = (1, 3, 7, 10, 14, 15, 20, 30, 60)
-
-
-def _market(plans_per_branch: int = 2) -> list[Plan]:
-    """Two provinces x two operators, a few plans a branch with tiers across the buckets, some unrankable."""
-    plans: list[Plan] = []
-    number = 0
-    for province in (ProvinceFactory(code="71"), ProvinceFactory(code="72")):
-        for operator in (OperatorFactory(code="opa"), OperatorFactory(code="opb")):
-            branch = BranchFactory(province=province, operator=operator)
-            for _ in range(plans_per_branch):
-                plan = cast(Plan, PlanFactory(branch=branch))
-                for validity in VALIDITIES[number % 3 :: 3]:
-                    number += 1
-                    TierFactory(
-                        plan=plan,
-                        validity_days=validity,
-                        price_cny=Decimal(10 + (number * 7) % 90),
-                        data_gb=None if number % 11 == 0 else Decimal(1 + (number * 5) % 40),
-                        domestic_voice_min=(number * 13) % 300,
-                        intl_voice_min=(number * 3) % 70,
-                        is_promotional=number % 13 == 0,
-                        price_qualifier=Tier.PriceQualifier.FROM if number % 17 == 0 else Tier.PriceQualifier.EXACT,
-                    )
-                plans.append(plan)
-    return plans
 
 
 def _published(django_capture_on_commit_callbacks: Any) -> BenchmarkRun:
@@ -96,7 +70,7 @@ def test_the_stored_rows_of_the_seed_are_the_computed_rows(seed, django_capture_
 
 
 def test_the_stored_rows_of_a_factory_market_are_the_computed_rows(django_capture_on_commit_callbacks):
-    _market()
+    market_build()
     run = _published(django_capture_on_commit_callbacks)
     markers = BenchmarkSensitivityBucket.objects.filter(run=run).order_by("bucket")
     assert [(marker.bucket, marker.revision) for marker in markers] == [(b, 0) for b in sorted(BUCKET_LABELS)]
@@ -112,7 +86,7 @@ def test_the_stored_rows_of_a_factory_market_are_the_computed_rows(django_captur
 def test_a_patch_refreshes_its_buckets_and_marks_the_others_without_rewriting_them(
     django_capture_on_commit_callbacks,
 ):
-    plans = _market()
+    plans = market_build()
     run = _published(django_capture_on_commit_callbacks)
     untouched = set(BenchmarkSensitivityRow.objects.filter(run=run, bucket="30+").values_list("id", flat=True))
     tier = Tier.objects.filter(plan=plans[0], validity_days=1).get()
@@ -131,7 +105,7 @@ def test_a_patch_refreshes_its_buckets_and_marks_the_others_without_rewriting_th
 def test_until_a_patch_is_stored_the_patched_bucket_is_computed_never_the_older_revisions(
     django_capture_on_commit_callbacks,
 ):
-    plans = _market()
+    plans = market_build()
     run = _published(django_capture_on_commit_callbacks)
     tier = Tier.objects.filter(plan=plans[0], validity_days=1).get()
     # Changed and patched, but the follow-up has not run (no after-commit callbacks here).
@@ -150,7 +124,7 @@ def test_before_any_follow_up_the_sensitivity_is_computed(seed):
 
 
 def test_another_day_is_computed_for_that_day(django_capture_on_commit_callbacks):
-    _market()
+    market_build()
     _published(django_capture_on_commit_callbacks)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     read = selectors.rank_sensitivity(bucket="1-7", as_of=yesterday)
@@ -158,7 +132,7 @@ def test_another_day_is_computed_for_that_day(django_capture_on_commit_callbacks
 
 
 def test_a_follow_up_of_an_older_run_stores_nothing(django_capture_on_commit_callbacks):
-    _market()
+    market_build()
     first = scheduling.benchmarks_recompute(trigger="cli")
     _published(django_capture_on_commit_callbacks)
     assert sensitivity.sensitivity_store(run_id=first.pk) == {}
@@ -166,7 +140,7 @@ def test_a_follow_up_of_an_older_run_stores_nothing(django_capture_on_commit_cal
 
 
 def test_a_new_runs_follow_up_deletes_the_older_runs_rows(django_capture_on_commit_callbacks):
-    _market()
+    market_build()
     first = _published(django_capture_on_commit_callbacks)
     second = _published(django_capture_on_commit_callbacks)
     assert not BenchmarkSensitivityRow.objects.filter(run=first).exists()
@@ -188,7 +162,7 @@ def _api(client: APIClient, **params: Any) -> Any:
     [{}, {"page_size": 3}, {"page_size": 3, "page": 2}, {"page_size": 4, "page": "last"}, {"page_size": 3, "page": 99}],
 )
 def test_the_apis_pages_are_the_same_stored_as_computed(params, viewer_client, django_capture_on_commit_callbacks):
-    _market()
+    market_build()
     scheduling.benchmarks_recompute(trigger="cli")
     computed = _api(viewer_client, **params)
     BenchmarkRun.objects.all().delete()
@@ -206,11 +180,11 @@ def _queries(client: Any, url: str) -> int:
 @pytest.mark.parametrize(
     "url", ["/compare/sensitivity/?bucket=1-7", "/api/v1/benchmarks/sensitivity/?bucket=1-7&page_size=2"]
 )
-def test_the_page_and_the_api_cost_the_same_queries_in_a_small_and_a_large_market(
+def test_the_page_and_the_api_cost_the_same_queries_in_a_small_and_a_largemarket_build(
     url, client, viewer, django_capture_on_commit_callbacks
 ):
     client.force_login(viewer)
-    plans = _market(plans_per_branch=1)
+    plans = market_build(plans_per_branch=1)
     _published(django_capture_on_commit_callbacks)
     small = _queries(client, url)
     for plan in plans:
@@ -229,7 +203,7 @@ def _csv(client: Any, url: str) -> str:
 
 def test_the_csv_exports_are_the_same_stored_as_computed(client, viewer, django_capture_on_commit_callbacks):
     client.force_login(viewer)
-    _market()
+    market_build()
     scheduling.benchmarks_recompute(trigger="cli")
     urls = (
         "/compare/sensitivity/?bucket=1-7&format=csv&table=sensitivity",

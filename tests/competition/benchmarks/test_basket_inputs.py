@@ -16,8 +16,8 @@ from competition.compare.selectors import baskets
 from competition.models import BenchmarkBasketCover, BenchmarkBasketInput, BenchmarkRun
 from plans import services as plan_services
 from plans.models import Tier
-from tests.competition.benchmarks.test_incremental import _apply, _market
 from tests.competition.compare.test_selectors_baskets import answer_figures
+from tests.markets import market_build, market_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_a_run_patched_while_its_input_was_computed_is_left_to_the_next_publish(
 def test_an_edit_patches_the_input_of_its_province_to_the_new_revision(
     recompute, inline, django_capture_on_commit_callbacks
 ):
-    plans = _market()
+    plans = market_build()
     run = recompute()
     tier = Tier.objects.filter(plan=plans[0], validity_days=1).get()
 
@@ -162,7 +162,7 @@ def test_the_compact_answer_costs_the_same_queries_at_any_market_size(recompute,
     run = recompute()
     with CaptureQueriesContext(connection) as small:
         baskets.basket_answer_compact(run=run, profile=PROFILES[0])
-    _market(plans_per_branch=6)
+    market_build(plans_per_branch=6)
     run = recompute()
     run.refresh_from_db()
     assert basket_inputs.basket_input_ready(run)
@@ -196,11 +196,11 @@ def test_a_patched_input_equals_the_input_of_a_full_recompute(
 ):
     try:
         with transaction.atomic():
-            plans = _market()
+            plans = market_build()
             run = recompute()
             for edit in edits:
                 with django_capture_on_commit_callbacks(execute=True):
-                    _apply(edit, plans)
+                    market_edit(edit, plans)
             patched = BenchmarkRun.objects.get(pk=run.pk)
             assert basket_inputs.basket_input_ready(patched)
             full = recompute()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -24,38 +24,9 @@ from competition.models import (
 from operators.models import Branch
 from plans import services as plan_services
 from plans.models import Plan, Tier
-from tests.factories import BranchFactory, OperatorFactory, PlanFactory, ProvinceFactory, TierFactory
+from tests.markets import market_build, market_edit
 
 pytestmark = pytest.mark.django_db
-
-VALIDITIES = (1, 3, 7, 10, 14, 15, 20, 30, 60)
-
-
-def _market(plans_per_branch: int = 2) -> list[Plan]:
-    """Two provinces x two operators, each branch with a few plans of a few tiers (a dozen-odd tiers a branch)."""
-    provinces = [ProvinceFactory(code="71"), ProvinceFactory(code="72")]
-    operators = [OperatorFactory(code="opa"), OperatorFactory(code="opb")]
-    plans: list[Plan] = []
-    number = 0
-    for province in provinces:
-        for operator in operators:
-            branch = BranchFactory(province=province, operator=operator)
-            for _ in range(plans_per_branch):
-                plan = cast(Plan, PlanFactory(branch=branch))
-                for validity in VALIDITIES[number % 3 :: 3]:
-                    number += 1
-                    TierFactory(
-                        plan=plan,
-                        validity_days=validity,
-                        price_cny=Decimal(10 + (number * 7) % 90),
-                        data_gb=None if number % 11 == 0 else Decimal(1 + (number * 5) % 40),
-                        domestic_voice_min=(number * 13) % 300,
-                        intl_voice_min=(number * 3) % 70,
-                        is_promotional=number % 13 == 0,
-                        price_qualifier=Tier.PriceQualifier.FROM if number % 17 == 0 else Tier.PriceQualifier.EXACT,
-                    )
-                plans.append(plan)
-    return plans
 
 
 def _stored(run: BenchmarkRun) -> dict[str, Any]:
@@ -75,45 +46,6 @@ def _stored(run: BenchmarkRun) -> dict[str, Any]:
             "row_count", "ranked_count", "matrix_cell_count", "basket_cost_count"
         )[0],
     }
-
-
-def _apply(edit: tuple[str, int, int], plans: list[Plan]) -> None:
-    """One analyst edit through the plans' services: a price, data or validity change, a new tier, a deletion."""
-    kind, pick, value = edit
-    plan = plans[pick % len(plans)]
-    tiers = list(Tier.objects.filter(plan=plan).order_by("pk"))
-    if kind == "create" or not tiers:
-        taken = {tier.validity_days for tier in tiers}
-        free = [days for days in (2, 5, 9, 21, 45, 90) if days not in taken]
-        if free:
-            plan_services.tier_create(
-                actor=None,
-                plan=plan,
-                validity_days=free[value % len(free)],
-                price_cny=Decimal(5 + value),
-                data_gb=Decimal(1 + value % 30),
-                source=plan.source,
-            )
-        return
-    tier = tiers[value % len(tiers)]
-    if kind == "delete":
-        plan_services.tier_delete(tier=tier, actor=None)
-    elif kind == "price":
-        plan_services.tier_correct(tier=tier, changes={"price_cny": Decimal(value)}, actor=None, reason="typo")
-    elif kind == "data":
-        changes = {"data_gb": None if value % 7 == 0 else Decimal(1 + value % 50)}
-        plan_services.tier_correct(tier=tier, changes=changes, actor=None, reason="typo")
-    elif kind == "promotional":
-        plan_services.tier_correct(
-            tier=tier, changes={"is_promotional": not tier.is_promotional}, actor=None, reason="x"
-        )
-    elif kind == "validity":
-        taken = {other.validity_days for other in tiers}
-        free = [days for days in (4, 8, 16, 31, 100) if days not in taken]
-        if free:
-            plan_services.tier_correct(
-                tier=tier, changes={"validity_days": free[value % len(free)]}, actor=None, reason="typo"
-            )
 
 
 edits = st.lists(
@@ -139,11 +71,11 @@ edits = st.lists(
 def test_patched_runs_equal_a_full_recompute_after_random_edits(edits, django_capture_on_commit_callbacks):
     try:
         with transaction.atomic():
-            plans = _market()
+            plans = market_build()
             run = scheduling.benchmarks_recompute(trigger="cli")
             for edit in edits:
                 with django_capture_on_commit_callbacks(execute=True):
-                    _apply(edit, plans)
+                    market_edit(edit, plans)
             patched = BenchmarkRun.objects.get(pk=run.pk)
             assert patched == BenchmarkRun.objects.filter(status="complete").order_by("-id").first()
             assert patched.revision >= 1
@@ -161,7 +93,7 @@ class _Rollback(Exception):
 
 
 def test_an_edit_patches_the_latest_run_and_says_so(django_capture_on_commit_callbacks):
-    plans = _market()
+    plans = market_build()
     run = scheduling.benchmarks_recompute(trigger="cli")
     tier = Tier.objects.filter(plan=plans[0], validity_days=1).get()
     with django_capture_on_commit_callbacks(execute=True):
@@ -175,7 +107,7 @@ def test_an_edit_patches_the_latest_run_and_says_so(django_capture_on_commit_cal
 
 
 def test_an_unnamed_change_recomputes_in_full():
-    _market()
+    market_build()
     first = scheduling.benchmarks_recompute(trigger="cli")
     scheduling.benchmarks_mark_pending()
     second = scheduling.benchmarks_recompute(trigger="change", only_if_pending=True)
@@ -183,7 +115,7 @@ def test_an_unnamed_change_recomputes_in_full():
 
 
 def test_a_run_of_an_earlier_day_is_recomputed_not_patched():
-    plans = _market()
+    plans = market_build()
     run = scheduling.benchmarks_recompute(trigger="cli")
     run.parameters = {**run.parameters, "as_of": "2020-01-01"}
     run.save(update_fields=["parameters"])
@@ -191,7 +123,7 @@ def test_a_run_of_an_earlier_day_is_recomputed_not_patched():
 
 
 def _patch_queries(plans_per_branch: int) -> int:
-    plans = _market(plans_per_branch)
+    plans = market_build(plans_per_branch)
     run = scheduling.benchmarks_recompute(trigger="cli")
     assert run is not None
     with CaptureQueriesContext(connection) as queries:
@@ -199,7 +131,7 @@ def _patch_queries(plans_per_branch: int) -> int:
     return len(queries)
 
 
-def test_a_patch_costs_as_many_queries_in_a_small_as_in_a_large_market():
+def test_a_patch_costs_as_many_queries_in_a_small_as_in_a_largemarket_build():
     small = _patch_queries(1)
     BenchmarkRun.objects.all().delete()
     Tier.objects.all().delete()
