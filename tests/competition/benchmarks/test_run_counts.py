@@ -12,7 +12,7 @@ from competition.benchmarks import run_counts, scheduling
 from competition.models import BenchmarkRow, BenchmarkRun
 from plans import services as plan_services
 from plans.models import Tier
-from tests.competition.benchmarks.test_incremental import _market
+from tests.markets import market_build
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_a_full_run_stores_its_rows_per_operator(seed):
 
 
 def test_a_patch_keeps_the_counts_equal_to_the_rows(django_capture_on_commit_callbacks):
-    plans = _market()
+    plans = market_build()
     run = scheduling.benchmarks_recompute(trigger="cli")
     before = dict(run.operator_row_counts)
     tier = Tier.objects.filter(plan=plans[0]).order_by("pk").first()
