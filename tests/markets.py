@@ -6,6 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import cast
 
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+
 from plans import services as plan_services
 from plans.models import Plan, Tier
 from tests.factories import BranchFactory, OperatorFactory, PlanFactory, ProvinceFactory, TierFactory
@@ -77,3 +80,26 @@ def market_edit(edit: tuple[str, int, int], plans: list[Plan]) -> None:
             plan_services.tier_correct(
                 tier=tier, changes={"validity_days": free[value % len(free)]}, actor=None, reason="typo"
             )
+
+
+# The edits `market_edit` makes, drawn at random: (kind, which plan, a value for the change).
+EDIT_KINDS = ("price", "data", "validity", "create", "delete", "promotional")
+
+
+def market_edits(*, picks: int, values: int) -> st.SearchStrategy[list[tuple[str, int, int]]]:
+    """One to four random edits; `picks` and `values` bound the plan index and the changed value."""
+    return st.lists(
+        st.tuples(st.sampled_from(EDIT_KINDS), st.integers(0, picks), st.integers(0, values)),
+        min_size=1,
+        max_size=4,
+    )
+
+
+# Few examples: each is a market, a run and a patch per edit (about a second each on PostgreSQL); no
+# shrinking past the first minute, the failing example is printed either way.
+engine_equality = settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+)

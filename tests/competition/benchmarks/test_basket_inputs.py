@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from competition.benchmarks import analytics, basket_inputs, inputs, scheduling
 from competition.compare.selectors import baskets
@@ -17,7 +16,7 @@ from competition.models import BenchmarkBasketCover, BenchmarkBasketInput, Bench
 from plans import services as plan_services
 from plans.models import Tier
 from tests.competition.compare.test_selectors_baskets import answer_figures
-from tests.markets import market_build, market_edit
+from tests.markets import engine_equality, market_build, market_edit, market_edits
 
 pytestmark = pytest.mark.django_db
 
@@ -173,24 +172,8 @@ def test_the_compact_answer_costs_the_same_queries_at_any_market_size(recompute,
     assert len(large) == len(small)
 
 
-edits = st.lists(
-    st.tuples(
-        st.sampled_from(["price", "data", "validity", "promotional", "create", "delete"]),
-        st.integers(0, 7),
-        st.integers(0, 10_000),
-    ),
-    min_size=1,
-    max_size=4,
-)
-
-
-@settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-)
-@given(edits=edits)
+@engine_equality
+@given(edits=market_edits(picks=7, values=10_000))
 def test_a_patched_input_equals_the_input_of_a_full_recompute(
     recompute, inline, edits, django_capture_on_commit_callbacks
 ):

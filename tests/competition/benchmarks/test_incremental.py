@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from competition.benchmarks import incremental, scheduling
 from competition.models import (
@@ -24,7 +23,7 @@ from competition.models import (
 from operators.models import Branch
 from plans import services as plan_services
 from plans.models import Plan, Tier
-from tests.markets import market_build, market_edit
+from tests.markets import engine_equality, market_build, market_edit, market_edits
 
 pytestmark = pytest.mark.django_db
 
@@ -48,26 +47,8 @@ def _stored(run: BenchmarkRun) -> dict[str, Any]:
     }
 
 
-edits = st.lists(
-    st.tuples(
-        st.sampled_from(["price", "data", "validity", "create", "delete", "promotional"]),
-        st.integers(0, 50),
-        st.integers(0, 120),
-    ),
-    min_size=1,
-    max_size=4,
-)
-
-
-# Few examples: each is a market, a run and a patch per edit (about a second each on PostgreSQL); no
-# shrinking past the first minute, the failing example is printed either way.
-@settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-)
-@given(edits=edits)
+@engine_equality
+@given(edits=market_edits(picks=50, values=120))
 def test_patched_runs_equal_a_full_recompute_after_random_edits(edits, django_capture_on_commit_callbacks):
     try:
         with transaction.atomic():
