@@ -14,6 +14,14 @@ class CompetitionConfig(AppConfig):
 
         tiers_changed.connect(benchmarks_on_tiers_changed, dispatch_uid="competition_benchmarks_on_tiers_changed")
 
+        # A deleted run's rows go with the run's partition of the row table (competition.benchmarks.partitions).
+        from django.db.models.signals import pre_delete
+
+        from competition.benchmarks.models import BenchmarkRun
+        from competition.benchmarks.receivers import rows_on_run_deleted
+
+        pre_delete.connect(rows_on_run_deleted, sender=BenchmarkRun, dispatch_uid="competition_benchmark_rows_drop")
+
         # The change feed is derived from the audit trail: every history record, once its transaction commits.
         from simple_history.signals import post_create_historical_record
 

@@ -1,6 +1,8 @@
 """The row table's columns and the COPY that writes a run's rows into it on PostgreSQL.
 
-`storage.rows_insert` calls `copy_rows` with `storage.row_frame` rows (money in integer minor units).
+`storage.rows_insert` calls `copy_rows` with `storage.row_frame` rows (money in integer minor units):
+into the row table (a patch's rows, routed to the run's partition) or, for a full run, into the run's
+new partition (`competition.benchmarks.partitions`) before it has an index.
 """
 
 from __future__ import annotations
@@ -95,8 +97,11 @@ def _text_series(pl: Any, name: str, series: pd.Series) -> Any:
 CHUNK_ROWS = 100_000
 
 
-def copy_rows(frame: pd.DataFrame) -> None:
+def copy_rows(frame: pd.DataFrame, *, table: str | None = None) -> None:
     """Store the rows on PostgreSQL with one COPY ... FROM STDIN (CSV) straight into the row table.
+
+    `table` (quoted): a table created in this transaction instead, the run's new partition. COPY FREEZE
+    writes its rows frozen, so the first readers do not rewrite every page to set hint bits.
 
     Polars writes the CSV (in Rust): minor units become Polars decimals (exact integer arithmetic,
     never a float) written as decimal text, so the server only parses. The CSV is built in chunks
@@ -106,7 +111,8 @@ def copy_rows(frame: pd.DataFrame) -> None:
     """
     if frame.empty:
         return
-    table = connection.ops.quote_name(BenchmarkRow._meta.db_table)
+    options = "FORMAT csv, FREEZE" if table else "FORMAT csv"
+    table = table or connection.ops.quote_name(BenchmarkRow._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column in ROW_COLUMNS)
     chunks: queue.Queue[bytes | Exception | None] = queue.Queue(maxsize=2)
 
@@ -123,7 +129,7 @@ def copy_rows(frame: pd.DataFrame) -> None:
     try:
         with (
             connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN ({options})") as copy,
         ):
             while (chunk := chunks.get()) is not None:
                 if isinstance(chunk, Exception):
@@ -176,18 +182,3 @@ def rows_csv_chunks(frame: pd.DataFrame, *, chunk_rows: int | None = None) -> It
         buffer = io.BytesIO()
         table.slice(offset, chunk_rows).select(expressions).write_csv(buffer, include_header=False)
         yield buffer.getvalue()
-
-
-def rows_analyze() -> None:
-    """Planner statistics for the row table once a run's rows are in (PostgreSQL; nothing elsewhere).
-
-    COPY leaves the new run's hundreds of thousands of rows without statistics until autovacuum
-    comes round: meanwhile the planner takes the run for empty and answers the basket page's EXISTS
-    probes by hashing every row of an operator (seconds instead of milliseconds). ANALYZE samples a
-    fixed number of rows, so it costs about the same whatever the table's size; run in the publishing
-    transaction, its statistics become visible with the run.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(BenchmarkRow._meta.db_table)}")

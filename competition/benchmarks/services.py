@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from competition.benchmarks import analytics, copying, inputs, run_counts, storage
+from competition.benchmarks import analytics, inputs, run_counts, storage
 from competition.benchmarks.history import services as history_services
 from competition.benchmarks.models import (
     BenchmarkRun,
@@ -78,7 +78,6 @@ def benchmark_run_compute(
         _progress(run, BenchmarkRun.Stage.STORING, 60)
         with transaction.atomic():
             storage.benchmark_result_store(run=run, result=result)
-            copying.rows_analyze()
             run.status = BenchmarkRun.Status.COMPLETE
             run.stage = BenchmarkRun.Stage.DONE
             run.progress = 100

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
-from competition.benchmarks import analytics
+from competition.benchmarks import analytics, partitions
 from competition.benchmarks.copying import MINOR_PLACES as _MINOR_PLACES
 from competition.benchmarks.copying import NULLABLE_COLUMNS as _NULLABLE_COLUMNS
 from competition.benchmarks.copying import ROW_COLUMNS, copy_rows
@@ -27,15 +27,28 @@ from competition.benchmarks.models import (
 
 
 def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResult) -> None:
-    """Write a run's rows (COPY on PostgreSQL, one executemany elsewhere) and its summaries, cells and baskets."""
-    rows_insert(run_id=run.pk, rows=result.rows)
+    """Write a new run's rows (its own partition on PostgreSQL, one executemany elsewhere) and its summaries, cells
+    and baskets."""
+    run_rows_store(run_id=run.pk, rows=result.rows)
     summaries_store(run=run, summaries=result.summaries)
     matrix_store(run=run, matrix=result.matrix)
     baskets_store(run=run, baskets=result.baskets)
 
 
+def run_rows_store(*, run_id: int, rows: pd.DataFrame) -> None:
+    """A new run's `benchmark_table_compute` rows, all of them: on PostgreSQL COPYed into the run's own partition
+    (`partitions`), which gets its indexes and is attached after; one executemany elsewhere."""
+    if not partitions.rows_partitioned():
+        rows_insert(run_id=run_id, rows=rows)
+        return
+    table = partitions.run_partition_create(run_id)
+    if len(rows):
+        copy_rows(row_frame(run_id, rows), table=table)
+    partitions.run_partition_attach(run_id)
+
+
 def rows_insert(*, run_id: int, rows: pd.DataFrame) -> None:
-    """Add `benchmark_table_compute` rows to a run (COPY on PostgreSQL, one executemany elsewhere)."""
+    """Add `benchmark_table_compute` rows to a stored run (COPY on PostgreSQL, one executemany elsewhere)."""
     if not len(rows):
         return
     frame = row_frame(run_id, rows)

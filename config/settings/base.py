@@ -172,6 +172,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # broker was down), and every night whatever changed, so edits made outside the services are caught too.
 # An edit waits at most this long for the broker before it leaves the recompute pending.
 BENCHMARK_PUBLISH_TIMEOUT_SECONDS = float(os.environ.get("BENCHMARK_PUBLISH_TIMEOUT_SECONDS", "0.5"))
+# maintenance_work_mem while a full run builds the indexes of its rows' partition (PostgreSQL): the
+# sort of 884k rows fits in it, and the server may split a build between parallel workers.
+BENCHMARK_INDEX_BUILD_MEMORY = os.environ.get("BENCHMARK_INDEX_BUILD_MEMORY", "256MB")
 CELERY_BEAT_SCHEDULE = {
     # Just after midnight (TIME_ZONE): a price scheduled for today takes over in the benchmarks on its
     # day, not at the next edit (plans.periods: a tier is in effect from its effective_from).

@@ -222,7 +222,7 @@ def _bucket_patch(
     del tiers
     edited = rows["plan_id"].isin(plans).to_numpy()
     if old:
-        _rows_delete(ids=[row["id"] for row in old])
+        _rows_delete(run_id=run.pk, ids=[row["id"] for row in old])
     others = rows.loc[~edited]
     # The rows between an edited tier's old and new place move by one: a few ranges of positions, one
     # UPDATE. Indexes move only when the median does; those rows are written with their new values.
@@ -264,8 +264,9 @@ def _pairs_where(pairs: list[tuple[str, str]], *, stored_rows: bool = False) -> 
     return where
 
 
-def _rows_delete(*, ids: list[int]) -> None:
-    rows = BenchmarkRow.objects.filter(pk__in=ids)
+def _rows_delete(*, run_id: int, ids: list[int]) -> None:
+    # By run too: the row table is partitioned by run, and its key is (run, id).
+    rows = BenchmarkRow.objects.filter(run_id=run_id, pk__in=ids)
     rows._raw_delete(rows.db)
 
 

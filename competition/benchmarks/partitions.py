@@ -1,0 +1,104 @@
+"""The row table on PostgreSQL: one partition per run, written whole and dropped whole.
+
+`competition_benchmarkrow` is partitioned by list of `run_id` there (migration 0019). A full run's
+rows go into a table of their own, created in the publishing transaction: COPY into it with no index
+to maintain (and FREEZE, so no reader later rewrites its pages to set hint bits), then its indexes are
+built in bulk, one sorted pass each, then it is attached as the run's partition. Its CHECK on the run
+id lets ATTACH skip the scan that would prove the partition bound. Maintaining the indexes row by row
+while copying 884k rows into a table that holds earlier runs cost three quarters of a full recompute.
+Deleting a run drops its partition (`run_rows_drop`, from a pre_delete receiver): one DROP TABLE
+instead of a DELETE of its rows.
+
+Rows of a run without a partition of its own (written row by row, as a test's factory does) go to the
+default partition. Elsewhere (the embedded SQLite default) the table is a plain table and every
+function here but `rows_partitioned` does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection
+
+from competition.benchmarks.models import BenchmarkRow
+
+# Also written in migration 0019, which made the partitions of the runs stored before it.
+PARTITION_PREFIX = "competition_benchmarkrow_run_"
+DEFAULT_PARTITION = "competition_benchmarkrow_default"
+
+
+def rows_partitioned() -> bool:
+    """Whether the row table is partitioned by run (PostgreSQL)."""
+    return connection.vendor == "postgresql"
+
+
+def partition_name(run_id: int) -> str:
+    """The table that holds a run's rows."""
+    return f"{PARTITION_PREFIX}{int(run_id)}"
+
+
+def run_partition_create(run_id: int) -> str:
+    """A new, empty, unattached table for a run's rows, shaped as the row table; returns its quoted name.
+
+    A table left by an earlier run of the same id (ids restart when a test database is flushed) is
+    dropped first. Call inside the transaction that will attach it, then COPY into it with FREEZE.
+    """
+    quote = connection.ops.quote_name
+    parent, table = quote(BenchmarkRow._meta.db_table), quote(partition_name(run_id))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        # INCLUDING DEFAULTS: the id comes from the parent's sequence; CONSTRAINTS: ATTACH wants the parent's CHECKs.
+        cursor.execute(
+            f"CREATE TABLE {table} (LIKE {parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS,"
+            f" CONSTRAINT {quote(partition_name(run_id) + '_run')} CHECK (run_id = {int(run_id)}))"
+        )
+    return table
+
+
+def run_partition_attach(run_id: int) -> None:
+    """Build the indexes of a run's new table (each of the parent's), attach it as the run's partition, ANALYZE it.
+
+    ATTACH adopts an index of the partition that matches a parent's index instead of building one, so
+    the builds here are the only ones; the parent's primary key is matched by a primary key.
+    """
+    quote = connection.ops.quote_name
+    parent_name, name = BenchmarkRow._meta.db_table, partition_name(run_id)
+    table = quote(name)
+    with connection.cursor() as cursor:
+        # Sorting in memory, and a parallel build where the server allows one, need more than the default 64MB.
+        cursor.execute("SET LOCAL maintenance_work_mem = %s", [settings.BENCHMARK_INDEX_BUILD_MEMORY])
+        cursor.execute(
+            "SELECT c.relname, i.indisprimary, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass ORDER BY c.relname",
+            [parent_name],
+        )
+        for index_name, is_primary, definition in cursor.fetchall():
+            if is_primary:
+                columns = definition.rsplit("(", 1)[1].rstrip(")")
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name + '_pkey')} PRIMARY KEY ({columns})")
+                continue
+            # "CREATE INDEX name ON ONLY public.parent USING btree (...) ...": the same index on the new table.
+            _head, method_and_columns = definition.split(" USING ", 1)
+            unique = "UNIQUE " if definition.startswith("CREATE UNIQUE ") else ""
+            cursor.execute(
+                f"CREATE {unique}INDEX {quote(_index_name(name, index_name))} ON {table} USING {method_and_columns}"
+            )
+        cursor.execute(f"ALTER TABLE {quote(parent_name)} ATTACH PARTITION {table} FOR VALUES IN ({int(run_id)})")
+        # The new partition's own statistics, which plans pruned to it use (the parent's take every partition).
+        cursor.execute(f"ANALYZE {table}")
+
+
+def _index_name(table: str, parent_index: str) -> str:
+    """A partition's index: the parent index's name and the run, within PostgreSQL's 63 bytes."""
+    suffix = table.removeprefix(PARTITION_PREFIX)
+    return f"{parent_index[: 62 - len(suffix)]}_{suffix}"
+
+
+def run_rows_drop(run_ids: Iterable[int]) -> None:
+    """Drop the partitions of these runs (their rows), where they have one."""
+    if not rows_partitioned():
+        return
+    with connection.cursor() as cursor:
+        for run_id in run_ids:
+            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(partition_name(run_id))}")
