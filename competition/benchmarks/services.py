@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from competition.benchmarks import analytics, inputs, run_counts, storage
+from competition.benchmarks import analytics, inputs, partitions, run_counts, storage
 from competition.benchmarks.history import services as history_services
 from competition.benchmarks.models import (
     BenchmarkRun,
@@ -73,11 +74,19 @@ def benchmark_run_compute(
     try:
         tiers = inputs.benchmark_input_frame(on=day)
         _progress(run, BenchmarkRun.Stage.COMPUTING, 30)
-        result = analytics.benchmarks_compute(tiers, parameters=parameters)
-        del tiers
+        rows, summaries = analytics.benchmark_table_compute(tiers, include_promotional=parameters.include_promotional)
         _progress(run, BenchmarkRun.Stage.STORING, 60)
+        # The rest of the analytics (matrix, baskets, history points, fingerprint: pandas, one core) runs on
+        # a second thread while this one stores the rows (the server's work: COPY and index builds).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="benchmark-compute") as computing:
+            completing = computing.submit(
+                analytics.benchmarks_complete, tiers, rows=rows, summaries=summaries, parameters=parameters
+            )
+            rows_prepared = storage.run_rows_prepare(run_id=run.pk, rows=rows)
+            result = completing.result()
+        del tiers, rows, summaries
         with transaction.atomic():
-            storage.benchmark_result_store(run=run, result=result)
+            storage.benchmark_result_store(run=run, result=result, rows_prepared=rows_prepared)
             run.status = BenchmarkRun.Status.COMPLETE
             run.stage = BenchmarkRun.Stage.DONE
             run.progress = 100
@@ -96,6 +105,7 @@ def benchmark_run_compute(
                 history_services.benchmark_history_record_run(run=run, day=day, result=result)
     except Exception as error:
         logger.exception("benchmark run %s failed", run.pk)
+        partitions.run_rows_drop([run.pk])  # rows prepared apart (committed, never attached)
         BenchmarkRun.objects.filter(pk=run.pk).update(
             status=BenchmarkRun.Status.FAILED,
             error=f"{error.__class__.__name__}: {error}"[:4000],

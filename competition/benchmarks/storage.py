@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import connection
+from django.db import connection, transaction
 
 from competition.benchmarks import analytics, partitions
 from competition.benchmarks.copying import MINOR_PLACES as _MINOR_PLACES
@@ -26,24 +26,57 @@ from competition.benchmarks.models import (
 )
 
 
-def benchmark_result_store(*, run: BenchmarkRun, result: analytics.BenchmarkResult) -> None:
-    """Write a new run's rows (its own partition on PostgreSQL, one executemany elsewhere) and its summaries, cells
-    and baskets."""
-    run_rows_store(run_id=run.pk, rows=result.rows)
+def benchmark_result_store(
+    *, run: BenchmarkRun, result: analytics.BenchmarkResult, rows_prepared: bool = False
+) -> None:
+    """Write a new run's rows and its summaries, cells and baskets (in the transaction that publishes it).
+
+    `rows_prepared`: `run_rows_prepare` already stored and indexed the rows apart; here they are attached.
+    """
+    if rows_prepared:
+        partitions.run_partition_attach(run.pk)
+    else:
+        run_rows_store(run_id=run.pk, rows=result.rows)
     summaries_store(run=run, summaries=result.summaries)
     matrix_store(run=run, matrix=result.matrix)
     baskets_store(run=run, baskets=result.baskets)
 
 
+def run_rows_prepare(*, run_id: int, rows: pd.DataFrame) -> bool:
+    """Store and index a new run's rows before the transaction that publishes it, where that can be; returns
+    whether it did (then `benchmark_result_store(rows_prepared=True)` attaches them).
+
+    PostgreSQL, outside any transaction: the rows are COPYed into the run's own table in a transaction
+    of their own and committed unattached, which no reader sees, so its indexes can be built on
+    several connections at once (`partitions.run_partition_index`). A failure drops the table. Inside
+    a transaction (a caller's, a test's) other connections could not see the table: False, and
+    `run_rows_store` does it all in that transaction.
+    """
+    if not partitions.rows_partitioned() or connection.in_atomic_block:
+        return False
+    partitions.run_partitions_unattached_drop()
+    try:
+        with transaction.atomic():
+            table = partitions.run_partition_create(run_id)
+            if len(rows):
+                copy_rows(row_frame(run_id, rows), table=table)
+        partitions.run_partition_index(run_id, parallel=True)
+    except BaseException:
+        partitions.run_rows_drop([run_id])
+        raise
+    return True
+
+
 def run_rows_store(*, run_id: int, rows: pd.DataFrame) -> None:
-    """A new run's `benchmark_table_compute` rows, all of them: on PostgreSQL COPYed into the run's own partition
-    (`partitions`), which gets its indexes and is attached after; one executemany elsewhere."""
+    """A new run's `benchmark_table_compute` rows, all of them, in the caller's transaction: on PostgreSQL COPYed
+    into the run's own table, indexed and attached as its partition (`partitions`); one executemany elsewhere."""
     if not partitions.rows_partitioned():
         rows_insert(run_id=run_id, rows=rows)
         return
     table = partitions.run_partition_create(run_id)
     if len(rows):
         copy_rows(row_frame(run_id, rows), table=table)
+    partitions.run_partition_index(run_id)
     partitions.run_partition_attach(run_id)
 
 

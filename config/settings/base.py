@@ -175,6 +175,8 @@ BENCHMARK_PUBLISH_TIMEOUT_SECONDS = float(os.environ.get("BENCHMARK_PUBLISH_TIME
 # maintenance_work_mem while a full run builds the indexes of its rows' partition (PostgreSQL): the
 # sort of 884k rows fits in it, and the server may split a build between parallel workers.
 BENCHMARK_INDEX_BUILD_MEMORY = os.environ.get("BENCHMARK_INDEX_BUILD_MEMORY", "256MB")
+# How many connections build those indexes at once (one build each): the database server's cores.
+BENCHMARK_INDEX_BUILD_CONNECTIONS = int(os.environ.get("BENCHMARK_INDEX_BUILD_CONNECTIONS", "2"))
 CELERY_BEAT_SCHEDULE = {
     # Just after midnight (TIME_ZONE): a price scheduled for today takes over in the benchmarks on its
     # day, not at the next edit (plans.periods: a tier is in effect from its effective_from).

@@ -28,7 +28,7 @@ from competition.benchmarks.analytics.baskets import (
     basket_input_choosable,
     basket_input_compact,
 )
-from competition.benchmarks.analytics.compute import benchmarks_compute, history_compute
+from competition.benchmarks.analytics.compute import benchmarks_complete, benchmarks_compute, history_compute
 from competition.benchmarks.analytics.contract import (
     DEFAULT_BASKETS,
     INPUT_COLUMNS,
@@ -80,6 +80,7 @@ __all__ = [
     "basket_input_choosable",
     "basket_input_compact",
     "benchmark_table_compute",
+    "benchmarks_complete",
     "benchmarks_compute",
     "cheapest_operators",
     "drafts_position_compute",

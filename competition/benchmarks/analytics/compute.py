@@ -17,7 +17,17 @@ def benchmarks_compute(tiers: pd.DataFrame, *, parameters: BenchmarkParameters |
     parameters = parameters or BenchmarkParameters()
     tiers = normalise_input(tiers)
     rows, summaries = benchmark_table_compute(tiers, include_promotional=parameters.include_promotional)
-    history = history_points_compute(rows, include_promotional=parameters.include_promotional)
+    return benchmarks_complete(tiers, rows=rows, summaries=summaries, parameters=parameters)
+
+
+def benchmarks_complete(
+    tiers: pd.DataFrame, *, rows: pd.DataFrame, summaries: pd.DataFrame, parameters: BenchmarkParameters
+) -> BenchmarkResult:
+    """`benchmarks_compute` from its benchmark table on: history points, matrix, baskets and fingerprint.
+
+    `tiers` is a normalised input (`normalise_input`), `rows, summaries` its `benchmark_table_compute`.
+    Apart so that a full run can compute these while it stores the rows; neither input is modified.
+    """
     return BenchmarkResult(
         rows=rows,
         summaries=summaries,
@@ -27,7 +37,7 @@ def benchmarks_compute(tiers: pd.DataFrame, *, parameters: BenchmarkParameters |
         ),
         fingerprint=input_fingerprint(tiers),
         parameters=parameters,
-        history=history,
+        history=history_points_compute(rows, include_promotional=parameters.include_promotional),
     )
 
 

@@ -25,7 +25,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 from rest_framework.test import APIClient
 
-from competition.benchmarks import analytics, scheduling, selectors
+from competition.benchmarks import analytics, partitions, scheduling, selectors
 from competition.benchmarks.tasks import benchmarks_recompute_task
 from competition.models import BenchmarkRow, BenchmarkRun
 from plans.models import Tier
@@ -220,8 +220,8 @@ from competition.benchmarks import scheduling, services, storage
 
 real_store = storage.benchmark_result_store
 
-def store_then_hang(*, run, result):
-    real_store(run=run, result=result)  # every row written, inside the still-open transaction
+def store_then_hang(*, run, result, **kwargs):
+    real_store(run=run, result=result, **kwargs)  # every row attached, inside the still-open transaction
     print(f"STORED {run.pk}", flush=True)
     time.sleep(120)
 
@@ -259,6 +259,8 @@ def test_a_worker_killed_mid_recompute_leaves_the_previous_run_published_and_the
     assert selectors.benchmark_run_latest() == previous
     assert BenchmarkRow.objects.filter(run=previous).count() == previous_rows
     assert BenchmarkRow.objects.filter(run_id=killed_run).count() == 0  # its transaction died with it
+    # Its rows' table, committed before the publishing transaction, was never attached: the next run drops it.
+    assert partitions.partition_name(killed_run) in _unattached_tables()
     assert BenchmarkRun.objects.get(pk=killed_run).status == BenchmarkRun.Status.RUNNING
     api = APIClient()
     api.force_authenticate(priced["analyst"])
@@ -274,6 +276,17 @@ def test_a_worker_killed_mid_recompute_leaves_the_previous_run_published_and_the
     assert (killed.status, killed.error) == (BenchmarkRun.Status.FAILED, scheduling.ABANDONED_ERROR)
     assert selectors.benchmark_run_latest() == recovered
     assert BenchmarkRow.objects.filter(run=recovered, validity_days=30).exists()
+    assert _unattached_tables() == set()
+
+
+def _unattached_tables() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class c WHERE relkind = 'r' AND relname LIKE %s"
+            " AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)",
+            [partitions.PARTITION_PREFIX + "%"],
+        )
+        return {name for (name,) in cursor.fetchall()}
 
 
 def test_a_failing_task_retries_with_backoff_then_reports_in_admin(priced, monkeypatch):
@@ -282,7 +295,7 @@ def test_a_failing_task_retries_with_backoff_then_reports_in_admin(priced, monke
     def broken(*args, **kwargs):
         raise OperationalError("could not connect to server: Connection refused")
 
-    monkeypatch.setattr(analytics, "benchmarks_compute", broken)
+    monkeypatch.setattr(analytics, "benchmark_table_compute", broken)
     countdowns: list[float] = []
     real_retry = benchmarks_recompute_task.retry
 

@@ -81,3 +81,52 @@ def test_a_table_left_under_a_new_runs_name_is_replaced(seed):
     run = scheduling.benchmarks_recompute(trigger="test")
     assert run.pk == next_id
     assert BenchmarkRow.objects.filter(run=run).count() == 21
+
+
+def _table_exists(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+        return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_outside_a_transaction_indexes_its_rows_apart_then_attaches_them(seed, monkeypatch):
+    built = []
+    index = partitions.run_partition_index
+    monkeypatch.setattr(
+        partitions, "run_partition_index", lambda run_id, **kwargs: built.append(kwargs) or index(run_id, **kwargs)
+    )
+    run = services.benchmark_run_compute(trigger="test")
+    assert built == [{"parallel": True}]  # on connections of their own: the table was committed unattached
+    assert _partitions()[partitions.partition_name(run.pk)] == f"FOR VALUES IN ('{run.pk}')"
+    expected = {index.name for index in BenchmarkRow._meta.indexes} | {"competition_benchmarkrow_pkey"}
+    assert _indexes_attached(partitions.partition_name(run.pk)) == expected
+    assert BenchmarkRow.objects.filter(run=run).count() == 21
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_that_fails_drops_the_rows_prepared_for_it(seed, monkeypatch):
+    from competition.benchmarks import storage
+
+    def broken(**kwargs):
+        raise RuntimeError("summaries refused")
+
+    monkeypatch.setattr(storage, "summaries_store", broken)
+    with pytest.raises(RuntimeError, match="summaries refused"):
+        services.benchmark_run_compute(trigger="test")
+    run = BenchmarkRun.objects.get()
+    assert run.status == BenchmarkRun.Status.FAILED
+    assert not _table_exists(partitions.partition_name(run.pk))
+    assert not BenchmarkRow.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tables_a_dead_run_left_unattached_are_dropped_but_a_running_runs_are_kept():
+    dead = BenchmarkRun.objects.create(methodology_version="test", status=BenchmarkRun.Status.FAILED)
+    running = BenchmarkRun.objects.create(methodology_version="test", status=BenchmarkRun.Status.RUNNING)
+    for run in (dead, running):
+        partitions.run_partition_create(run.pk)
+    assert partitions.run_partitions_unattached_drop() == [dead.pk]
+    assert not _table_exists(partitions.partition_name(dead.pk))
+    assert _table_exists(partitions.partition_name(running.pk))
+    partitions.run_rows_drop([running.pk])

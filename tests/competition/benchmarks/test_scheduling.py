@@ -215,7 +215,7 @@ def test_the_lease_is_released_when_the_run_fails(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(analytics, "benchmarks_compute", broken)
+    monkeypatch.setattr(analytics, "benchmark_table_compute", broken)
     with pytest.raises(RuntimeError):
         scheduling.benchmarks_recompute()
     with scheduling.benchmark_lease():
