@@ -91,7 +91,7 @@ def _index_build(statement: str) -> None:
 
 
 def _index_statements(run_id: int) -> list[str]:
-    """The row table's indexes as statements on a run's table, the costliest first (the pair index: five keys)."""
+    """The row table's indexes as statements on a run's table, the widest first (the longest builds)."""
     quote = connection.ops.quote_name
     parent_name, name = BenchmarkRow._meta.db_table, partition_name(run_id)
     table = quote(name)

@@ -98,6 +98,7 @@ def benchmark_run_compute(
             run.matrix_cell_count = len(result.matrix)
             run.basket_cost_count = len(result.baskets)
             run.operator_row_counts = run_counts.operator_row_counts(rows=result.rows)
+            run.pair_row_counts = run_counts.pair_row_counts(rows=result.rows)
             run.duration_ms = int((time.monotonic() - started) * 1000)
             run.save()
             # The history is one series: a run asked for other parameters (--include-promotional) stays out of it.

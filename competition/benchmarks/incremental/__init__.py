@@ -142,6 +142,9 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
         run.operator_row_counts = run_counts.operator_row_counts(
             rows=edited, counts=run.operator_row_counts, removed=Counter(str(row["operator_code"]) for row in before)
         )
+        run.pair_row_counts = run_counts.pair_row_counts(
+            rows=edited, buckets=edited_buckets, counts=run.pair_row_counts, removed=before
+        )
         run.save(
             update_fields=[
                 "revision",
@@ -153,6 +156,7 @@ def benchmark_run_patch(*, run: BenchmarkRun, plan_ids: Iterable[int]) -> Benchm
                 "basket_cost_count",
                 "input_fingerprint",
                 "operator_row_counts",
+                "pair_row_counts",
             ]
         )
         if history_day is not None:

@@ -13,7 +13,6 @@ from django.db.models.functions import Cast, Round
 
 from competition.benchmarks.analytics import patching
 from competition.benchmarks.models import BenchmarkRow
-from plans.models import Plan
 
 if TYPE_CHECKING:
     from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
@@ -52,24 +51,9 @@ def _as_input(queryset: QuerySet[BenchmarkRow]) -> QuerySet[BenchmarkRow]:
 
 
 def plan_rows(*, run_id: int, plan_ids: list[int]) -> list[dict[str, Any]]:
-    """The run's rows of these plans: id, bucket and the input columns (`PLAN_ROW_COLUMNS`).
-
-    Rows have no index by plan: they are looked up in the plans' current province x operator
-    (the (run, province, operator, ...) index); a plan found there has all its rows there (a plan's
-    rows are written together). Plans with none there (new, deleted, or moved to another branch
-    since) are looked up across the run, which reads it whole.
-    """
-    rows = _as_input(BenchmarkRow.objects.filter(run_id=run_id))
+    """The run's rows of these plans: id, bucket and the input columns (`PLAN_ROW_COLUMNS`), by the run-plan index."""
     columns = ["id", "bucket", *PLAN_ROW_COLUMNS]
-    pairs = Plan.objects.filter(pk__in=plan_ids).values_list("pk", "branch__province__code", "branch__operator__code")
-    where = Q()
-    for plan_id, province, operator in pairs:
-        where |= Q(plan_id=plan_id, province_code=province, operator_code=operator)
-    found = list(rows.filter(where).values(*columns)) if where else []
-    missing = set(plan_ids) - {row["plan_id"] for row in found}
-    if missing:
-        found += list(rows.filter(plan_id__in=sorted(missing)).values(*columns))
-    return found
+    return list(_as_input(BenchmarkRow.objects.filter(run_id=run_id, plan_id__in=plan_ids)).values(*columns))
 
 
 # A bucket's stored decimals and how many places each has (STORED_COLUMNS names them in minor units).

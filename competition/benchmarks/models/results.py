@@ -70,11 +70,10 @@ class BenchmarkRow(models.Model):
         verbose_name_plural = _("benchmark rows")
         indexes = [
             models.Index(fields=["run", "bucket", "position"], name="benchmarkrow_run_bucket_pos"),
-            # The matrix explains an empty cell with EXISTS probes per province x operator (compare.selectors.matrix).
-            models.Index(
-                fields=["run", "province_code", "operator_code", "bucket", "is_promotional"],
-                name="benchmarkrow_run_pair",
-            ),
+            # A patch's edited plans' rows (incremental.stored.plan_rows). Integer keys: a full run builds each index
+            # of its rows' partition, and the (province, operator, bucket, promotional) one this replaced cost a
+            # quarter of the whole run; the matrix and basket pages read those facts from the run's counts now.
+            models.Index(fields=["run", "plan_id"], name="benchmarkrow_run_plan"),
             # The draft analyser's reads (analyser.stored_market): a bucket's ranked rows by per-GB value
             # and its exact-priced rows by per-day value, so the tiers beside a draft are an index range.
             models.Index(

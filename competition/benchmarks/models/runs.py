@@ -69,6 +69,9 @@ class BenchmarkRun(models.Model):
     basket_input_revision = models.PositiveIntegerField(_("basket input revision"), null=True, blank=True)
     # Per operator, the run's rows (every bucket): the comparison matrix's column order (run_counts).
     operator_row_counts = models.JSONField(_("rows per operator"), default=dict, blank=True)
+    # Per "province|operator|bucket", the run's rows as [not promotional, promotional] (run_counts): what
+    # the matrix says of an empty cell and which pairs the basket page prices, without probing the rows.
+    pair_row_counts = models.JSONField(_("rows per province, operator and bucket"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

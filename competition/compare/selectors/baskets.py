@@ -9,12 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from competition.benchmarks import analytics, basket_inputs, inputs, selectors
 from competition.compare.selectors.names import plans_by_id
-from competition.models import BenchmarkRow, BenchmarkRun
+from competition.models import BenchmarkRun
 from operators.models import Operator, Province
 from operators.selectors import operator_list, province_list
 from plans.models import Plan
@@ -51,20 +50,16 @@ def pairs_sold(
     """Every province, and the (province, operator) pairs with a tier in the run that the basket's promotional
     rule lets price a basket.
 
-    One query of EXISTS probes on the run's pair index: a run's rows are every tier of its input.
+    From the run's stored row counts per pair and bucket (`run_counts.pair_row_counts`): a run's rows
+    are every tier of its input. One query: the provinces.
     """
-    annotations = {}
-    for index, operator in enumerate(operators):
-        rows = BenchmarkRow.objects.filter(run=run, province_code=OuterRef("code"), operator_code=operator.code)
-        annotations[f"sold_{index}"] = Exists(rows if include_promotional else rows.filter(is_promotional=False))
-    provinces = list(province_list().annotate(**annotations))
-    sold = {
-        (province.code, operator.code)
-        for province in provinces
-        for index, operator in enumerate(operators)
-        if getattr(province, f"sold_{index}")
-    }
-    return provinces, sold
+    wanted = {operator.code for operator in operators}
+    sold = set()
+    for key, (priced, promotional) in (run.pair_row_counts or {}).items():
+        province_code, operator_code, _bucket = key.split("|")
+        if operator_code in wanted and (priced or (include_promotional and promotional)):
+            sold.add((province_code, operator_code))
+    return list(province_list()), sold
 
 
 def _stored_answer(*, run: BenchmarkRun, slug: str, profile: analytics.BasketProfile) -> BasketAnswer:

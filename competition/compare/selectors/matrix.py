@@ -14,10 +14,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from competition.benchmarks import analytics, inputs, selectors
+from competition.benchmarks import analytics, inputs, run_counts, selectors
 from competition.compare.forms import MetricChoices
 from competition.compare.selectors.names import plans_by_id
-from competition.models import BenchmarkRow, BenchmarkRun
+from competition.models import BenchmarkRun
 from operators.models import Operator, Province
 from operators.selectors import operator_list, province_list
 from plans.models import Plan, Tier
@@ -115,31 +115,26 @@ def _empty_note(*, metric: str, facts: PairFacts, unpriced: list[Plan]) -> str:
 def provinces_with_pair_facts(
     *, run: BenchmarkRun | None, bucket: str, operators: list[Operator]
 ) -> tuple[list[Province], dict[tuple[str, str], PairFacts]]:
-    """Every province, and per (province, operator) pair what the run holds (one query, whatever the run's size).
+    """Every province, and per (province, operator) pair what the run holds (one query: the provinces).
 
-    Three EXISTS per province and operator, each one probe of the run's pair index
-    (benchmarkrow_run_pair), so the cost follows the number of cells, not of rows.
+    From the run's stored row counts per province, operator and bucket (`run_counts.pair_row_counts`,
+    kept by every full run and patch), so the cost follows the number of cells, not of rows.
     """
-    provinces = province_list()
+    provinces = list(province_list())
     if run is None:
-        return list(provinces), {}
-    annotations: dict[str, Exists] = {}
-    for index, operator in enumerate(operators):
-        pair = BenchmarkRow.objects.filter(run=run, province_code=OuterRef("code"), operator_code=operator.code)
-        annotations[f"any_{index}"] = Exists(pair)
-        annotations[f"bucket_{index}"] = Exists(pair.filter(bucket=bucket))
-        annotations[f"priced_{index}"] = Exists(pair.filter(bucket=bucket, is_promotional=False))
-    annotated = list(provinces.annotate(**annotations))
-    facts = {
-        (province.code, operator.code): PairFacts(
-            anywhere=getattr(province, f"any_{index}"),
-            in_bucket=getattr(province, f"bucket_{index}"),
-            priced_in_bucket=getattr(province, f"priced_{index}"),
-        )
-        for province in annotated
-        for index, operator in enumerate(operators)
-    }
-    return annotated, facts
+        return provinces, {}
+    counts = run.pair_row_counts or {}
+    anywhere = {tuple(key.split("|")[:2]) for key in counts}
+    facts = {}
+    for province in provinces:
+        for operator in operators:
+            priced, promotional = counts.get(run_counts.pair_key(province.code, operator.code, bucket), (0, 0))
+            facts[(province.code, operator.code)] = PairFacts(
+                anywhere=(province.code, operator.code) in anywhere,
+                in_bucket=priced + promotional > 0,
+                priced_in_bucket=priced > 0,
+            )
+    return provinces, facts
 
 
 def unpriced_plans_by_pair(*, pairs: Iterable[tuple[str, str]] | None = None) -> dict[tuple[str, str], list[Plan]]:

@@ -42,7 +42,12 @@ def _stored(run: BenchmarkRun) -> dict[str, Any]:
         "baskets": rows(BenchmarkBasketCost.objects.filter(run=run), "run_id"),
         "history": rows(BenchmarkHistoryPoint.objects.all(), "day_id"),
         "counts": BenchmarkRun.objects.filter(pk=run.pk).values_list(
-            "row_count", "ranked_count", "matrix_cell_count", "basket_cost_count"
+            "row_count",
+            "ranked_count",
+            "matrix_cell_count",
+            "basket_cost_count",
+            "operator_row_counts",
+            "pair_row_counts",
         )[0],
     }
 
