@@ -226,8 +226,8 @@ def render(recompute: dict[str, Any], floor: dict[str, Any], targets: list[Targe
         "medians, indices, matrix cells (three metrics) and baskets (four profiles) in their own expressions",
         "(scripts/bench_recompute_engines.py). The recompute's parts are its stages timed in the same process",
         "(`STAGES`); the line in parentheses runs on a second thread beside the rows' storage, so the parts add up",
-        "to more than the total. Peak RSS is the recomputing process's `ru_maxrss` (Django and pandas loaded: about 100 MB",
-        "of it is fixed).",
+        "to more than the total. Peak RSS is the recomputing process's `ru_maxrss` (Django and pandas loaded:",
+        "about 100 MB of it is fixed).",
     ]
     return "\n".join(lines)
 
