@@ -1,13 +1,15 @@
 """The row table on PostgreSQL: one partition per run, written whole and dropped whole.
 
 `competition_benchmarkrow` is partitioned by list of `run_id` there (migration 0019). A full run's
-rows go into a table of their own, created in the publishing transaction: COPY into it with no index
-to maintain (and FREEZE, so no reader later rewrites its pages to set hint bits), then its indexes are
-built in bulk, one sorted pass each, then it is attached as the run's partition. Its CHECK on the run
-id lets ATTACH skip the scan that would prove the partition bound. Maintaining the indexes row by row
-while copying 884k rows into a table that holds earlier runs cost three quarters of a full recompute.
-Deleting a run drops its partition (`run_rows_drop`, from a pre_delete receiver): one DROP TABLE
-instead of a DELETE of its rows.
+rows go into a table of their own (`run_partition_create`): COPY into it with no index to maintain
+(and FREEZE, so no reader later rewrites its pages to set hint bits), then its indexes are built in
+bulk, one sorted pass each (`run_partition_index`), then the publishing transaction attaches it as the
+run's partition (`run_partition_attach`). Run outside any transaction, the table is committed before
+it is indexed, unattached and so unseen, and its indexes are built on several connections at once
+(`storage.run_rows_prepare`). Maintaining the indexes row by row while copying 884k rows into a table
+that held earlier runs cost more than half of a full recompute. Deleting a run drops its partition
+(`run_rows_drop`, from a pre_delete receiver): one DROP TABLE instead of a DELETE of its rows; a table
+a dead run left unattached is dropped by the next run (`run_partitions_unattached_drop`).
 
 Rows of a run without a partition of its own (written row by row, as a test's factory does) go to the
 default partition. Elsewhere (the embedded SQLite default) the table is a plain table and every
@@ -43,7 +45,7 @@ def run_partition_create(run_id: int) -> str:
     """A new, empty, unattached table for a run's rows, shaped as the row table; returns its quoted name.
 
     A table left by an earlier run of the same id (ids restart when a test database is flushed) is
-    dropped first. Call inside the transaction that will attach it, then COPY into it with FREEZE.
+    dropped first. COPY into it with FREEZE in the same transaction.
     """
     quote = connection.ops.quote_name
     parent, table = quote(BenchmarkRow._meta.db_table), quote(partition_name(run_id))
@@ -134,18 +136,23 @@ def run_partition_attach(run_id: int) -> None:
         cursor.execute(f"ANALYZE {table}")
 
 
-def run_partitions_unattached_drop() -> list[int]:
-    """Drop the run tables never attached whose run is not running (a run that failed or whose process died
-    between preparing its rows and publishing them); returns their run ids. Called under the recompute lease."""
+def run_partitions_unattached() -> set[int]:
+    """The runs whose rows' table exists but was never attached (being prepared, or left by a failure)."""
     if not rows_partitioned():
-        return []
+        return set()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND c.relname LIKE %s"
             " AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)",
             [PARTITION_PREFIX.replace("_", r"\_") + "%"],
         )
-        found = {int(name.removeprefix(PARTITION_PREFIX)) for (name,) in cursor.fetchall()}
+        return {int(name.removeprefix(PARTITION_PREFIX)) for (name,) in cursor.fetchall()}
+
+
+def run_partitions_unattached_drop() -> list[int]:
+    """Drop the run tables never attached whose run is not running (a run that failed or whose process died
+    between preparing its rows and publishing them); returns their run ids. Called under the recompute lease."""
+    found = run_partitions_unattached()
     running = set(
         BenchmarkRun.objects.filter(pk__in=found, status=BenchmarkRun.Status.RUNNING).values_list("pk", flat=True)
     )

@@ -89,7 +89,7 @@ NOTE_NOT_COVERED = "not_covered"
 
 @dataclass(frozen=True)
 class PairFacts:
-    """What a run holds for one province x operator pair, read with EXISTS probes (never its rows).
+    """What a run holds for one province x operator pair, read from the run's stored pair counts (never its rows).
 
     `anywhere`: a row in any bucket; `in_bucket`: a row in the shown bucket; `priced_in_bucket`: a
     non-promotional one there. Enough to say why a cell is empty.
@@ -199,7 +199,7 @@ def province_operator_matrix(
     per_gb / per_day cells are the run's matrix cells; basket cells its stored costs of `profile`.
     Provinces without any benchmarked tier are left out unless `all_provinces`. Fixed query count, none
     reading the run's rows into Python: latest run, cells, operators (ordered by the priced-tier counts
-    stored on the run), provinces with their pairs' facts (EXISTS probes), the chosen tiers' plans and data, and
+    stored on the run), provinces with their pairs' facts (the run's pair counts), the chosen tiers' plans and data, and
     the tierless plans of the empty cells.
     `run` is the run to show (an as-of run, `as_of.benchmark_run_on`); default the latest.
     """

@@ -260,7 +260,7 @@ def test_a_worker_killed_mid_recompute_leaves_the_previous_run_published_and_the
     assert BenchmarkRow.objects.filter(run=previous).count() == previous_rows
     assert BenchmarkRow.objects.filter(run_id=killed_run).count() == 0  # its transaction died with it
     # Its rows' table, committed before the publishing transaction, was never attached: the next run drops it.
-    assert partitions.partition_name(killed_run) in _unattached_tables()
+    assert partitions.run_partitions_unattached() == {killed_run}
     assert BenchmarkRun.objects.get(pk=killed_run).status == BenchmarkRun.Status.RUNNING
     api = APIClient()
     api.force_authenticate(priced["analyst"])
@@ -276,17 +276,7 @@ def test_a_worker_killed_mid_recompute_leaves_the_previous_run_published_and_the
     assert (killed.status, killed.error) == (BenchmarkRun.Status.FAILED, scheduling.ABANDONED_ERROR)
     assert selectors.benchmark_run_latest() == recovered
     assert BenchmarkRow.objects.filter(run=recovered, validity_days=30).exists()
-    assert _unattached_tables() == set()
-
-
-def _unattached_tables() -> set[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname FROM pg_class c WHERE relkind = 'r' AND relname LIKE %s"
-            " AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)",
-            [partitions.PARTITION_PREFIX + "%"],
-        )
-        return {name for (name,) in cursor.fetchall()}
+    assert partitions.run_partitions_unattached() == set()
 
 
 def test_a_failing_task_retries_with_backoff_then_reports_in_admin(priced, monkeypatch):
