@@ -48,22 +48,17 @@ def run_rows_prepare(*, run_id: int, rows: pd.DataFrame) -> bool:
 
     PostgreSQL, outside any transaction: the rows are COPYed into the run's own table in a transaction
     of their own and committed unattached, which no reader sees, so its indexes can be built on
-    several connections at once (`partitions.run_partition_index`). A failure drops the table. Inside
+    several connections at once (`partitions.run_partition_index`). The caller drops it on a failure
+    (`partitions.run_rows_drop`, as `services.benchmark_run_compute` does for any failure of the run). Inside
     a transaction (a caller's, a test's) other connections could not see the table: False, and
     `run_rows_store` does it all in that transaction.
     """
     if not partitions.rows_partitioned() or connection.in_atomic_block:
         return False
     partitions.run_partitions_unattached_drop()
-    try:
-        with transaction.atomic():
-            table = partitions.run_partition_create(run_id)
-            if len(rows):
-                copy_rows(row_frame(run_id, rows), table=table)
-        partitions.run_partition_index(run_id, parallel=True)
-    except BaseException:
-        partitions.run_rows_drop([run_id])
-        raise
+    with transaction.atomic():
+        _run_table_fill(run_id=run_id, rows=rows)
+    partitions.run_partition_index(run_id, parallel=True)
     return True
 
 
@@ -73,11 +68,16 @@ def run_rows_store(*, run_id: int, rows: pd.DataFrame) -> None:
     if not partitions.rows_partitioned():
         rows_insert(run_id=run_id, rows=rows)
         return
+    _run_table_fill(run_id=run_id, rows=rows)
+    partitions.run_partition_index(run_id)
+    partitions.run_partition_attach(run_id)
+
+
+def _run_table_fill(*, run_id: int, rows: pd.DataFrame) -> None:
+    """The run's new table (`partitions.run_partition_create`) with its rows COPYed in, in the current transaction."""
     table = partitions.run_partition_create(run_id)
     if len(rows):
         copy_rows(row_frame(run_id, rows), table=table)
-    partitions.run_partition_index(run_id)
-    partitions.run_partition_attach(run_id)
 
 
 def rows_insert(*, run_id: int, rows: pd.DataFrame) -> None:

@@ -27,12 +27,15 @@ def _model_indexes(apps, schema_editor, *, create: bool, suffix: str = "") -> No
                 cursor.execute(f'ALTER INDEX "{index.name}" RENAME TO "{index.name}{suffix}"')
 
 
+def _executor(schema_editor):
+    """Each statement as it is: no parameters (the DO block's format() has % signs)."""
+    return lambda sql: schema_editor.execute(sql, None)
+
+
 def partition(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    def run(sql: str) -> None:
-        schema_editor.execute(sql, None)
-
+    run = _executor(schema_editor)
     run(f"ALTER TABLE {TABLE} RENAME TO {OLD}")
     run(f"ALTER INDEX {TABLE}_pkey RENAME TO {OLD}_pkey")
     run(f"ALTER SEQUENCE {SEQUENCE} RENAME TO {OLD}_id_seq")
@@ -58,9 +61,7 @@ def partition(apps, schema_editor):
 def unpartition(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    def run(sql: str) -> None:
-        schema_editor.execute(sql, None)
-
+    run = _executor(schema_editor)
     run(f"CREATE TABLE {OLD} (LIKE {TABLE} INCLUDING CONSTRAINTS)")
     run(f"INSERT INTO {OLD} SELECT * FROM {TABLE}")
     run(f"DROP TABLE {TABLE}")  # with its partitions and its sequence
