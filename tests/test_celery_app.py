@@ -38,6 +38,7 @@ def test_a_worker_process_registers_the_tasks_of_every_app_part() -> None:
     assert found == [
         "competition.analyser_sensitivity_store",
         "competition.benchmarks_basket_input",
+        "competition.benchmarks_history_fill",
         "competition.benchmarks_recompute",
         "competition.watching_check_thresholds",
         "competition.watching_match_changes",

@@ -68,7 +68,6 @@ def drafts_analyse(*, analyser_input: AnalyserInput) -> AnalyserResult:
                 run=run,
                 summaries=summaries,
                 drafts=analytics.drafts_values(frame),
-                include_promotional=include_promotional(),
             ),
             basket_provinces=basket_provinces,
             basket_options=stored_market.basket_options(run=run, provinces=basket_provinces, profiles=profiles),

@@ -5,9 +5,10 @@ and its bucket summaries and basket costs hold the rest, so a draft's answer nee
 
 - the bucket summary: sample counts and the exact medians (computed with the run, analytics.tables);
 - per metric, every market tier in the rounded "bands" next to the draft's value: its own cents and
-  the nearest cents below and above that the market holds (partial indexes on (run, bucket, value),
-  so each band is an index range), one row per (price, data) or (price, validity) pair with how
-  many tiers it stands for;
+  the nearest cents below and above that the market holds, one row per (price, data) or (price,
+  validity) pair with how many tiers it stands for: per GB the run's rows (a partial index on (run,
+  bucket, per-GB value), so each band is an index range), per day its per-day prices
+  (BenchmarkDayPrice, those pairs stored with the run);
 - per GB, the stored rank of the first tier at or above the draft (1 + the tiers strictly cheaper,
   so the draft's rank too); per day, the summary's tiers per rounded value, which also name the
   bands beside the draft's;
@@ -40,11 +41,13 @@ from competition.benchmarks.analytics.drafts import (
     metric_market_from_bands,
 )
 from competition.benchmarks.analytics.exact import fraction_round_half_up
-from competition.benchmarks.models import BenchmarkBasketCost, BenchmarkBucketSummary, BenchmarkRow, BenchmarkRun
-
-# Per metric: the stored rounded value (its partial index) and the column its exact value divides the price by.
-_PER_GB = ("price_per_gb_cny", "data_gb")
-_PER_DAY = ("price_per_day_cny", "validity_days")
+from competition.benchmarks.models import (
+    BenchmarkBasketCost,
+    BenchmarkBucketSummary,
+    BenchmarkDayPrice,
+    BenchmarkRow,
+    BenchmarkRun,
+)
 
 
 def stored_market_run(
@@ -84,16 +87,16 @@ def metric_markets(
     run: BenchmarkRun,
     summaries: dict[str, BenchmarkBucketSummary],
     drafts: Sequence[DraftValues],
-    include_promotional: bool,
 ) -> list[tuple[MetricMarket, MetricMarket]]:
-    """Each draft's (per GB, per day) market in the run: three queries whatever the number of drafts or tiers."""
+    """Each draft's (per GB, per day) market in the run (which counts prices by the analyser's promotional rule:
+    `stored_market_run`): three queries whatever the number of drafts or tiers."""
     per_gb_bands: list[tuple[str, Any, Any]] = []
     for draft in drafts:
         if draft.per_gb_cents is None:
             continue
         value = _cny(draft.per_gb_cents)
         # The nearest rounded values the market holds below and above the draft's: index seeks.
-        ranked = BenchmarkRow.objects.filter(_eligible(run, draft.bucket, None))
+        ranked = BenchmarkRow.objects.filter(_ranked(run, draft.bucket))
         lower = ranked.filter(price_per_gb_cny__lt=value).order_by("-price_per_gb_cny")
         upper = ranked.filter(price_per_gb_cny__gt=value).order_by("price_per_gb_cny")
         per_gb_bands.append(
@@ -113,8 +116,8 @@ def metric_markets(
         lowest = draft.per_day_cents if lower_cents is None else lower_cents
         highest = draft.per_day_cents if upper_cents is None else upper_cents
         per_day_bands.append((draft.bucket, _cny(lowest), _cny(highest)))
-    per_gb_rows = _band_rows(run, _PER_GB, per_gb_bands, None)
-    per_day_rows = _band_rows(run, _PER_DAY, per_day_bands, include_promotional)
+    per_gb_rows = _per_gb_band_rows(run, per_gb_bands)
+    per_day_rows = _per_day_band_rows(run, per_day_bands)
     markets = []
     for number, draft in enumerate(drafts):
         summary = summaries.get(draft.bucket)
@@ -133,53 +136,66 @@ def metric_markets(
             band=_band(per_day_rows, draft.bucket, draft.per_day_cents),
         )
         markets.append((per_gb, per_day))
-    return _with_tier_fields(run, markets, drafts, include_promotional)
+    return _with_tier_fields(run, markets, drafts)
 
 
-def _eligible(run: BenchmarkRun, bucket: str, include_promotional: bool | None) -> Q:
-    """The rows a metric ranks, in the terms of its partial index (None: per GB, the stored ranked rows)."""
-    where = Q(run=run, bucket=bucket)
-    if include_promotional is None:
-        return where & Q(rank__isnull=False)
-    where &= Q(price_qualifier="exact")
-    return where if include_promotional else where & Q(is_promotional=False)
+def _ranked(run: BenchmarkRun, bucket: str) -> Q:
+    """The rows per GB ranks: the stored ranked rows, in the terms of its partial index."""
+    return Q(run=run, bucket=bucket, rank__isnull=False)
 
 
-def _band_rows(
-    run: BenchmarkRun,
-    metric: tuple[str, str],
-    bands: list[tuple[str, Any, Any]],
-    include_promotional: bool | None,
-) -> dict[str, list[tuple[Decimal, MarketValue]]]:
-    """Per bucket, the market tiers from the band below a draft's to the band above it (both the nearest
-    the market holds, so nothing lies between): one row per exact-value pair, counted."""
-    column, denominator = metric
+def _band_where(bands: list[tuple[str, Any, Any]], column: str, bucket_where: Any) -> Q:
+    """A range of `column` per draft's bucket: always an index condition, whatever the statistics of a fresh
+    run say (an OR of equalities may be planned as a filter over the whole bucket)."""
     where = Q()
-    # A range per draft: always an index condition, whatever the statistics of a fresh run say (an OR
-    # of equalities may be planned as a filter over the whole bucket).
     for bucket, lowest, highest in bands:
-        where |= _eligible(run, bucket, include_promotional) & Q(
-            **{f"{column}__gte": lowest, f"{column}__lte": highest}
-        )
+        where |= bucket_where(bucket) & Q(**{f"{column}__gte": lowest, f"{column}__lte": highest})
+    return where
+
+
+def _per_gb_band_rows(
+    run: BenchmarkRun, bands: list[tuple[str, Any, Any]]
+) -> dict[str, list[tuple[Decimal, MarketValue]]]:
+    """Per bucket, the ranked rows from the band below a draft's per-GB value to the band above it (both the
+    nearest the market holds, so nothing lies between): one per (price, data) pair, counted."""
+    where = _band_where(bands, "price_per_gb_cny", lambda bucket: _ranked(run, bucket))
     if not where:
         return {}
     rows = (
         BenchmarkRow.objects.filter(where)
-        .values("bucket", column, "price_cny", denominator)
+        .values("bucket", "price_per_gb_cny", "price_cny", "data_gb")
         .annotate(pair_count=Count("id"), first_tier=Min("tier_id"), pair_rank=Min("rank"))
         .order_by()
     )
     found: dict[str, list[tuple[Decimal, MarketValue]]] = {}
     for row in rows:
         price_cents = int(row["price_cny"] * 100)
-        if denominator == "data_gb":
-            value = Fraction(price_cents * 10, int(row["data_gb"] * 1000))
-        else:
-            value = Fraction(price_cents, int(row["validity_days"]) * 100)
+        value = Fraction(price_cents * 10, int(row["data_gb"] * 1000))
         # The pair's lowest tier id stands for it (one price: the neighbours' rule); its fields come later.
         tier = {"tier_id": int(row["first_tier"])}
         item = MarketValue(value, price_cents, tier, int(row["pair_count"]), row["pair_rank"])
-        found.setdefault(str(row["bucket"]), []).append((row[column], item))
+        found.setdefault(str(row["bucket"]), []).append((row["price_per_gb_cny"], item))
+    return found
+
+
+def _per_day_band_rows(
+    run: BenchmarkRun, bands: list[tuple[str, Any, Any]]
+) -> dict[str, list[tuple[Decimal, MarketValue]]]:
+    """Per bucket, the run's per-day prices from the band below a draft's per-day value to the band above it
+    (the run counts prices per day by the analyser's rule: `stored_market_run`)."""
+    where = _band_where(bands, "price_per_day_cny", lambda bucket: Q(run=run, bucket=bucket))
+    if not where:
+        return {}
+    columns = ("bucket", "price_per_day_cny", "price_cny", "validity_days", "tier_count", "best_rank", "tier_id")
+    pairs = BenchmarkDayPrice.objects.filter(where).order_by().values(*columns, "plan_id")
+    found: dict[str, list[tuple[Decimal, MarketValue]]] = {}
+    for pair in pairs:
+        price_cents = int(pair["price_cny"] * 100)
+        value = Fraction(price_cents, int(pair["validity_days"]) * 100)
+        # The pair's lowest tier stands for it; its plan finds its row, with its fields, later.
+        tier = {"tier_id": int(pair["tier_id"]), "plan_id": int(pair["plan_id"])}
+        item = MarketValue(value, price_cents, tier, int(pair["tier_count"]), pair["best_rank"])
+        found.setdefault(str(pair["bucket"]), []).append((pair["price_per_day_cny"], item))
     return found
 
 
@@ -187,40 +203,36 @@ def _with_tier_fields(
     run: BenchmarkRun,
     markets: list[tuple[MetricMarket, MetricMarket]],
     drafts: Sequence[DraftValues],
-    include_promotional: bool,
 ) -> list[tuple[MetricMarket, MetricMarket]]:
-    """The markets with their neighbours' tier fields, read in one query (only the neighbours' rows)."""
+    """The markets with their neighbours' tier fields, read in one query (only the neighbours' rows): per GB by
+    the band's index range, per day by the tier's plan (the (run, plan) index)."""
     wanted = Q()
-    modes = ((_PER_GB[0], None), (_PER_DAY[0], include_promotional))
-    for draft, pair in zip(drafts, markets, strict=True):
-        for (column, promotional), market in zip(modes, pair, strict=True):
-            for neighbour in (market.cheaper, market.dearer):
-                if neighbour is not None:
-                    rounded = _cny(fraction_round_half_up(neighbour.value))
-                    # gte/lte rather than an equality: see _band_rows.
-                    wanted |= _eligible(run, draft.bucket, promotional) & Q(
-                        **{f"{column}__gte": rounded, f"{column}__lte": rounded},
-                        tier_id=neighbour.tier["tier_id"],
-                    )
+    for draft, (per_gb, per_day) in zip(drafts, markets, strict=True):
+        for neighbour in (per_gb.cheaper, per_gb.dearer):
+            if neighbour is not None:
+                rounded = _cny(fraction_round_half_up(neighbour.value))
+                # gte/lte rather than an equality: see _band_where.
+                wanted |= _ranked(run, draft.bucket) & Q(
+                    price_per_gb_cny__gte=rounded, price_per_gb_cny__lte=rounded, tier_id=neighbour.tier["tier_id"]
+                )
+        for neighbour in (per_day.cheaper, per_day.dearer):
+            if neighbour is not None:
+                wanted |= Q(run=run, plan_id=neighbour.tier["plan_id"], tier_id=neighbour.tier["tier_id"])
     if not wanted:
         return markets
+    # A tier is in one bucket of a run: its id names its row.
     fields = {
-        (row["bucket"], row["tier_id"]): {name: row[name] for name in NEIGHBOUR_COLUMNS}
-        for row in BenchmarkRow.objects.filter(wanted).order_by().values("bucket", *NEIGHBOUR_COLUMNS)
+        row["tier_id"]: {name: row[name] for name in NEIGHBOUR_COLUMNS}
+        for row in BenchmarkRow.objects.filter(wanted).order_by().values(*NEIGHBOUR_COLUMNS)
     }
 
-    def filled(market: MetricMarket, bucket: str) -> MetricMarket:
-        def tier(neighbour: MarketValue | None) -> MarketValue | None:
-            if neighbour is None:
-                return None
-            return dataclasses.replace(neighbour, tier=fields[bucket, neighbour.tier["tier_id"]])
+    def tier(neighbour: MarketValue | None) -> MarketValue | None:
+        return None if neighbour is None else dataclasses.replace(neighbour, tier=fields[neighbour.tier["tier_id"]])
 
+    def filled(market: MetricMarket) -> MetricMarket:
         return dataclasses.replace(market, cheaper=tier(market.cheaper), dearer=tier(market.dearer))
 
-    return [
-        (filled(per_gb, draft.bucket), filled(per_day, draft.bucket))
-        for draft, (per_gb, per_day) in zip(drafts, markets, strict=True)
-    ]
+    return [(filled(per_gb), filled(per_day)) for per_gb, per_day in markets]
 
 
 def _band(rows: dict[str, list[tuple[Decimal, MarketValue]]], bucket: str, cents: int | None) -> list[MarketValue]:

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.db import transaction
 
-from competition.benchmarks import analytics, inputs, selectors
+from competition.benchmarks import analytics, copying, inputs, selectors
 from competition.benchmarks.models import BenchmarkBasketCover, BenchmarkBasketInput, BenchmarkRun
 
 if TYPE_CHECKING:
@@ -267,15 +267,4 @@ def _choosable_insert(*, run_id: int, rows: pd.DataFrame) -> None:
         series = rows[column]
         columns[column] = series.astype(object).where(series.notna(), None).tolist()
     names = ["run_id", *_FRAME]
-    records = list(zip(*(columns[column] for column in names), strict=True))
-    if not records:
-        return
-    if connection.vendor == "postgresql":
-        table = BenchmarkBasketInput._meta.db_table
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
-            for record in records:
-                copy.write_row(record)
-        return
-    BenchmarkBasketInput.objects.bulk_create(
-        [BenchmarkBasketInput(**dict(zip(names, record, strict=True))) for record in records], batch_size=2000
-    )
+    copying.records_insert(BenchmarkBasketInput, names, list(zip(*(columns[column] for column in names), strict=True)))

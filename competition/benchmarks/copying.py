@@ -11,12 +11,12 @@ import contextlib
 import io
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import connection
+from django.db import connection, models
 
 from competition.benchmarks.models import BenchmarkRow
 
@@ -141,6 +141,23 @@ def copy_rows(frame: pd.DataFrame, *, table: str | None = None) -> None:
             with contextlib.suppress(queue.Empty):
                 chunks.get(timeout=0.1)
         builder.join()
+
+
+def records_insert(model: type[models.Model], columns: Sequence[str], records: Sequence[Sequence[Any]]) -> None:
+    """Insert a few thousand rows of `model` given as value tuples in `columns` order (field attnames): one COPY
+    on PostgreSQL (a tenth of what building and inserting model instances costs), one bulk insert elsewhere."""
+    if not records:
+        return
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        table, names = quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row(record)
+        return
+    model._default_manager.bulk_create(
+        [model(**dict(zip(columns, record, strict=True))) for record in records], batch_size=2000
+    )
 
 
 def rows_csv(frame: pd.DataFrame) -> bytes:

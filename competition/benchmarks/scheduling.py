@@ -29,6 +29,7 @@ plans -> `incremental.benchmark_run_patch_latest`, or `services.benchmark_run_co
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import tempfile
@@ -36,7 +37,6 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -58,6 +58,8 @@ logger = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x626E63686D726B
 # How long an edit may wait for the broker before it leaves the recompute pending (connect and each reply).
 PUBLISH_TIMEOUT_SECONDS = float(getattr(settings, "BENCHMARK_PUBLISH_TIMEOUT_SECONDS", 0.5))
+# How long the history fill waits for a recompute holding the lease (a full one takes seconds) before retrying.
+HISTORY_FILL_WAIT_SECONDS = 120.0
 ABANDONED_ERROR = (
     "Abandoned: the process computing this run stopped before it finished "
     "(found running while nobody held the recompute lease)."
@@ -93,7 +95,7 @@ def benchmarks_mark_pending(*, plan_ids: Iterable[int] | None = None) -> None:
         schedule.update(**mark)
 
 
-def benchmarks_pending_since() -> datetime | None:
+def benchmarks_pending_since() -> datetime.datetime | None:
     """Since when a recompute is owed (None when the latest run read every change)."""
     return BenchmarkSchedule.objects.filter(pk=1).values_list("pending_since", flat=True).first()
 
@@ -301,6 +303,7 @@ def benchmarks_recompute(
         return None
     run = None
     patched: frozenset[int] = frozenset()
+    history_owed = False
     try:
         with benchmark_lease(wait_seconds=wait_seconds) as abandoned:
             owed = _pending_clear()
@@ -318,19 +321,17 @@ def benchmarks_recompute(
                         patched = owed.plan_ids
             else:
                 run = _full(trigger=trigger, requested_by_id=requested_by_id, parameters=parameters)
-            if run is not None:
-                # The run recorded today; a backdated price may have added a past change day. After a
-                # patch only its plans' dates can have: when those are recorded, the fill (which reads
-                # every tier's dates, seconds at a million) has nothing to add and is skipped.
-                try:
-                    if not (patched and history_services.benchmark_history_owes_nothing_new(plan_ids=sorted(patched))):
-                        history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
-                except Exception:  # the run is published either way; the next run (or the backfill) fills it
-                    logger.exception("filling the benchmark history after run %s failed", run.pk)
+            # The run recorded today; a backdated price may have added a past change day. After a patch
+            # only its plans' dates can have: when those are recorded, nothing is owed.
+            history_owed = run is not None and not (
+                patched and history_services.benchmark_history_owes_nothing_new(plan_ids=sorted(patched))
+            )
     except BenchmarkBusy:
         if not only_if_pending:
             benchmarks_mark_pending()
         raise
+    if history_owed:
+        _history_fill_request(run_id=run.pk if run is not None else None)
     if benchmarks_pending_since() is not None:
         # Checked after letting go: a request that found us busy has marked the flag by now.
         try:
@@ -338,6 +339,28 @@ def benchmarks_recompute(
         except Exception:  # eager mode runs the follow-up here; this run is stored either way
             logger.exception("the follow-up benchmark recompute failed; the change stays pending")
     return run
+
+
+def benchmarks_history_fill(*, wait_seconds: float | None = None) -> list[datetime.date]:
+    """Record the benchmark history's days owed and not recorded yet, under the lease; returns the days computed.
+
+    What a recompute asks for when it is done (`benchmarks_history_fill_task`): the fill reads every
+    tier's dates (half a second at a million tiers, whether or not a day is owed), so the run is
+    published and the lease let go without waiting for it. Raises BenchmarkBusy when a recompute
+    keeps the lease past `wait_seconds` (HISTORY_FILL_WAIT_SECONDS; the task retries).
+    """
+    with benchmark_lease(wait_seconds=HISTORY_FILL_WAIT_SECONDS if wait_seconds is None else wait_seconds):
+        return history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
+
+
+def _history_fill_request(*, run_id: int | None) -> None:
+    """Hand the history fill to a worker (eager mode: run it here)."""
+    from competition.benchmarks.tasks import benchmarks_history_fill_task
+
+    try:
+        benchmarks_history_fill_task.delay()
+    except Exception:  # the run is published either way; the next run (or the backfill) fills it
+        logger.exception("filling the benchmark history after run %s failed", run_id)
 
 
 def _full(

@@ -16,10 +16,11 @@ from django.db import connection, transaction
 from competition.benchmarks import analytics, partitions
 from competition.benchmarks.copying import MINOR_PLACES as _MINOR_PLACES
 from competition.benchmarks.copying import NULLABLE_COLUMNS as _NULLABLE_COLUMNS
-from competition.benchmarks.copying import ROW_COLUMNS, copy_rows
+from competition.benchmarks.copying import ROW_COLUMNS, copy_rows, records_insert
 from competition.benchmarks.models import (
     BenchmarkBasketCost,
     BenchmarkBucketSummary,
+    BenchmarkDayPrice,
     BenchmarkMatrixCell,
     BenchmarkRow,
     BenchmarkRun,
@@ -38,6 +39,7 @@ def benchmark_result_store(
     else:
         run_rows_store(run_id=run.pk, rows=result.rows)
     summaries_store(run=run, summaries=result.summaries)
+    day_prices_store(run=run, day_prices=result.day_prices)
     matrix_store(run=run, matrix=result.matrix)
     baskets_store(run=run, baskets=result.baskets)
 
@@ -189,6 +191,22 @@ def summaries_store(*, run: BenchmarkRun, summaries: pd.DataFrame) -> None:
         )
         for summary in summaries.to_dict("records")
     )
+
+
+def day_prices_store(*, run: BenchmarkRun, day_prices: pd.DataFrame) -> None:
+    """A run's per-day prices from `analytics.day_prices_compute` (a few thousand rows, `copying.records_insert`)."""
+    columns = {
+        "run_id": [run.pk] * len(day_prices),
+        "bucket": day_prices["bucket"].astype(str).tolist(),
+        "price_per_day_cny": [analytics.minor_to_decimal(cents) for cents in day_prices["price_per_day_cents"]],
+        "price_cny": [analytics.minor_to_decimal(cents) for cents in day_prices["price_cents"]],
+        "validity_days": day_prices["validity_days"].tolist(),
+        "tier_count": day_prices["tier_count"].tolist(),
+        "best_rank": day_prices["best_rank"].astype(object).where(day_prices["best_rank"].notna(), None).tolist(),
+        "tier_id": day_prices["tier_id"].tolist(),
+        "plan_id": day_prices["plan_id"].tolist(),
+    }
+    records_insert(BenchmarkDayPrice, list(columns), list(zip(*columns.values(), strict=True)))
 
 
 def _fraction_text(value: Any) -> str:

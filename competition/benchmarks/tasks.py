@@ -60,3 +60,19 @@ BASKET_INPUT_TASK = "competition.benchmarks_basket_input"
 def benchmarks_basket_input_task(run_id: int) -> bool:
     """Store a published run's compact basket input (`basket_inputs.basket_input_store`); True when stored."""
     return basket_inputs.basket_input_store(run_id=run_id)
+
+
+HISTORY_FILL_TASK = "competition.benchmarks_history_fill"
+
+
+@shared_task(
+    name=HISTORY_FILL_TASK,
+    autoretry_for=(OperationalError, InterfaceError, scheduling.BenchmarkBusy),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+    acks_late=True,
+)
+def benchmarks_history_fill_task() -> list[str]:
+    """Record the benchmark history's days owed (`scheduling.benchmarks_history_fill`); returns them (ISO dates)."""
+    return [day.isoformat() for day in scheduling.benchmarks_history_fill()]

@@ -40,6 +40,7 @@ from competition.benchmarks.analytics.contract import (
     BenchmarkParameters,
     BenchmarkResult,
 )
+from competition.benchmarks.analytics.day_prices import DAY_PRICE_COLUMNS, day_prices_compute
 from competition.benchmarks.analytics.drafts import drafts_position_compute, drafts_position_from_markets, drafts_values
 from competition.benchmarks.analytics.exact import exact_order_key, fraction_round_half_up, minor_to_decimal
 from competition.benchmarks.analytics.frames import input_fingerprint, normalise_input, tiers_frame
@@ -61,6 +62,7 @@ __all__ = [
     "CHEAPEST_NEEDS_OPERATORS",
     "COVERS_ALL",
     "COVERS_NONE",
+    "DAY_PRICE_COLUMNS",
     "DEFAULT_BASKETS",
     "HISTORY_COLUMNS",
     "INPUT_COLUMNS",
@@ -83,6 +85,7 @@ __all__ = [
     "benchmarks_complete",
     "benchmarks_compute",
     "cheapest_operators",
+    "day_prices_compute",
     "drafts_position_compute",
     "drafts_position_from_markets",
     "drafts_values",

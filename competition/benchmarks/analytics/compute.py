@@ -6,6 +6,7 @@ import pandas as pd
 
 from competition.benchmarks.analytics.baskets import basket_costs_compute
 from competition.benchmarks.analytics.contract import BenchmarkParameters, BenchmarkResult
+from competition.benchmarks.analytics.day_prices import day_prices_compute
 from competition.benchmarks.analytics.frames import input_fingerprint, normalise_input
 from competition.benchmarks.analytics.history import history_points_compute
 from competition.benchmarks.analytics.matrix import province_comparison_compute
@@ -23,7 +24,7 @@ def benchmarks_compute(tiers: pd.DataFrame, *, parameters: BenchmarkParameters |
 def benchmarks_complete(
     tiers: pd.DataFrame, *, rows: pd.DataFrame, summaries: pd.DataFrame, parameters: BenchmarkParameters
 ) -> BenchmarkResult:
-    """`benchmarks_compute` from its benchmark table on: history points, matrix, baskets and fingerprint.
+    """`benchmarks_compute` from its benchmark table on: history points, per-day prices, matrix, baskets, fingerprint.
 
     `tiers` is a normalised input (`normalise_input`), `rows, summaries` its `benchmark_table_compute`.
     Apart so that a full run can compute these while it stores the rows; neither input is modified.
@@ -38,6 +39,7 @@ def benchmarks_complete(
         fingerprint=input_fingerprint(tiers),
         parameters=parameters,
         history=history_points_compute(rows, include_promotional=parameters.include_promotional),
+        day_prices=day_prices_compute(rows, include_promotional=parameters.include_promotional),
     )
 
 

@@ -105,3 +105,5 @@ class BenchmarkResult:
     parameters: BenchmarkParameters = field(default_factory=BenchmarkParameters)
     # The day's history points (analytics.history): per bucket, metric and scope median/min/max/sample count.
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The per-day sample by (bucket, price, validity) (analytics.day_prices): the analyser's per-day reads.
+    day_prices: pd.DataFrame = field(default_factory=pd.DataFrame)

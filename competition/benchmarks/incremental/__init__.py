@@ -46,6 +46,7 @@ from competition.benchmarks.incremental import stored
 from competition.benchmarks.models import (
     BenchmarkBasketCost,
     BenchmarkBucketSummary,
+    BenchmarkDayPrice,
     BenchmarkMatrixCell,
     BenchmarkRow,
     BenchmarkRun,
@@ -215,8 +216,8 @@ def _bucket_patch(
 
     The stored rows stand for the tiers they were computed from (analytics.patching), so the bucket
     is not read again through its tiers, plans and branches. Written: the plans' rows (deleted and
-    inserted), the other rows whose position, rank or index moved, the summary, today's history
-    points, and the matrix cells of the province x operator pairs the plans were or are in.
+    inserted), the other rows whose position, rank or index moved, the summary and per-day prices,
+    today's history points, and the matrix cells of the province x operator pairs the plans were or are in.
     """
     include_promotional = parameters.include_promotional
     rows_stored = stored.bucket_rows(run_id=run.pk, bucket=bucket)
@@ -242,6 +243,9 @@ def _bucket_patch(
     logger.info("bucket %s: %d rows shifted in %d runs, %d re-indexed", bucket, shifted, len(runs), reranked)
     BenchmarkBucketSummary.objects.filter(run=run, bucket=bucket).delete()
     storage.summaries_store(run=run, summaries=summaries.loc[summaries["bucket"] == bucket])
+    BenchmarkDayPrice.objects.filter(run=run, bucket=bucket).delete()
+    day_prices = analytics.day_prices_compute(rows, include_promotional=include_promotional)
+    storage.day_prices_store(run=run, day_prices=day_prices)
     if history_day is not None:
         points = analytics.history_points_compute(rows, include_promotional=include_promotional)
         BenchmarkHistoryPoint.objects.filter(day=history_day, bucket=bucket).delete()

@@ -4,6 +4,7 @@ from competition.benchmarks.models.basket_inputs import BenchmarkBasketCover, Be
 from competition.benchmarks.models.results import (
     BenchmarkBasketCost,
     BenchmarkBucketSummary,
+    BenchmarkDayPrice,
     BenchmarkMatrixCell,
     BenchmarkRow,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "BenchmarkBasketCover",
     "BenchmarkBasketInput",
     "BenchmarkBucketSummary",
+    "BenchmarkDayPrice",
     "BenchmarkMatrixCell",
     "BenchmarkPendingPlan",
     "BenchmarkRow",

@@ -74,18 +74,14 @@ class BenchmarkRow(models.Model):
             # of its rows' partition, and the (province, operator, bucket, promotional) one this replaced cost a
             # quarter of the whole run; the matrix and basket pages read those facts from the run's counts now.
             models.Index(fields=["run", "plan_id"], name="benchmarkrow_run_plan"),
-            # The draft analyser's reads (analyser.stored_market): a bucket's ranked rows by per-GB value
-            # and its exact-priced rows by per-day value, so the tiers beside a draft are an index range.
+            # The draft analyser's per-GB reads (analyser.stored_market): a bucket's ranked rows by per-GB value,
+            # so the tiers beside a draft are an index range. Its per-day reads go to BenchmarkDayPrice: an index
+            # here by per-day value (the rows' order is per GB, so its build sorts them all) cost a full run more
+            # than any other.
             models.Index(
                 fields=["run", "bucket", "price_per_gb_cny"],
                 condition=models.Q(rank__isnull=False),
                 name="benchmarkrow_bucket_per_gb",
-            ),
-            models.Index(
-                fields=["run", "bucket", "price_per_day_cny"],
-                include=["is_promotional"],
-                condition=models.Q(price_qualifier="exact"),
-                name="benchmarkrow_bucket_per_day",
             ),
         ]
 
@@ -133,6 +129,37 @@ class BenchmarkBucketSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket}: median {self.median_per_gb_cny} ({self.sample_count})"
+
+
+class BenchmarkDayPrice(models.Model):
+    """The tiers of one price and validity in a bucket's per-day sample (analytics.day_prices): what the draft
+    analyser's per-day bands read (analyser.stored_market), a few thousand per run where the rows are a million."""
+
+    run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="day_prices", verbose_name=_("run"))
+    bucket = models.CharField(_("validity bucket"), max_length=8)
+    price_per_day_cny = models.DecimalField(_("price per day (CNY)"), max_digits=14, decimal_places=2)
+    price_cny = models.DecimalField(_("price (CNY)"), max_digits=10, decimal_places=2)
+    validity_days = models.PositiveIntegerField(_("validity (days)"))
+    tier_count = models.PositiveIntegerField(_("tiers"))
+    best_rank = models.PositiveIntegerField(_("best per-GB rank"), null=True, help_text=_("Null: none is ranked."))
+    # The pair's lowest tier id, which stands for it (a neighbour's tier), and its plan: the run's row of that
+    # tier, which holds its names, is a lookup by the (run, plan) index.
+    tier_id = models.BigIntegerField(_("tier id"))
+    plan_id = models.BigIntegerField(_("plan id"))
+
+    class Meta:
+        ordering = ["run_id", "bucket", "price_per_day_cny", "price_cny"]
+        verbose_name = _("benchmark per-day price")
+        verbose_name_plural = _("benchmark per-day prices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "bucket", "price_cny", "validity_days"], name="benchmarkdayprice_unique_pair"
+            )
+        ]
+        indexes = [models.Index(fields=["run", "bucket", "price_per_day_cny"], name="benchmarkdayprice_band")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.price_cny} / {self.validity_days} d: {self.tier_count} tiers"
 
 
 class BenchmarkMatrixCell(models.Model):

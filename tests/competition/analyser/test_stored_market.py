@@ -81,7 +81,6 @@ def stored_answers(market, drafts, *, basket_provinces, include_promotional):
             run=run,
             summaries=summaries,
             drafts=analytics.drafts_values(drafts),
-            include_promotional=include_promotional,
         ),
         basket_provinces=basket_provinces,
         basket_options=stored_market.basket_options(run=run, provinces=basket_provinces, profiles=profiles),

@@ -14,6 +14,7 @@ from competition.benchmarks import incremental, scheduling
 from competition.models import (
     BenchmarkBasketCost,
     BenchmarkBucketSummary,
+    BenchmarkDayPrice,
     BenchmarkHistoryPoint,
     BenchmarkMatrixCell,
     BenchmarkPendingPlan,
@@ -29,7 +30,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _stored(run: BenchmarkRun) -> dict[str, Any]:
-    """Everything a run stores, without ids: rows, summaries, matrix cells, basket costs, today's history points."""
+    """Everything a run stores, without ids: rows, summaries, per-day prices, matrix cells, basket costs, today's
+    history points."""
 
     def rows(queryset: Any, *exclude: str) -> list[tuple[Any, ...]]:
         fields = [f.attname for f in queryset.model._meta.concrete_fields if f.attname not in {"id", *exclude}]
@@ -38,6 +40,7 @@ def _stored(run: BenchmarkRun) -> dict[str, Any]:
     return {
         "rows": rows(BenchmarkRow.objects.filter(run=run), "run_id"),
         "summaries": rows(BenchmarkBucketSummary.objects.filter(run=run), "run_id"),
+        "day_prices": rows(BenchmarkDayPrice.objects.filter(run=run), "run_id"),
         "cells": rows(BenchmarkMatrixCell.objects.filter(run=run), "run_id"),
         "baskets": rows(BenchmarkBasketCost.objects.filter(run=run), "run_id"),
         "history": rows(BenchmarkHistoryPoint.objects.all(), "day_id"),

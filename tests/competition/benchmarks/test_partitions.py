@@ -51,6 +51,14 @@ def test_a_runs_partition_has_each_index_of_the_row_table(seed):
     assert _indexes_attached(partitions.partition_name(run.pk)) == expected
 
 
+def test_an_attached_partition_has_statistics_of_the_columns_readers_filter_on_only(seed):
+    run = scheduling.benchmarks_recompute(trigger="test")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attname FROM pg_stats WHERE tablename = %s", [partitions.partition_name(run.pk)])
+        analysed = {name for (name,) in cursor.fetchall()}
+    assert analysed == set(partitions.ANALYZED_COLUMNS)
+
+
 def test_rows_written_one_by_one_for_a_run_without_a_partition_go_to_the_default_one():
     run = BenchmarkRun.objects.create(methodology_version="test")
     BenchmarkRow.objects.create(

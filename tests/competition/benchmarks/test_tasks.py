@@ -9,9 +9,11 @@ from django.conf import settings
 from django.db import OperationalError
 
 from competition.benchmarks import scheduling, selectors
-from competition.benchmarks.tasks import TASK_NAME, benchmarks_recompute_task
-from competition.models import BenchmarkRow, BenchmarkRun
+from competition.benchmarks.history import services as history_services
+from competition.benchmarks.tasks import TASK_NAME, benchmarks_history_fill_task, benchmarks_recompute_task
+from competition.models import BenchmarkHistoryDay, BenchmarkRow, BenchmarkRun
 from plans import services as plan_services
+from tests.competition.benchmarks.dated_changes import LATER, first_change, on
 from tests.factories import PlanFactory, SourceFactory, TierFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +104,55 @@ def test_the_task_retries_a_database_hiccup(monkeypatch):
     # The first attempt may have cleared the flag before it failed: the retry runs whatever it finds.
     assert [attempt["only_if_pending"] for attempt in attempts] == [True, False]
     assert BenchmarkRun.objects.get(pk=run_id).status == BenchmarkRun.Status.COMPLETE
+
+
+def _history_days() -> list:
+    return list(BenchmarkHistoryDay.objects.order_by("day").values_list("day", flat=True))
+
+
+def test_a_full_recompute_hands_the_history_fill_to_a_task_of_its_own(seed, monkeypatch):
+    recorder = Recorder()
+    monkeypatch.setattr(benchmarks_history_fill_task, "delay", recorder)
+    first_change()  # saved outside the services: a backdated change the next run finds owed
+    with on(LATER):
+        scheduling.benchmarks_recompute(trigger="nightly")
+    assert recorder.calls == [{}]
+    assert _history_days() == [LATER]  # the run records its own day; the days owed wait for the task
+
+
+def test_the_history_fill_task_records_the_days_a_recompute_left_owed(seed):
+    first_change()
+    with on(LATER):
+        scheduling.benchmarks_recompute(trigger="nightly")  # eager: the fill task runs when the lease is let go
+        owed = sorted(history_services.benchmark_history_days(until=LATER))
+    assert len(owed) == 5  # the eve, the change, two month starts and today
+    assert _history_days() == owed
+
+
+def test_the_history_fill_waits_for_a_recompute_holding_the_lease_then_gives_up(seed):
+    first_change()
+    with on(LATER), scheduling.benchmark_lease(), pytest.raises(scheduling.BenchmarkBusy):
+        scheduling.benchmarks_history_fill(wait_seconds=0)
+    assert not BenchmarkHistoryDay.objects.exists()
+
+
+def test_the_history_fill_task_retries_when_the_lease_is_busy(seed, monkeypatch):
+    first_change()
+    real = scheduling.benchmarks_history_fill
+    attempts = []
+
+    def busy_once():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise scheduling.BenchmarkBusy("another benchmark recompute is running")
+        return real()
+
+    monkeypatch.setattr(scheduling, "benchmarks_history_fill", busy_once)
+    with on(LATER):
+        # throw=False: as on a worker, the Retry is handled (eager apply runs the retry in place).
+        days = benchmarks_history_fill_task.apply(throw=False).get()
+    assert len(attempts) == 2
+    assert days == [day.isoformat() for day in _history_days()]
 
 
 def test_beat_recomputes_every_night_and_catches_up_every_minute():
