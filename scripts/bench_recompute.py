@@ -173,9 +173,9 @@ def measure_recompute() -> dict[str, Any]:
         "compute: the benchmark table (rows, ranks, summaries)": spent["compute: benchmark table"],
         "rows: CSV built (Polars, a second thread) while COPY streams it into the run's new table": spent["rows COPY"],
         "rows: the table's indexes, built on two connections": spent["rows prepared"] - spent["rows COPY"],
-        "(meanwhile, on a second thread: matrix, baskets, history points, fingerprint)": spent["compute: the rest"],
+        "(meanwhile, a second thread: matrix, baskets, history, day prices, fingerprint)": spent["compute: the rest"],
         "ATTACH PARTITION and ANALYZE": spent["attach"],
-        "summaries, matrix cells, basket costs": spent["store"] - spent["attach"],
+        "summaries, per-day prices, matrix cells, basket costs": spent["store"] - spent["attach"],
         "history day": spent["history day"],
         "run row, COMMIT": spent["run"]
         - sum(spent[label] for label in ("read (COPY out + frame)", "compute: benchmark table"))

@@ -11,6 +11,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -76,14 +77,13 @@ def benchmark_run_compute(
         _progress(run, BenchmarkRun.Stage.COMPUTING, 30)
         rows, summaries = analytics.benchmark_table_compute(tiers, include_promotional=parameters.include_promotional)
         _progress(run, BenchmarkRun.Stage.STORING, 60)
-        # The rest of the analytics (matrix, baskets, history points, fingerprint: pandas, one core) runs on
-        # a second thread while this one stores the rows (the server's work: COPY and index builds).
+        # The rest of the analytics (matrix, baskets, history points, fingerprint: pandas, one core) and the
+        # run's counts run on a second thread while this one stores the rows (the server's work: COPY and
+        # index builds).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="benchmark-compute") as computing:
-            completing = computing.submit(
-                analytics.benchmarks_complete, tiers, rows=rows, summaries=summaries, parameters=parameters
-            )
+            completing = computing.submit(_complete, tiers, rows=rows, summaries=summaries, parameters=parameters)
             rows_prepared = storage.run_rows_prepare(run_id=run.pk, rows=rows)
-            result = completing.result()
+            result, operator_row_counts, pair_row_counts = completing.result()
         del tiers, rows, summaries
         with transaction.atomic():
             storage.benchmark_result_store(run=run, result=result, rows_prepared=rows_prepared)
@@ -97,8 +97,8 @@ def benchmark_run_compute(
             run.ranked_count = int(result.rows["ranked"].sum()) if len(result.rows) else 0
             run.matrix_cell_count = len(result.matrix)
             run.basket_cost_count = len(result.baskets)
-            run.operator_row_counts = run_counts.operator_row_counts(rows=result.rows)
-            run.pair_row_counts = run_counts.pair_row_counts(rows=result.rows)
+            run.operator_row_counts = operator_row_counts
+            run.pair_row_counts = pair_row_counts
             run.duration_ms = int((time.monotonic() - started) * 1000)
             run.save()
             # The history is one series: a run asked for other parameters (--include-promotional) stays out of it.
@@ -122,6 +122,14 @@ def benchmark_run_compute(
     else:
         benchmark_as_of_runs_prune(keep=KEEP_AS_OF_RUNS)
     return run
+
+
+def _complete(
+    tiers: pd.DataFrame, *, rows: pd.DataFrame, summaries: pd.DataFrame, parameters: analytics.BenchmarkParameters
+) -> tuple[analytics.BenchmarkResult, dict[str, int], dict[str, list[int]]]:
+    """`analytics.benchmarks_complete` and the run's row counts (`run_counts`) of its rows."""
+    result = analytics.benchmarks_complete(tiers, rows=rows, summaries=summaries, parameters=parameters)
+    return result, run_counts.operator_row_counts(rows=rows), run_counts.pair_row_counts(rows=rows)
 
 
 def _progress(run: BenchmarkRun, stage: str, progress: int) -> None:
