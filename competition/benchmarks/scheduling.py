@@ -330,15 +330,21 @@ def benchmarks_recompute(
         if not only_if_pending:
             benchmarks_mark_pending()
         raise
-    if history_owed:
-        _history_fill_request(run_id=run.pk if run is not None else None)
-    if benchmarks_pending_since() is not None:
-        # Checked after letting go: a request that found us busy has marked the flag by now.
-        try:
-            benchmarks_publish(trigger="change")
-        except Exception:  # eager mode runs the follow-up here; this run is stored either way
-            logger.exception("the follow-up benchmark recompute failed; the change stays pending")
+    if run is not None and history_owed:
+        _history_fill_request(run_id=run.pk)
+    _publish_if_pending()
     return run
+
+
+def _publish_if_pending() -> None:
+    """After letting go of the lease: a recompute that found it held has marked the flag by now, and relies on
+    the holder to publish it."""
+    if benchmarks_pending_since() is None:
+        return
+    try:
+        benchmarks_publish(trigger="change")
+    except Exception:  # eager mode runs the follow-up here; what the holder stored stays either way
+        logger.exception("the follow-up benchmark recompute failed; the change stays pending")
 
 
 def benchmarks_history_fill(*, wait_seconds: float | None = None) -> list[datetime.date]:
@@ -350,10 +356,12 @@ def benchmarks_history_fill(*, wait_seconds: float | None = None) -> list[dateti
     keeps the lease past `wait_seconds` (HISTORY_FILL_WAIT_SECONDS; the task retries).
     """
     with benchmark_lease(wait_seconds=HISTORY_FILL_WAIT_SECONDS if wait_seconds is None else wait_seconds):
-        return history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
+        days = history_services.benchmark_history_fill(parameters=services.benchmark_parameters_default())
+    _publish_if_pending()
+    return days
 
 
-def _history_fill_request(*, run_id: int | None) -> None:
+def _history_fill_request(*, run_id: int) -> None:
     """Hand the history fill to a worker (eager mode: run it here)."""
     from competition.benchmarks.tasks import benchmarks_history_fill_task
 

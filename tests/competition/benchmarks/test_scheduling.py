@@ -138,7 +138,8 @@ def test_many_edits_during_a_run_produce_one_follow_up_run(broker, monkeypatch, 
     monkeypatch.setattr(inputs, "benchmark_input_frame", read_while_analysts_edit)
     first = scheduling.benchmarks_recompute(trigger="manual")
     assert first.input_tier_count == 1  # it read before the edits
-    assert len(broker.calls) == 6  # one task per edit, and the holder's follow-up as it let go
+    # One task per edit, the holder's follow-up as it let go, and the history fill's (run here, eager) as it did.
+    assert len(broker.calls) == 7
 
     results = broker.deliver()
 
@@ -204,7 +205,8 @@ def test_the_holder_runs_once_more_for_a_request_that_found_it_busy(broker, monk
     scheduling.benchmarks_recompute(trigger="manual")
     monkeypatch.setattr(inputs, "benchmark_input_frame", read)
     assert busy == [True]
-    assert [call["kwargs"]["only_if_pending"] for call in broker.calls] == [True]
+    # The holder's follow-up, and the history fill's (run here, eager) as it let go of the lease after it.
+    assert [call["kwargs"]["only_if_pending"] for call in broker.calls] == [True, True]
     assert len([run_id for run_id in broker.deliver() if run_id]) == 1
 
 

@@ -136,6 +136,22 @@ def test_the_history_fill_waits_for_a_recompute_holding_the_lease_then_gives_up(
     assert not BenchmarkHistoryDay.objects.exists()
 
 
+def test_a_recompute_that_found_the_history_fill_holding_the_lease_is_published_when_it_lets_go(seed, monkeypatch):
+    recorder = Recorder()
+    monkeypatch.setattr(benchmarks_recompute_task, "apply_async", recorder)
+    real_fill = history_services.benchmark_history_fill
+
+    def fill_while_an_edit_arrives(**kwargs):
+        # The edit's recompute finds the lease held: it leaves its change pending for the holder.
+        with pytest.raises(scheduling.BenchmarkBusy):
+            scheduling.benchmarks_recompute(trigger="change")
+        return real_fill(**kwargs)
+
+    monkeypatch.setattr(history_services, "benchmark_history_fill", fill_while_an_edit_arrives)
+    scheduling.benchmarks_history_fill()
+    assert [call["kwargs"]["trigger"] for call in recorder.calls] == ["change"]
+
+
 def test_the_history_fill_task_retries_when_the_lease_is_busy(seed, monkeypatch):
     first_change()
     real = scheduling.benchmarks_history_fill
