@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -144,7 +144,7 @@ def _ranked(run: BenchmarkRun, bucket: str) -> Q:
     return Q(run=run, bucket=bucket, rank__isnull=False)
 
 
-def _band_where(bands: list[tuple[str, Any, Any]], column: str, bucket_where: Any) -> Q:
+def _band_where(bands: list[tuple[str, Any, Any]], column: str, bucket_where: Callable[[str], Q]) -> Q:
     """A range of `column` per draft's bucket: always an index condition, whatever the statistics of a fresh
     run say (an OR of equalities may be planned as a filter over the whole bucket)."""
     where = Q()

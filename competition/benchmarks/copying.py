@@ -145,7 +145,8 @@ def copy_rows(frame: pd.DataFrame, *, table: str | None = None) -> None:
 
 def records_insert(model: type[models.Model], columns: Sequence[str], records: Sequence[Sequence[Any]]) -> None:
     """Insert a few thousand rows of `model` given as value tuples in `columns` order (field attnames): one COPY
-    on PostgreSQL (a tenth of what building and inserting model instances costs), one bulk insert elsewhere."""
+    on PostgreSQL, one bulk insert elsewhere. (A run's 6,864 per-day prices at a million tiers took 0.3 s of
+    its publishing transaction as model instances in a bulk insert.)"""
     if not records:
         return
     if connection.vendor == "postgresql":
