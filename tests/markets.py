@@ -43,32 +43,41 @@ def market_build(plans_per_branch: int = 2) -> list[Plan]:
     return plans
 
 
-def market_edit(edit: tuple[str, int, int], plans: list[Plan]) -> None:
-    """One analyst edit through the plans' services: a price, data or validity change, a new tier, a deletion."""
+def market_edit(edit: tuple[str, int, int], plans: list[Plan]) -> bool:
+    """One analyst edit through the plans' services: a price, data or validity change, a new tier, a deletion.
+
+    Returns whether it changed a tier: a new tier with no validity left to take, or a price or data volume
+    set to the value it has, changes nothing (and so patches nothing).
+    """
     kind, pick, value = edit
     plan = plans[pick % len(plans)]
     tiers = list(Tier.objects.filter(plan=plan).order_by("pk"))
     if kind == "create" or not tiers:
         taken = {tier.validity_days for tier in tiers}
         free = [days for days in (2, 5, 9, 21, 45, 90) if days not in taken]
-        if free:
-            plan_services.tier_create(
-                actor=None,
-                plan=plan,
-                validity_days=free[value % len(free)],
-                price_cny=Decimal(5 + value),
-                data_gb=Decimal(1 + value % 30),
-                source=plan.source,
-            )
-        return
+        if not free:
+            return False
+        plan_services.tier_create(
+            actor=None,
+            plan=plan,
+            validity_days=free[value % len(free)],
+            price_cny=Decimal(5 + value),
+            data_gb=Decimal(1 + value % 30),
+            source=plan.source,
+        )
+        return True
     tier = tiers[value % len(tiers)]
     if kind == "delete":
         plan_services.tier_delete(tier=tier, actor=None)
     elif kind == "price":
+        if Decimal(value) == tier.price_cny:
+            return False
         plan_services.tier_correct(tier=tier, changes={"price_cny": Decimal(value)}, actor=None, reason="typo")
     elif kind == "data":
-        changes = {"data_gb": None if value % 7 == 0 else Decimal(1 + value % 50)}
-        plan_services.tier_correct(tier=tier, changes=changes, actor=None, reason="typo")
+        data_gb = None if value % 7 == 0 else Decimal(1 + value % 50)
+        if data_gb == tier.data_gb:
+            return False
+        plan_services.tier_correct(tier=tier, changes={"data_gb": data_gb}, actor=None, reason="typo")
     elif kind == "promotional":
         plan_services.tier_correct(
             tier=tier, changes={"is_promotional": not tier.is_promotional}, actor=None, reason="x"
@@ -76,10 +85,12 @@ def market_edit(edit: tuple[str, int, int], plans: list[Plan]) -> None:
     elif kind == "validity":
         taken = {other.validity_days for other in tiers}
         free = [days for days in (4, 8, 16, 31, 100) if days not in taken]
-        if free:
-            plan_services.tier_correct(
-                tier=tier, changes={"validity_days": free[value % len(free)]}, actor=None, reason="typo"
-            )
+        if not free:
+            return False
+        plan_services.tier_correct(
+            tier=tier, changes={"validity_days": free[value % len(free)]}, actor=None, reason="typo"
+        )
+    return True
 
 
 # The edits `market_edit` makes, drawn at random: (kind, which plan, a value for the change).

@@ -62,12 +62,13 @@ def test_patched_runs_equal_a_full_recompute_after_random_edits(edits, django_ca
         with transaction.atomic():
             plans = market_build()
             run = scheduling.benchmarks_recompute(trigger="cli")
+            changed = []
             for edit in edits:
                 with django_capture_on_commit_callbacks(execute=True):
-                    market_edit(edit, plans)
+                    changed.append(market_edit(edit, plans))
             patched = BenchmarkRun.objects.get(pk=run.pk)
             assert patched == BenchmarkRun.objects.filter(status="complete").order_by("-id").first()
-            assert patched.revision >= 1
+            assert patched.revision >= (1 if any(changed) else 0)
             incrementally = _stored(patched)
             full = scheduling.benchmarks_recompute(trigger="cli")
             assert full.pk != patched.pk
